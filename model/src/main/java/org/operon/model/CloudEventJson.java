@@ -1,0 +1,249 @@
+package org.operon.model;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * Maps CloudEvents 1.0 (JSON event format, and binary-mode attributes) to {@link Event} and back.
+ *
+ * <p>Validation is strict where the specification is: {@code specversion} must be {@code 1.0};
+ * {@code id}, {@code source} and {@code type} are required non-empty strings; {@code time} is
+ * RFC 3339; extension names are lower-case letters and digits. Operon adds: {@code severity} (the
+ * extension attribute, else {@code data.severity}) is one of critical, warning, info and defaults to
+ * info; {@code data.labels}, when present, is an object whose values are strings, numbers or
+ * booleans; the subject defaults to the source. Every rejection is an {@link InvalidEventException}
+ * naming the attribute.
+ */
+public final class CloudEventJson {
+    public static final String SPEC_VERSION = "1.0";
+
+    private static final Set<String> CONTEXT_ATTRIBUTES =
+            Set.of("specversion", "id", "source", "type", "subject", "time", "data", "data_base64");
+    private static final Pattern EXTENSION_NAME = Pattern.compile("[a-z0-9]{1,20}");
+
+    private final ObjectMapper mapper;
+
+    public CloudEventJson(ObjectMapper mapper) {
+        this.mapper = mapper;
+    }
+
+    public CloudEventJson() {
+        this(new ObjectMapper());
+    }
+
+    public ObjectMapper mapper() {
+        return mapper;
+    }
+
+    /** Parses one structured-mode CloudEvent from its JSON object. */
+    public Event fromJson(JsonNode node) throws InvalidEventException {
+        if (node == null || !node.isObject()) {
+            throw new InvalidEventException("wrong_type", "a CloudEvent must be a JSON object, not "
+                    + (node == null ? "nothing" : node.getNodeType().name().toLowerCase()));
+        }
+        String specversion = requiredString(node, "specversion");
+        if (!SPEC_VERSION.equals(specversion)) {
+            throw new InvalidEventException("invalid_value",
+                    "specversion must be \"1.0\", not \"" + specversion + "\"");
+        }
+        Event.Builder b = Event.builder()
+                .id(requiredString(node, "id"))
+                .source(requiredString(node, "source"))
+                .type(requiredString(node, "type"))
+                .subject(optionalString(node, "subject"))
+                .time(parseTime(optionalString(node, "time")));
+
+        Object data = null;
+        if (node.has("data") && node.has("data_base64")) {
+            throw new InvalidEventException("invalid_value", "a CloudEvent has either data or data_base64, not both");
+        }
+        if (node.has("data")) {
+            data = toPlain(node.get("data"));
+        } else if (node.has("data_base64")) {
+            JsonNode b64 = node.get("data_base64");
+            if (!b64.isTextual()) {
+                throw new InvalidEventException("wrong_type", "data_base64 must be a string");
+            }
+            b.extension("data_base64", b64.asText());
+        }
+        b.data(data);
+
+        String severityText = null;
+        for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> f = it.next();
+            String name = f.getKey();
+            if (CONTEXT_ATTRIBUTES.contains(name)) {
+                continue;
+            }
+            if (!EXTENSION_NAME.matcher(name).matches()) {
+                throw new InvalidEventException("invalid_value", "attribute name '" + name
+                        + "' is not valid: CloudEvents attribute names are 1-20 lower-case letters or digits");
+            }
+            JsonNode v = f.getValue();
+            if (!(v.isTextual() || v.isNumber() || v.isBoolean())) {
+                throw new InvalidEventException("wrong_type", "attribute " + name
+                        + " must be a string, number or boolean, not " + v.getNodeType().name().toLowerCase());
+            }
+            if (name.equals("severity")) {
+                severityText = v.asText();
+            } else {
+                b.extension(name, toPlain(v));
+            }
+        }
+        applyDataFields(b, node.get("data"), severityText);
+        return b.build();
+    }
+
+    /**
+     * Parses one binary-mode CloudEvent: attributes from the {@code ce-*} headers (names without the
+     * prefix, lower case), data from the body.
+     *
+     * @param body the body as text, or null/empty when there is none
+     * @param contentType the body's media type; JSON bodies become a JSON tree, others stay text
+     */
+    public Event fromBinary(Map<String, String> attributes, String contentType, String body)
+            throws InvalidEventException {
+        ObjectNode node = JsonNodeFactory.instance.objectNode();
+        attributes.forEach(node::put);
+        if (body != null && !body.isEmpty()) {
+            if (contentType == null || contentType.toLowerCase().contains("json")) {
+                node.set("data", parseTree(body));
+            } else {
+                node.put("data", body);
+            }
+            if (contentType != null) {
+                node.put("datacontenttype", contentType);
+            }
+        }
+        return fromJson(node);
+    }
+
+    /** Parses JSON text, turning a syntax error into {@code malformed_json} with line and column. */
+    public JsonNode parseTree(String text) throws InvalidEventException {
+        if (text == null || text.isBlank()) {
+            throw new InvalidEventException("empty_body", "the request body is empty; expected JSON");
+        }
+        try {
+            return mapper.readTree(text);
+        } catch (JsonProcessingException e) {
+            String where = e.getLocation() == null ? ""
+                    : " at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr();
+            throw new InvalidEventException("malformed_json", "the body is not valid JSON" + where + ": "
+                    + e.getOriginalMessage());
+        }
+    }
+
+    /** The structured-mode JSON of an event, as a CloudEvent with Operon's severity extension. */
+    public ObjectNode toJson(Event e) {
+        ObjectNode n = mapper.createObjectNode();
+        n.put("specversion", SPEC_VERSION);
+        n.put("id", e.getId());
+        n.put("source", e.getSource());
+        n.put("type", e.getType());
+        n.put("subject", e.getSubject());
+        if (e.getTime() != null) {
+            n.put("time", e.getTime().toString());
+        }
+        n.put("severity", e.getSeverity().wireName());
+        e.getExtensions().forEach((k, v) -> n.set(k, mapper.valueToTree(v)));
+        if (e.getData() != null) {
+            n.set("data", mapper.valueToTree(e.getData()));
+        } else if (!e.getLabels().isEmpty()) {
+            ObjectNode data = n.putObject("data");
+            data.set("labels", mapper.valueToTree(e.getLabels()));
+        }
+        return n;
+    }
+
+    private void applyDataFields(Event.Builder b, JsonNode data, String severityText) throws InvalidEventException {
+        if (data != null && data.isObject()) {
+            JsonNode labels = data.get("labels");
+            if (labels != null && !labels.isNull()) {
+                if (!labels.isObject()) {
+                    throw new InvalidEventException("wrong_type", "data.labels must be an object of strings, not "
+                            + labels.getNodeType().name().toLowerCase());
+                }
+                Map<String, String> map = new LinkedHashMap<>();
+                for (Iterator<Map.Entry<String, JsonNode>> it = labels.fields(); it.hasNext(); ) {
+                    Map.Entry<String, JsonNode> l = it.next();
+                    JsonNode v = l.getValue();
+                    if (!(v.isTextual() || v.isNumber() || v.isBoolean())) {
+                        throw new InvalidEventException("wrong_type", "data.labels." + l.getKey()
+                                + " must be a string, not " + v.getNodeType().name().toLowerCase());
+                    }
+                    map.put(l.getKey(), v.asText());
+                }
+                b.labels(map);
+            }
+            if (severityText == null && data.has("severity")) {
+                JsonNode s = data.get("severity");
+                if (!s.isTextual()) {
+                    throw new InvalidEventException("wrong_type", "data.severity must be a string");
+                }
+                severityText = s.asText();
+            }
+        }
+        if (severityText != null) {
+            try {
+                b.severity(Severity.fromWireName(severityText));
+            } catch (IllegalArgumentException ex) {
+                throw new InvalidEventException("invalid_value", ex.getMessage());
+            }
+        }
+    }
+
+    private static String requiredString(JsonNode node, String name) throws InvalidEventException {
+        JsonNode v = node.get(name);
+        if (v == null || v.isNull()) {
+            throw new InvalidEventException("missing_attribute", "required attribute '" + name + "' is missing");
+        }
+        if (!v.isTextual()) {
+            throw new InvalidEventException("wrong_type", "attribute '" + name + "' must be a string, not "
+                    + v.getNodeType().name().toLowerCase());
+        }
+        if (v.asText().isEmpty()) {
+            throw new InvalidEventException("invalid_value", "attribute '" + name + "' must not be empty");
+        }
+        return v.asText();
+    }
+
+    private static String optionalString(JsonNode node, String name) throws InvalidEventException {
+        JsonNode v = node.get(name);
+        if (v == null || v.isNull()) {
+            return null;
+        }
+        if (!v.isTextual()) {
+            throw new InvalidEventException("wrong_type", "attribute '" + name + "' must be a string, not "
+                    + v.getNodeType().name().toLowerCase());
+        }
+        return v.asText();
+    }
+
+    private static Instant parseTime(String text) throws InvalidEventException {
+        if (text == null) {
+            return null;
+        }
+        try {
+            return OffsetDateTime.parse(text).toInstant();
+        } catch (DateTimeParseException e) {
+            throw new InvalidEventException("invalid_value",
+                    "attribute 'time' must be an RFC 3339 timestamp such as 2026-01-31T12:00:00Z, not '" + text + "'");
+        }
+    }
+
+    private Object toPlain(JsonNode node) {
+        return node == null || node.isNull() ? null : mapper.convertValue(node, Object.class);
+    }
+}
