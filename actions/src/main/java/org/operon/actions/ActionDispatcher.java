@@ -1,0 +1,285 @@
+package org.operon.actions;
+
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+import org.apache.camel.CamelContext;
+import org.apache.camel.Exchange;
+import org.apache.camel.ProducerTemplate;
+import org.operon.model.Decision;
+import org.operon.state.AuditEntry;
+import org.operon.state.AuditLog;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Turns decisions into actions: one action per (decision, target), performed through the target's
+ * route in {@link ActionRoutes} and recorded in the {@link AuditLog}, one entry per action.
+ *
+ * <p><b>Hand-off.</b> {@link #dispatch} is meant to be called on the engine thread (the app adapts it
+ * to the engine's decision listener with {@code dispatcher::dispatch}). It does no I/O: it puts one
+ * action per target on that target's bounded queue ({@link ActionOptions#queueCapacity()}) and
+ * returns. Each target has its own worker thread, so a slow or failing webhook never delays the log
+ * and file targets, and each action id is only ever handled by one thread. When a target's queue is
+ * full, {@code dispatch} <em>blocks</em> until there is room: back-pressure reaches the engine thread,
+ * whose own bounded intake queue then fills, so intake answers 503 rather than Operon buffering
+ * without bound.
+ *
+ * <p><b>At most once per action id.</b> Before performing an action the worker looks its id up in the
+ * audit log. An entry with status {@code sent} or {@code suppressed} means it was already done (for
+ * instance before a crash, and the decision is now replayed from the journal): it is skipped and no
+ * new entry is written. An entry with status {@code failed} is tried again. After the attempts (see
+ * {@link ActionRoutes} for retries) one entry with status {@code sent} or {@code failed} and its
+ * reason is written. An action performed but whose entry could not be written may be performed again
+ * after a restart; the webhook's {@code Idempotency-Key} lets the receiver drop that repeat.
+ *
+ * <p><b>Lifecycle.</b> {@link #start()} after the CamelContext has started; {@link #stop(Duration)}
+ * before the CamelContext stops (the routes must still run while the queues drain).
+ * {@link #awaitIdle(Duration)} waits until every action handed off so far is done, e.g. on SIGTERM
+ * after the engine has processed its last event.
+ */
+public final class ActionDispatcher {
+    private static final Logger LOG = LoggerFactory.getLogger(ActionDispatcher.class);
+    /** How often a blocked {@link #dispatch} rechecks that the dispatcher is still running. */
+    private static final long OFFER_SLICE_MILLIS = 100;
+
+    private enum State { NEW, RUNNING, STOPPING, STOPPED }
+
+    private final CamelContext camel;
+    private final AuditLog auditLog;
+    private final ActionOptions options;
+    private final Map<String, Lane> lanes = new LinkedHashMap<>();
+    private final AtomicLong pending = new AtomicLong();
+    private final Object idle = new Object();
+    private volatile State state = State.NEW;
+    private ProducerTemplate producer;
+
+    public ActionDispatcher(CamelContext camel, AuditLog auditLog, ActionOptions options) {
+        this.camel = camel;
+        this.auditLog = auditLog;
+        this.options = options;
+        for (String target : options.targetsInUse()) {
+            lanes.put(target, new Lane(target, new ArrayBlockingQueue<>(options.queueCapacity())));
+        }
+    }
+
+    /** Starts one worker per target. Call once, after the CamelContext holding {@link ActionRoutes} started. */
+    public synchronized void start() {
+        if (state != State.NEW) {
+            throw new IllegalStateException("ActionDispatcher can be started once; it is " + state);
+        }
+        producer = camel.createProducerTemplate();
+        lanes.values().forEach(Lane::start);
+        state = State.RUNNING;
+        LOG.info("action dispatcher started: {}", options);
+    }
+
+    /**
+     * Hands the decision's actions to their targets' workers and returns; blocks while a target's queue
+     * is full (see class comment). A type configured with no targets causes nothing.
+     *
+     * @throws IllegalArgumentException when the decision is not stamped (has no id)
+     * @throws IllegalStateException    when the dispatcher is not running, or stopped while this call
+     *                                  waited for room (the actions not yet queued are then not performed)
+     */
+    public void dispatch(Decision decision) {
+        if (decision.getId() == null) {
+            throw new IllegalArgumentException("decision is not stamped with the session clock: " + decision);
+        }
+        if (state != State.RUNNING) {
+            throw new IllegalStateException("ActionDispatcher is " + state + "; cannot dispatch " + decision.getId());
+        }
+        for (String target : options.targetsFor(decision.getType())) {
+            lanes.get(target).enqueue(Action.of(decision, target));
+        }
+    }
+
+    /**
+     * Waits until every action handed off so far has been performed (or has failed) and recorded.
+     *
+     * @return true when idle, false when {@code maxWait} passed first
+     */
+    /** True when every action handed off so far is done (performed, failed or skipped) and audited. */
+    public boolean isIdle() {
+        return pending.get() == 0;
+    }
+
+    public boolean awaitIdle(Duration maxWait) throws InterruptedException {
+        long deadline = System.nanoTime() + maxWait.toNanos();
+        synchronized (idle) {
+            while (pending.get() > 0) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    return false;
+                }
+                TimeUnit.NANOSECONDS.timedWait(idle, left);
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Stops taking decisions, lets the workers finish what is queued for up to {@code maxWait}, then
+     * stops them. Actions still queued after that are not performed and not recorded; they are logged
+     * with their count. Safe to call more than once.
+     *
+     * @return true when everything handed off was done before the workers stopped
+     */
+    public boolean stop(Duration maxWait) {
+        synchronized (this) {
+            if (state == State.STOPPED || state == State.STOPPING) {
+                return pending.get() == 0;
+            }
+            boolean wasRunning = state == State.RUNNING;
+            state = State.STOPPING;
+            if (!wasRunning) {
+                state = State.STOPPED;
+                return true;
+            }
+        }
+        boolean drained;
+        try {
+            drained = awaitIdle(maxWait);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            drained = false;
+        }
+        lanes.values().forEach(Lane::interrupt);
+        lanes.values().forEach(lane -> lane.join(Duration.ofSeconds(5)));
+        state = State.STOPPED;
+        try {
+            producer.stop();
+        } catch (RuntimeException e) {
+            LOG.warn("stopping the action producer failed: {}", e.toString());
+        }
+        long left = pending.get();
+        if (left > 0) {
+            LOG.warn("action dispatcher stopped with {} action(s) not performed", left);
+        } else {
+            LOG.info("action dispatcher stopped; every action handed off was done");
+        }
+        return drained && left == 0;
+    }
+
+    /** Performs one action unless the audit log says it was done, then records the outcome. */
+    private void perform(Action action) {
+        Optional<AuditEntry> previous = auditLog.find(action.id());
+        if (previous.isPresent() && isDone(previous.get().status())) {
+            LOG.debug("action {} ({} of decision {}) already {}; not performing it again", action.id(),
+                    action.target(), action.decision().getId(), previous.get().status());
+            return;
+        }
+        Exchange result = producer.send(ActionRoutes.endpointFor(action.target()),
+                exchange -> exchange.getIn().setBody(action));
+        AuditEntry entry;
+        if (result.getException() == null) {
+            entry = action.audit(AuditEntry.SENT, null);
+            LOG.debug("action {} ({} {} for {}) sent", action.id(), action.target(), action.decision().getType(),
+                    action.decision().getSubject());
+        } else {
+            int attempts = result.getIn().getHeader(Exchange.REDELIVERY_COUNTER, 0, Integer.class) + 1;
+            String reason = FailureReason.of(result.getException(), attempts);
+            entry = action.audit(AuditEntry.FAILED, reason);
+            LOG.warn("action {} ({} {} for {}) failed: {}", action.id(), action.target(),
+                    action.decision().getType(), action.decision().getSubject(), reason);
+        }
+        auditLog.record(entry);
+    }
+
+    private static boolean isDone(String status) {
+        return AuditEntry.SENT.equals(status) || AuditEntry.SUPPRESSED.equals(status);
+    }
+
+    private void finished() {
+        if (pending.decrementAndGet() == 0) {
+            synchronized (idle) {
+                idle.notifyAll();
+            }
+        }
+    }
+
+    /** One target's queue and the worker thread that drains it in order. */
+    private final class Lane implements Runnable {
+        private final String target;
+        private final BlockingQueue<Action> queue;
+        private final Thread worker;
+
+        Lane(String target, BlockingQueue<Action> queue) {
+            this.target = target;
+            this.queue = queue;
+            this.worker = new Thread(this, "operon-action-" + target);
+            this.worker.setDaemon(true);
+        }
+
+        void start() {
+            worker.start();
+        }
+
+        void interrupt() {
+            worker.interrupt();
+        }
+
+        void join(Duration maxWait) {
+            try {
+                worker.join(maxWait.toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+
+        /**
+         * Queues the action, waiting for room as long as the dispatcher is running or draining. An
+         * interrupt of the calling thread does not drop the action; the interrupt flag is restored.
+         */
+        void enqueue(Action action) {
+            pending.incrementAndGet();
+            boolean interrupted = false;
+            try {
+                while (true) {
+                    try {
+                        if (queue.offer(action, OFFER_SLICE_MILLIS, TimeUnit.MILLISECONDS)) {
+                            return;
+                        }
+                    } catch (InterruptedException e) {
+                        interrupted = true;
+                    }
+                    if (state == State.STOPPED) {
+                        finished();
+                        throw new IllegalStateException("ActionDispatcher stopped while waiting to queue action "
+                                + action.id() + " for " + target);
+                    }
+                }
+            } finally {
+                if (interrupted) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        }
+
+        @Override
+        public void run() {
+            while (true) {
+                Action action;
+                try {
+                    action = queue.take();
+                } catch (InterruptedException e) {
+                    return;
+                }
+                try {
+                    perform(action);
+                } catch (RuntimeException e) {
+                    LOG.error("action {} for {} could not be performed or recorded: {}", action.id(), target,
+                            FailureReason.describe(e), e);
+                } finally {
+                    finished();
+                }
+            }
+        }
+    }
+}

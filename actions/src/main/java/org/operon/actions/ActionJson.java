@@ -1,0 +1,73 @@
+package org.operon.actions;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+
+import org.operon.model.Decision;
+
+/**
+ * The two JSON shapes the sinks send. Both are single-line JSON objects with fields in a fixed order.
+ *
+ * <ul>
+ *   <li>{@link #action}: what {@code log} and {@code file} write, shaped like the audit entry:
+ *       {@code id} (the action id), {@code decisionId}, {@code target}, {@code type}, {@code subject},
+ *       {@code rule}, {@code eventIds}, {@code time}, {@code params}.</li>
+ *   <li>{@link #decision}: the webhook body, the decision alone: {@code id} (the decision id),
+ *       {@code type}, {@code subject}, {@code rule}, {@code eventIds}, {@code time}, {@code params}.
+ *       The action id travels in the {@code Idempotency-Key} header.</li>
+ * </ul>
+ * {@code time} is the decision's session-clock time as an ISO-8601 instant.
+ */
+public final class ActionJson {
+    /** java.time params render as ISO-8601 strings. */
+    private static final ObjectMapper MAPPER = new ObjectMapper().registerModule(new JavaTimeModule())
+            .disable(SerializationFeature.FAIL_ON_EMPTY_BEANS)
+            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
+
+    private ActionJson() {
+    }
+
+    /** The action as one line of JSON. Throws IllegalArgumentException when a param cannot be rendered. */
+    public static String action(Action action) {
+        Decision d = action.decision();
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("id", action.id());
+        json.put("decisionId", d.getId());
+        json.put("target", action.target());
+        json.put("type", d.getType());
+        json.put("subject", d.getSubject());
+        json.put("rule", d.getRule());
+        json.put("eventIds", d.getEventIds());
+        json.put("time", action.time());
+        json.put("params", d.getParams());
+        return write(json);
+    }
+
+    /** The decision as one line of JSON. Throws IllegalArgumentException when a param cannot be rendered. */
+    public static String decision(Action action) {
+        Decision d = action.decision();
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("id", d.getId());
+        json.put("type", d.getType());
+        json.put("subject", d.getSubject());
+        json.put("rule", d.getRule());
+        json.put("eventIds", d.getEventIds());
+        json.put("time", action.time());
+        json.put("params", d.getParams());
+        return write(json);
+    }
+
+    private static String write(Map<String, Object> json) {
+        try {
+            return MAPPER.writeValueAsString(json);
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("decision params cannot be rendered as JSON: "
+                    + e.getOriginalMessage(), e);
+        }
+    }
+}

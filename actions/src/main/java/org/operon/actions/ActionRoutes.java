@@ -1,0 +1,106 @@
+package org.operon.actions;
+
+import java.io.IOException;
+
+import org.apache.camel.Exchange;
+import org.apache.camel.builder.RouteConfigurationBuilder;
+import org.apache.camel.http.base.HttpOperationFailedException;
+import org.apache.camel.model.RouteConfigurationDefinition;
+import org.apache.camel.model.RouteDefinition;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The Camel side of actions: one route per target in use, {@code direct:operon-action-<target>}, and
+ * the error handling shared by all of them, declared once as the route configuration
+ * {@value #ERROR_HANDLING}. The app adds this builder to its CamelContext
+ * ({@code context.addRoutes(new ActionRoutes(options))}); the configuration applies only to these
+ * routes.
+ *
+ * <p>Retries: a failure worth retrying (an HTTP 5xx answer, or an {@link IOException} anywhere in the
+ * cause chain: refused connections, connect and response timeouts, a failed file write) is retried up
+ * to {@link ActionOptions#maxAttempts()} attempts in all, waiting
+ * {@link ActionOptions#backoffInitialDelay()} before the first retry and twice as long before each
+ * further one. Any other failure (an HTTP 3xx or 4xx answer, params that cannot be rendered) fails
+ * the action at once. Camel's own
+ * failure logging is off for these routes because its messages may carry the webhook URL with its
+ * query; {@link ActionDispatcher} logs each outcome with a redacted reason instead.
+ */
+public final class ActionRoutes extends RouteConfigurationBuilder {
+    /** The id of the route configuration that every sink route uses. */
+    public static final String ERROR_HANDLING = "operon-action-sinks";
+
+    /** Exchange property holding the {@link Action} while its sink's steps replace the body. */
+    static final String ACTION = "operonAction";
+
+    private static final Logger LOG = LoggerFactory.getLogger(ActionRoutes.class);
+
+    private final ActionOptions options;
+
+    public ActionRoutes(ActionOptions options) {
+        this.options = options;
+    }
+
+    /** The endpoint an action for {@code target} is sent to. */
+    public static String endpointFor(String target) {
+        return "direct:operon-action-" + target;
+    }
+
+    /** Whether a failed attempt is worth another: I/O errors and HTTP 5xx answers. */
+    static boolean isRetryable(Exception failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof HttpOperationFailedException http) {
+                return http.getStatusCode() >= 500;
+            }
+            if (t instanceof IOException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    @Override
+    public void configuration() {
+        RouteConfigurationDefinition sinks = routeConfiguration(ERROR_HANDLING);
+        sinks.errorHandler(defaultErrorHandler()
+                .maximumRedeliveries(0)
+                .logExhausted(false)
+                .logExhaustedMessageHistory(false)
+                .logRetryAttempted(false)
+                .logStackTrace(false)
+                .logHandled(false));
+        sinks.onException(Exception.class)
+                .onWhen(exchange -> isRetryable(exchange.getException()))
+                .maximumRedeliveries(options.maxAttempts() - 1)
+                .redeliveryDelay(options.backoffInitialDelay().toMillis())
+                .useExponentialBackOff()
+                .backOffMultiplier(2)
+                .onRedelivery(ActionRoutes::logRetry)
+                .logExhausted(false)
+                .logExhaustedMessageHistory(false)
+                .logRetryAttempted(false)
+                .logStackTrace(false)
+                .logHandled(false);
+    }
+
+    @Override
+    public void configure() {
+        bindToRegistry(WebhookSink.CLIENT_CONFIGURER, WebhookSink.NO_CLIENT_RETRIES);
+        for (String target : options.targetsInUse()) {
+            RouteDefinition route = from(endpointFor(target))
+                    .routeId("operon-action-" + target)
+                    .routeConfigurationId(ERROR_HANDLING)
+                    .process(exchange -> exchange.setProperty(ACTION, exchange.getIn().getBody(Action.class)));
+            ActionSinks.create(target, options).perform(route);
+        }
+    }
+
+    private static void logRetry(Exchange exchange) {
+        Action action = exchange.getProperty(ACTION, Action.class);
+        Exception failure = exchange.getException() != null ? exchange.getException()
+                : exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
+        int attempt = exchange.getIn().getHeader(Exchange.REDELIVERY_COUNTER, 0, Integer.class) + 1;
+        LOG.info("action {} to {}: attempt {} after {}", action == null ? "?" : action.id(),
+                action == null ? "?" : action.target(), attempt, FailureReason.describe(failure));
+    }
+}

@@ -1,0 +1,68 @@
+package org.operon.actions;
+
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+
+import org.apache.camel.Exchange;
+import org.apache.camel.component.http.HttpClientConfigurer;
+import org.apache.camel.model.RouteDefinition;
+
+/**
+ * Target {@code webhook}: POSTs the decision as JSON ({@link ActionJson#decision}) to the configured
+ * URL with {@code Content-Type: application/json} and {@code Idempotency-Key: <action id>}, through
+ * camel-http (Apache HttpClient 5). Any 2xx answer means sent; any other answer is an
+ * {@code HttpOperationFailedException}, retried by {@link ActionRoutes} when it is a 5xx.
+ *
+ * <p>The endpoint URI holds only scheme://host:port/path and the timeouts; the URL's query (which may
+ * carry a token) is handed to the producer per message in the {@code CamelHttpQuery} header, and user
+ * info in the URL becomes an {@code Authorization: Basic} header, so neither shows in route dumps,
+ * endpoint registries or Camel's logs. HttpClient's own retries are off:
+ * every attempt is one of ours, counted and backed off by {@link ActionRoutes}.
+ */
+public final class WebhookSink implements ActionSink {
+    public static final String NAME = "webhook";
+
+    /** Registry name of the configurer that switches off HttpClient's built-in retries. */
+    static final String CLIENT_CONFIGURER = "operonWebhookClientConfigurer";
+    /** Turns off HttpClient's automatic retries (it would otherwise repeat a 503 or 429 by itself). */
+    static final HttpClientConfigurer NO_CLIENT_RETRIES = builder -> builder.disableAutomaticRetries();
+
+    private final String endpoint;
+    private final String rawQuery;
+    private final String authorization;
+
+    public WebhookSink(ActionOptions options) {
+        URI url = options.webhookUri().orElseThrow(() -> new IllegalArgumentException(
+                "target 'webhook' needs " + ActionOptions.WEBHOOK_URL));
+        long connectMillis = options.connectTimeout().toMillis();
+        long responseMillis = options.responseTimeout().toMillis();
+        this.endpoint = ActionOptions.redacted(url)
+                + "?connectTimeout=" + connectMillis
+                + "&connectionRequestTimeout=" + connectMillis
+                + "&responseTimeout=" + responseMillis
+                + "&soTimeout=" + responseMillis
+                + "&httpClientConfigurer=#" + CLIENT_CONFIGURER;
+        this.rawQuery = url.getRawQuery();
+        this.authorization = url.getUserInfo() == null ? null : "Basic " + Base64.getEncoder()
+                .encodeToString(url.getUserInfo().getBytes(StandardCharsets.UTF_8));
+    }
+
+    @Override
+    public void perform(RouteDefinition route) {
+        route.process(exchange -> {
+            Action action = exchange.getIn().getBody(Action.class);
+            exchange.getIn().removeHeaders("*");
+            exchange.getIn().setHeader(Exchange.HTTP_METHOD, "POST");
+            exchange.getIn().setHeader(Exchange.CONTENT_TYPE, "application/json");
+            exchange.getIn().setHeader("Idempotency-Key", action.id());
+            if (rawQuery != null) {
+                exchange.getIn().setHeader(Exchange.HTTP_QUERY, rawQuery);
+            }
+            if (authorization != null) {
+                exchange.getIn().setHeader("Authorization", authorization);
+            }
+            exchange.getIn().setBody(ActionJson.decision(action));
+        }).to(endpoint);
+    }
+}

@@ -1,0 +1,205 @@
+package org.operon.app;
+
+import org.apache.camel.CamelContext;
+import org.apache.camel.main.Main;
+import org.operon.actions.ActionDispatcher;
+import org.operon.actions.ActionOptions;
+import org.operon.actions.ActionRoutes;
+import org.operon.app.config.OperonConfig;
+import org.operon.engine.Engine;
+import org.operon.engine.EngineOptions;
+import org.operon.engine.SessionOpener;
+import org.operon.integration.api.EngineControlRoutes;
+import org.operon.integration.api.ReadApiRoutes;
+import org.operon.integration.http.ApiTokenCheck;
+import org.operon.integration.http.EventIntakeRoutes;
+import org.operon.integration.http.IntakeOptions;
+import org.operon.state.FileEventJournal;
+import org.operon.state.JournalOptions;
+import org.operon.state.OperonState;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+
+/**
+ * Operon assembled: state, journal, Camel (intake, read API, action routes), the action dispatcher
+ * and the engine, started in dependency order and stopped in reverse.
+ *
+ * <p>Start order: Infinispan state, the event journal, Camel with all routes (intake answers 503
+ * until the engine accepts), the dispatcher, then the engine, which restores its session from the
+ * checkpoint and the journal (its decisions need the action routes) and starts accepting.
+ * Stop order: HTTP intake stops taking events, the engine processes what it accepted and writes its
+ * checkpoint, the dispatcher finishes its actions, Camel stops, the journal and Infinispan close.
+ */
+public final class OperonApp implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(OperonApp.class);
+
+    private final OperonConfig config;
+    private final MonotonicClock clock = MonotonicClock.system();
+
+    private OperonState state;
+    private FileEventJournal journal;
+    private Main camel;
+    private ActionDispatcher dispatcher;
+    private Engine engine;
+    private volatile boolean stopped;
+
+    public OperonApp(OperonConfig config) {
+        this.config = config;
+    }
+
+    /** Starts everything; when this returns, Operon accepts events. */
+    public synchronized void start() throws Exception {
+        Path dataDir = config.dataDir();
+        LOG.info("Starting Operon: data directory {}, HTTP {}:{}", dataDir, config.get(OperonConfig.HTTP_HOST),
+                config.get(OperonConfig.HTTP_PORT));
+        config.describe().forEach((k, v) -> LOG.debug("  {} = {}", k, v));
+        Clock wallClock = new MonotonicJavaClock(clock);
+
+        state = OperonState.open(dataDir, wallClock,
+                OperonState.Options.defaults().withRetention(config.get(OperonConfig.STATE_RETENTION)));
+        journal = FileEventJournal.open(dataDir.resolve("journal"), clock,
+                JournalOptions.defaults().withSegmentBytes(config.get(OperonConfig.JOURNAL_SEGMENT_BYTES)));
+
+        ActionOptions actionOptions = actionOptions(dataDir);
+        EngineOptions engineOptions = new EngineOptions(config.get(OperonConfig.ENGINE_QUEUE),
+                config.get(OperonConfig.ENGINE_BATCH), config.get(OperonConfig.ENGINE_TICK),
+                config.get(OperonConfig.ENGINE_RESTORE_HORIZON), Duration.ofSeconds(1), 1);
+        IntakeOptions intakeOptions = IntakeOptions.of(config.get(OperonConfig.INTAKE_MAX_BODY),
+                IntakeOptions.defaults().deadLetterPayloadBytes());
+        ApiTokenCheck tokenCheck = config.get(OperonConfig.API_TOKEN).isBlank()
+                ? ApiTokenCheck.disabled() : ApiTokenCheck.of(config.get(OperonConfig.API_TOKEN));
+
+        camel = new Main(OperonApp.class);
+        // Operon installs its own shutdown hook (see Operon.main), which stops in dependency order.
+        camel.disableHangupSupport();
+        camel.addInitialProperty("camel.main.name", "operon");
+        camel.addInitialProperty("camel.server.enabled", "true");
+        camel.addInitialProperty("camel.server.host", config.get(OperonConfig.HTTP_HOST));
+        camel.addInitialProperty("camel.server.port", Integer.toString(config.get(OperonConfig.HTTP_PORT)));
+        camel.addInitialProperty("camel.server.maxBodySize", Long.toString(intakeOptions.serverMaxBodySize()));
+        camel.addInitialProperty("camel.server.useGlobalSslContextParameters", "false");
+        camel.addInitialProperty("camel.main.routesIncludePattern", "");
+
+        // The engine exists before Camel starts so the routes can reference it; it starts last. Its
+        // decisions go to the dispatcher, which is created once Camel runs and before the engine starts.
+        engine = new Engine(SessionOpener.packaged(), journal, state.checkpoints(), d -> dispatcher.dispatch(d), clock,
+                engineOptions, () -> dispatcher.isIdle());
+
+        camel.configure().addRoutesBuilder(new EventIntakeRoutes(engine, state.deadLetters(), wallClock, intakeOptions,
+                tokenCheck));
+        camel.configure().addRoutesBuilder(new ReadApiRoutes(state.auditLog(), state.deadLetters(), engine, tokenCheck));
+        camel.configure().addRoutesBuilder(new EngineControlRoutes(engine, tokenCheck));
+        camel.configure().addRoutesBuilder(new ActionRoutes(actionOptions));
+        camel.start();
+        CamelContext context = camel.getCamelContext();
+        dispatcher = new ActionDispatcher(context, state.auditLog(), actionOptions);
+        dispatcher.start();
+
+        engine.start();
+        LOG.info("Operon started: accepting events on http://{}:{}/api/v1/events", config.get(OperonConfig.HTTP_HOST),
+                config.get(OperonConfig.HTTP_PORT));
+    }
+
+    private ActionOptions actionOptions(Path dataDir) {
+        Path fileDir = config.get(OperonConfig.ACTIONS_FILE_DIR);
+        ActionOptions options = ActionOptions.defaults()
+                .withWebhookUrl(config.get(OperonConfig.WEBHOOK_URL).isBlank() ? null : config.get(OperonConfig.WEBHOOK_URL))
+                .withTimeouts(config.get(OperonConfig.WEBHOOK_TIMEOUT), config.get(OperonConfig.WEBHOOK_TIMEOUT))
+                .withRetries(config.get(OperonConfig.WEBHOOK_ATTEMPTS), config.get(OperonConfig.WEBHOOK_BACKOFF))
+                .withFileDirectory(fileDir == null ? dataDir.resolve("actions") : fileDir.toAbsolutePath());
+        List<String> defaults = config.get(OperonConfig.ACTIONS_DEFAULT_TARGETS);
+        if (!defaults.isEmpty()) {
+            options = options.withDefaultTargets(defaults);
+        }
+        for (var e : config.targetsByType().entrySet()) {
+            options = options.withTargets(e.getKey(), e.getValue());
+        }
+        return options;
+    }
+
+    /** The port the HTTP server listens on. */
+    public int httpPort() {
+        return config.get(OperonConfig.HTTP_PORT);
+    }
+
+    /**
+     * Stops in dependency order (see the class comment); safe to call more than once and from a
+     * shutdown hook.
+     */
+    public synchronized void stop() {
+        if (stopped) {
+            return;
+        }
+        stopped = true;
+        Duration timeout = config.get(OperonConfig.SHUTDOWN_TIMEOUT);
+        LOG.info("Stopping Operon");
+        try {
+            if (camel != null && camel.getCamelContext() != null) {
+                camel.getCamelContext().getRouteController().stopRoute(EventIntakeRoutes.ROUTE_ID);
+            }
+        } catch (Exception e) {
+            LOG.warn("Could not stop the intake route first: {}", e.toString());
+        }
+        if (engine != null) {
+            engine.stop(timeout);
+        }
+        if (dispatcher != null) {
+            dispatcher.stop(timeout);
+        }
+        if (camel != null) {
+            try {
+                camel.stop();
+            } catch (Exception e) {
+                LOG.warn("Camel did not stop cleanly: {}", e.toString());
+            }
+        }
+        if (journal != null) {
+            journal.close();
+        }
+        if (state != null) {
+            state.close();
+        }
+        LOG.info("Operon stopped");
+    }
+
+    @Override
+    public void close() {
+        stop();
+    }
+
+    /** A java.time.Clock view of the monotonic clock, for components that take a Clock. */
+    private static final class MonotonicJavaClock extends Clock {
+        private final MonotonicClock millis;
+
+        MonotonicJavaClock(MonotonicClock millis) {
+            this.millis = millis;
+        }
+
+        @Override
+        public ZoneOffset getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(java.time.ZoneId zone) {
+            throw new UnsupportedOperationException("Operon's clock is UTC");
+        }
+
+        @Override
+        public long millis() {
+            return millis.getAsLong();
+        }
+
+        @Override
+        public Instant instant() {
+            return Instant.ofEpochMilli(millis());
+        }
+    }
+}

@@ -1,0 +1,316 @@
+package org.operon.app.config;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.Reader;
+import java.net.InetAddress;
+import java.net.URI;
+import java.net.UnknownHostException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Every configuration option of Operon, typed and documented in one place, and the values in force.
+ *
+ * <p>A value comes from the first of: a JVM system property ({@code -Doperon.http.port=9090}), an
+ * environment variable ({@code OPERON_HTTP_PORT=9090}), the file given by {@code operon.config} /
+ * {@code OPERON_CONFIG} (default {@code ./application.properties} when it exists), the defaults in
+ * the jar's {@code application.properties}. A value that does not parse stops start-up with a
+ * {@link ConfigException} naming the key, where the value came from and what is expected.
+ */
+public final class OperonConfig {
+
+    public static final Setting<String> HTTP_HOST = new Setting<>("operon.http.host", "127.0.0.1",
+            "Address the HTTP server binds to. Any address other than a loopback one requires operon.api.token.",
+            OperonConfig::nonEmpty, false);
+    public static final Setting<Integer> HTTP_PORT = new Setting<>("operon.http.port", "8080",
+            "TCP port of the HTTP API (0 picks a free port).", v -> intIn(v, 0, 65535), false);
+    public static final Setting<String> API_TOKEN = new Setting<>("operon.api.token", "",
+            "Bearer token required on every /api request except GET /api/v1/health. Empty: no authentication "
+                    + "(allowed only on a loopback address).", v -> v, true);
+    public static final Setting<Path> DATA_DIR = new Setting<>("operon.data-dir", "./data",
+            "Directory for the event journal and the Infinispan file stores; created if missing.",
+            v -> Path.of(nonEmpty(v)), false);
+    public static final Setting<Integer> INTAKE_MAX_BODY = new Setting<>("operon.intake.max-body-bytes", "1048576",
+            "Largest request body accepted by POST /api/v1/events, in bytes; larger bodies get 413.",
+            v -> intIn(v, 1024, 64 * 1024 * 1024), false);
+    public static final Setting<Integer> ENGINE_QUEUE = new Setting<>("operon.engine.queue-capacity", "100000",
+            "Accepted events that may wait for the engine; when full, intake answers 503 with Retry-After.",
+            v -> intIn(v, 1, 10_000_000), false);
+    public static final Setting<Integer> ENGINE_BATCH = new Setting<>("operon.engine.batch-size", "1000",
+            "Events the engine inserts before it fires the rules.", v -> intIn(v, 1, 100_000), false);
+    public static final Setting<Duration> ENGINE_TICK = new Setting<>("operon.engine.tick-interval", "200ms",
+            "How often an idle engine moves the session clock forward (precision of absence rules).",
+            OperonConfig::positiveDuration, false);
+    public static final Setting<Duration> ENGINE_RESTORE_HORIZON = new Setting<>("operon.engine.restore-horizon",
+            "15m", "Journal history replayed (decisions muted) on start to rebuild windows; at least the longest "
+                    + "rule window.", OperonConfig::duration, false);
+    public static final Setting<Long> JOURNAL_SEGMENT_BYTES = new Setting<>("operon.journal.segment-bytes",
+            "67108864", "Size at which the event journal rolls to a new segment file.",
+            v -> longIn(v, 1024, Long.MAX_VALUE), false);
+    public static final Setting<Duration> JOURNAL_RETENTION = new Setting<>("operon.journal.retention", "7d",
+            "How long processed journal segments are kept (for replay) before they are deleted.",
+            OperonConfig::duration, false);
+    public static final Setting<Duration> STATE_RETENTION = new Setting<>("operon.state.retention", "30d",
+            "How long audit entries and dead letters are kept.", OperonConfig::positiveDuration, false);
+    public static final Setting<String> WEBHOOK_URL = new Setting<>("operon.actions.webhook.url", "",
+            "URL the webhook target POSTs decisions to (http or https). Empty: no webhook target.",
+            OperonConfig::optionalHttpUrl, true);
+    public static final Setting<Duration> WEBHOOK_TIMEOUT = new Setting<>("operon.actions.webhook.timeout", "5s",
+            "Connect and response timeout of one webhook attempt.", OperonConfig::positiveDuration, false);
+    public static final Setting<Integer> WEBHOOK_ATTEMPTS = new Setting<>("operon.actions.webhook.max-attempts", "3",
+            "Attempts per webhook action (5xx, timeouts and connection errors are retried; 4xx is not).",
+            v -> intIn(v, 1, 20), false);
+    public static final Setting<Duration> WEBHOOK_BACKOFF = new Setting<>("operon.actions.webhook.backoff", "500ms",
+            "Delay before the first webhook retry; doubled for each further attempt.",
+            OperonConfig::duration, false);
+    public static final Setting<Path> ACTIONS_FILE_DIR = new Setting<>("operon.actions.file.dir", "",
+            "Directory of the file target (one JSON line per action, a file per day). Empty: <data-dir>/actions.",
+            v -> v.isBlank() ? null : Path.of(v), false);
+    public static final Setting<List<String>> ACTIONS_DEFAULT_TARGETS = new Setting<>("operon.actions.targets.default",
+            "", "Targets for decision types without their own operon.actions.targets.<type>: a comma-separated "
+                    + "list of log, file, webhook. Empty: log and file, plus webhook when a webhook URL is set.",
+            OperonConfig::list, false);
+    public static final Setting<Duration> SHUTDOWN_TIMEOUT = new Setting<>("operon.shutdown.timeout", "30s",
+            "How long a clean shutdown waits for accepted events and actions to finish.",
+            OperonConfig::positiveDuration, false);
+
+    /** All options, in documentation order. */
+    public static final List<Setting<?>> ALL = List.of(HTTP_HOST, HTTP_PORT, API_TOKEN, DATA_DIR, INTAKE_MAX_BODY,
+            ENGINE_QUEUE, ENGINE_BATCH, ENGINE_TICK, ENGINE_RESTORE_HORIZON, JOURNAL_SEGMENT_BYTES, JOURNAL_RETENTION,
+            STATE_RETENTION, WEBHOOK_URL, WEBHOOK_TIMEOUT, WEBHOOK_ATTEMPTS, WEBHOOK_BACKOFF, ACTIONS_FILE_DIR,
+            ACTIONS_DEFAULT_TARGETS, SHUTDOWN_TIMEOUT);
+
+    /** Per-type targets: {@code operon.actions.targets.<decision type>=log,webhook}. */
+    public static final String TARGETS_PREFIX = "operon.actions.targets.";
+
+    private final Map<String, Object> values = new LinkedHashMap<>();
+    private final Map<String, List<String>> targetsByType = new TreeMap<>();
+
+    private OperonConfig() {
+    }
+
+    /** Loads from the process: system properties, environment, optional file, jar defaults. */
+    public static OperonConfig load() {
+        return load(System.getenv(), System.getProperties());
+    }
+
+    /**
+     * Loads from the given sources (see the class comment for the order).
+     *
+     * @throws ConfigException naming the first key whose value is wrong
+     */
+    public static OperonConfig load(Map<String, String> env, Properties system) {
+        Properties defaults = new Properties();
+        try (InputStream in = OperonConfig.class.getResourceAsStream("/application.properties")) {
+            if (in != null) {
+                defaults.load(new java.io.InputStreamReader(in, StandardCharsets.UTF_8));
+            }
+        } catch (IOException e) {
+            throw new ConfigException("cannot read the built-in application.properties: " + e.getMessage());
+        }
+        Properties file = new Properties();
+        String fileName = system.getProperty("operon.config", env.getOrDefault("OPERON_CONFIG", ""));
+        Path filePath = fileName.isBlank() ? Path.of("application.properties") : Path.of(fileName);
+        if (Files.isRegularFile(filePath)) {
+            try (Reader r = Files.newBufferedReader(filePath, StandardCharsets.UTF_8)) {
+                file.load(r);
+            } catch (IOException e) {
+                throw new ConfigException("cannot read configuration file " + filePath + ": " + e.getMessage());
+            }
+        } else if (!fileName.isBlank()) {
+            throw new ConfigException("configuration file " + filePath + " (operon.config) does not exist");
+        }
+
+        OperonConfig config = new OperonConfig();
+        for (Setting<?> s : ALL) {
+            config.resolve(s, env, system, file, defaults);
+        }
+        // Per-type action targets may come from any source.
+        Map<String, String> typed = new TreeMap<>();
+        for (Properties p : List.of(defaults, file)) {
+            p.stringPropertyNames().stream().filter(k -> k.startsWith(TARGETS_PREFIX))
+                    .forEach(k -> typed.put(k, p.getProperty(k)));
+        }
+        env.forEach((k, v) -> {
+            if (k.startsWith("OPERON_ACTIONS_TARGETS_") && !k.equals("OPERON_ACTIONS_TARGETS_DEFAULT")) {
+                typed.put(TARGETS_PREFIX + k.substring("OPERON_ACTIONS_TARGETS_".length()).toLowerCase().replace('_', '-'), v);
+            }
+        });
+        system.stringPropertyNames().stream().filter(k -> k.startsWith(TARGETS_PREFIX))
+                .forEach(k -> typed.put(k, system.getProperty(k)));
+        typed.remove(ACTIONS_DEFAULT_TARGETS.key());
+        typed.forEach((k, v) -> config.targetsByType.put(k.substring(TARGETS_PREFIX.length()), list(v)));
+        config.checkExposure();
+        return config;
+    }
+
+    private <T> void resolve(Setting<T> s, Map<String, String> env, Properties system, Properties file,
+                             Properties defaults) {
+        String origin;
+        String raw;
+        if (system.getProperty(s.key()) != null) {
+            raw = system.getProperty(s.key());
+            origin = "system property " + s.key();
+        } else if (env.get(s.envName()) != null) {
+            raw = env.get(s.envName());
+            origin = "environment variable " + s.envName();
+        } else if (file.getProperty(s.key()) != null) {
+            raw = file.getProperty(s.key());
+            origin = "configuration file";
+        } else {
+            raw = defaults.getProperty(s.key(), s.defaultValue());
+            origin = "default";
+        }
+        try {
+            values.put(s.key(), s.parser().apply(raw.trim()));
+        } catch (RuntimeException e) {
+            String shown = s.secret() ? "(secret, not shown)" : "'" + raw + "'";
+            throw new ConfigException("Invalid configuration: " + s.key() + " = " + shown + " (from " + origin
+                    + "): " + e.getMessage() + ". " + s.description());
+        }
+    }
+
+    /** Refuses to listen beyond loopback without an API token. */
+    private void checkExposure() {
+        String host = get(HTTP_HOST);
+        if (!isLoopback(host) && get(API_TOKEN).isBlank()) {
+            throw new ConfigException("Refusing to start: operon.http.host = '" + host + "' is not a loopback address "
+                    + "and operon.api.token is not set. Set OPERON_API_TOKEN (at least 16 characters) to listen on "
+                    + "other addresses, or bind to 127.0.0.1.");
+        }
+        String token = get(API_TOKEN);
+        if (!token.isBlank() && token.length() < 16) {
+            throw new ConfigException("Invalid configuration: operon.api.token is shorter than 16 characters; "
+                    + "use a long random token (e.g. openssl rand -hex 32).");
+        }
+    }
+
+    static boolean isLoopback(String host) {
+        if (host.equalsIgnoreCase("localhost")) {
+            return true;
+        }
+        try {
+            return InetAddress.getByName(host).isLoopbackAddress();
+        } catch (UnknownHostException e) {
+            return false;
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    public <T> T get(Setting<T> setting) {
+        return (T) values.get(setting.key());
+    }
+
+    /** Targets configured per decision type ({@code operon.actions.targets.<type>}). */
+    public Map<String, List<String>> targetsByType() {
+        return targetsByType;
+    }
+
+    /** The data directory, absolute. */
+    public Path dataDir() {
+        return get(DATA_DIR).toAbsolutePath().normalize();
+    }
+
+    /** Effective values, secrets masked; for the start-up log. */
+    public Map<String, String> describe() {
+        Map<String, String> out = new LinkedHashMap<>();
+        for (Setting<?> s : ALL) {
+            Object v = values.get(s.key());
+            String text = v == null ? "" : v instanceof List<?> l ? String.join(",", (List<String>) l) : v.toString();
+            out.put(s.key(), s.secret() && !text.isEmpty() ? "****" : text);
+        }
+        return out;
+    }
+
+    // ---- parsers: each throws IllegalArgumentException saying what is expected ----
+
+    static String nonEmpty(String v) {
+        if (v.isBlank()) {
+            throw new IllegalArgumentException("must not be empty");
+        }
+        return v;
+    }
+
+    static int intIn(String v, int min, int max) {
+        return (int) longIn(v, min, max);
+    }
+
+    static long longIn(String v, long min, long max) {
+        long n;
+        try {
+            n = Long.parseLong(v);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("must be a whole number between " + min + " and " + max);
+        }
+        if (n < min || n > max) {
+            throw new IllegalArgumentException("must be between " + min + " and " + max);
+        }
+        return n;
+    }
+
+    private static final Pattern DURATION = Pattern.compile("(\\d+)(ms|s|m|h|d)");
+
+    /** Parses {@code 200ms}, {@code 30s}, {@code 5m}, {@code 2h}, {@code 7d} or an ISO-8601 duration. */
+    static Duration duration(String v) {
+        Matcher m = DURATION.matcher(v);
+        if (m.matches()) {
+            long n = Long.parseLong(m.group(1));
+            return switch (m.group(2)) {
+                case "ms" -> Duration.ofMillis(n);
+                case "s" -> Duration.ofSeconds(n);
+                case "m" -> Duration.ofMinutes(n);
+                case "h" -> Duration.ofHours(n);
+                default -> Duration.ofDays(n);
+            };
+        }
+        try {
+            return Duration.parse(v);
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException("must be a duration such as 200ms, 30s, 5m, 2h or 7d");
+        }
+    }
+
+    static Duration positiveDuration(String v) {
+        Duration d = duration(v);
+        if (d.isZero() || d.isNegative()) {
+            throw new IllegalArgumentException("must be a positive duration such as 200ms, 30s, 5m, 2h or 7d");
+        }
+        return d;
+    }
+
+    static String optionalHttpUrl(String v) {
+        if (v.isBlank()) {
+            return "";
+        }
+        try {
+            URI u = URI.create(v);
+            if (!("http".equals(u.getScheme()) || "https".equals(u.getScheme())) || u.getHost() == null) {
+                throw new IllegalArgumentException("x");
+            }
+            return v;
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("must be an absolute http:// or https:// URL");
+        }
+    }
+
+    static List<String> list(String v) {
+        if (v.isBlank()) {
+            return List.of();
+        }
+        List<String> out = new ArrayList<>();
+        Arrays.stream(v.split(",")).map(String::trim).filter(s -> !s.isEmpty()).forEach(out::add);
+        return List.copyOf(out);
+    }
+}

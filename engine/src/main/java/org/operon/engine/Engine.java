@@ -1,0 +1,410 @@
+package org.operon.engine;
+
+import org.operon.engine.session.RuleSession;
+import org.operon.model.Decision;
+import org.operon.model.Event;
+import org.operon.state.Checkpoint;
+import org.operon.state.CheckpointStore;
+import org.operon.state.EventJournal;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
+import java.util.function.LongSupplier;
+import java.util.stream.Stream;
+
+/**
+ * The single writer of the rule session. Intake hands events to {@link #accept}; they are made
+ * durable in the {@link EventJournal}, which hands them to this engine's bounded queue in sequence
+ * order; one engine thread drains the queue, inserts in batches, fires, and moves the session's
+ * pseudo clock. Decisions leave through the {@link DecisionListener}.
+ *
+ * <h2>Time</h2>
+ * The session always runs on a pseudo clock. Events advance it to their arrival time (stamped by
+ * the journal); when idle, the engine advances it to the injected clock every tick, which is what
+ * makes absence rules fire. The engine never moves the clock past an event that is accepted but not
+ * yet in its queue (it ticks only when no append is in flight), so the clock the session sees in
+ * production is the same one a replay of the journal produces: decisions, and their ids, come out
+ * the same.
+ *
+ * <h2>Restart</h2>
+ * The engine records a {@link Checkpoint} (last processed sequence number and session clock). On
+ * start it replays the journal from {@code restoreHorizon} before the checkpoint to rebuild windows,
+ * with decisions muted up to the checkpoint, then processes, unmuted, whatever was accepted but not
+ * processed before a crash. Decisions made between the last checkpoint and a crash may be emitted
+ * again; their ids are deterministic, so the action side drops the repeats. The checkpoint only
+ * advances while no effect is in flight, so no decision whose action was lost in a crash is muted.
+ *
+ * <h2>Back-pressure</h2>
+ * Room in the queue is reserved before an event is journaled; when there is none, {@link #accept}
+ * fails at once with {@link EngineOverloadedException} and nothing is written.
+ */
+public final class Engine implements EventAcceptor, AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Engine.class);
+    public static final String CHECKPOINT_NAME = "engine";
+    private static final long STOP_SETTLE_MILLIS = 30_000;
+
+    private final SessionOpener opener;
+    private final EventJournal journal;
+    private final CheckpointStore checkpoints;
+    private final DecisionListener listener;
+    private final LongSupplier clock;
+    private final EngineOptions options;
+    private final BooleanSupplier effectsSettled;
+
+    private final BlockingQueue<Event> queue;
+    private final Semaphore room;
+    private final AtomicLong inFlight = new AtomicLong();
+    private final AtomicLong processed = new AtomicLong();
+    private final CountDownLatch stopped = new CountDownLatch(1);
+    private final Object pauseMonitor = new Object();
+
+    private volatile boolean accepting;
+    private volatile boolean running;
+    private volatile boolean paused;
+    private volatile Throwable failure;
+    private Thread thread;
+
+    // Owned by the engine thread (and by start() before the thread exists).
+    private RuleSession session;
+    private boolean muted;
+    private long lastSeq;
+    private long lastCheckpointWall;
+    private Checkpoint lastSaved = Checkpoint.START;
+    // Copies for other threads (status), written by the engine thread.
+    private volatile long lastSeqSeen;
+    private volatile long sessionClock;
+
+    /** An engine whose decision listener completes each effect before it returns. */
+    public Engine(SessionOpener opener, EventJournal journal, CheckpointStore checkpoints, DecisionListener listener,
+                  LongSupplier clock, EngineOptions options) {
+        this(opener, journal, checkpoints, listener, clock, options, () -> true);
+    }
+
+    /**
+     * @param effectsSettled true when every decision handed to the listener so far has had its effect
+     *                       (or was durably recorded as failed). The checkpoint only advances while it
+     *                       is true: a crash can then never leave a decision muted on restore whose
+     *                       action was still in flight.
+     */
+    public Engine(SessionOpener opener, EventJournal journal, CheckpointStore checkpoints, DecisionListener listener,
+                  LongSupplier clock, EngineOptions options, BooleanSupplier effectsSettled) {
+        this.effectsSettled = effectsSettled;
+        this.opener = opener;
+        this.journal = journal;
+        this.checkpoints = checkpoints;
+        this.listener = listener;
+        this.clock = clock;
+        this.options = options;
+        this.queue = new ArrayBlockingQueue<>(options.queueCapacity());
+        this.room = new Semaphore(options.queueCapacity());
+    }
+
+    /**
+     * Restores the session from the checkpoint and the journal, then starts the engine thread. When
+     * this returns, {@link #isAccepting()} is true.
+     */
+    public synchronized void start() {
+        if (running) {
+            return;
+        }
+        journal.onDurable(this::enqueueDurable);
+        restore();
+        lastSeqSeen = lastSeq;
+        sessionClock = session.clockTime();
+        running = true;
+        accepting = true;
+        thread = new Thread(this::runLoop, "operon-engine");
+        thread.setDaemon(false);
+        thread.start();
+        LOG.info("Engine accepting events (journal at seq {}, session clock {})", lastSeq, session.clockTime());
+    }
+
+    private void restore() {
+        Checkpoint cp = checkpoints.load(CHECKPOINT_NAME);
+        lastSaved = cp;
+        long journalEnd = journal.lastSeq();
+        long restoreFrom = cp.seq() == 0 ? 0 : Math.max(0, cp.clockTime() - options.restoreHorizon().toMillis());
+        long replayed = 0;
+        long resumed = 0;
+        try (Stream<Event> history = cp.seq() == 0 ? journal.readAfter(0) : journal.readFromArrival(restoreFrom)) {
+            Iterator<Event> it = history.iterator();
+            List<Event> chunk = new ArrayList<>(options.batchSize());
+            while (it.hasNext()) {
+                Event e = it.next();
+                if (session == null) {
+                    session = opener.open(Math.min(e.getArrivalTime(), cp.seq() == 0 ? e.getArrivalTime() : restoreFrom),
+                            this::onSessionDecision);
+                }
+                boolean alreadyProcessed = e.getSeq() <= cp.seq();
+                if (!chunk.isEmpty() && (chunk.size() == options.batchSize() || alreadyProcessed != muted)) {
+                    session.process(chunk);
+                    chunk.clear();
+                }
+                muted = alreadyProcessed;
+                chunk.add(e);
+                lastSeq = e.getSeq();
+                if (alreadyProcessed) replayed++; else resumed++;
+            }
+            if (!chunk.isEmpty()) {
+                session.process(chunk);
+            }
+        } finally {
+            muted = false;
+        }
+        if (session == null) {
+            session = opener.open(Math.max(clock.getAsLong(), cp.clockTime()), this::onSessionDecision);
+        }
+        lastSeq = Math.max(lastSeq, Math.max(cp.seq(), journalEnd));
+        if (replayed + resumed > 0) {
+            LOG.info("Restored session: replayed {} processed events (decisions muted) and processed {} events "
+                    + "accepted before the last stop", replayed, resumed);
+        }
+        processed.addAndGet(resumed);
+        // The next checkpoint is written by the engine thread once the resumed events' effects are done.
+    }
+
+    @Override
+    public CompletableFuture<List<Event>> accept(List<Event> events) throws EngineOverloadedException {
+        if (!accepting) {
+            throw new IllegalStateException("the engine is not accepting events (starting or stopping)");
+        }
+        if (events.isEmpty()) {
+            return CompletableFuture.completedFuture(List.of());
+        }
+        int n = events.size();
+        if (n > options.queueCapacity()) {
+            throw new IllegalArgumentException("a batch of " + n + " events exceeds the engine queue capacity of "
+                    + options.queueCapacity());
+        }
+        if (!room.tryAcquire(n)) {
+            throw new EngineOverloadedException("the engine queue is full (" + options.queueCapacity()
+                    + " events waiting)", options.retryAfterSeconds());
+        }
+        inFlight.addAndGet(n);
+        CompletableFuture<List<Event>> written;
+        try {
+            written = journal.append(events);
+        } catch (RuntimeException e) {
+            inFlight.addAndGet(-n);
+            room.release(n);
+            throw e;
+        }
+        return written.whenComplete((stamped, error) -> {
+            if (error != null) {
+                // Not durable, so never queued: give the room back.
+                inFlight.addAndGet(-n);
+                room.release(n);
+            }
+        });
+    }
+
+    /** Called by the journal's writer thread, in sequence order, once a group is on disk. */
+    private void enqueueDurable(List<Event> stamped) {
+        for (Event e : stamped) {
+            // Room was reserved in accept(), so offer() cannot fail; add() would say so loudly if it did.
+            queue.add(e);
+        }
+        inFlight.addAndGet(-stamped.size());
+    }
+
+    @Override
+    public boolean isAccepting() {
+        return accepting && failure == null;
+    }
+
+    /**
+     * Stops processing without stopping intake: events are still accepted into the journal and the
+     * queue (until it is full) and the session clock stands still. For maintenance; a paused engine
+     * that is stopped still processes what it accepted, and a restart always starts unpaused.
+     */
+    public void pause() {
+        paused = true;
+        LOG.info("Engine paused: events are accepted and kept, not processed");
+    }
+
+    /** Resumes processing after {@link #pause()}. */
+    public void resume() {
+        paused = false;
+        synchronized (pauseMonitor) {
+            pauseMonitor.notifyAll();
+        }
+        LOG.info("Engine resumed");
+    }
+
+    public boolean isPaused() {
+        return paused;
+    }
+
+    /**
+     * A snapshot of the engine for status pages.
+     *
+     * @param processed events processed since this engine started (restored history not counted)
+     * @param backlog   events accepted and not yet processed
+     * @param lastSeq   journal sequence number of the last processed event
+     * @param clockTime the session clock, epoch milliseconds
+     */
+    public record Status(boolean accepting, boolean paused, long processed, int backlog, long lastSeq, long clockTime) {
+    }
+
+    public Status status() {
+        return new Status(isAccepting(), paused, processed.get(), backlog(), lastSeqSeen, sessionClock);
+    }
+
+    /** Events processed since this engine started (restored events not counted). */
+    public long processedCount() {
+        return processed.get();
+    }
+
+    /** Events accepted and not yet processed. */
+    public int backlog() {
+        return options.queueCapacity() - room.availablePermits();
+    }
+
+    private void runLoop() {
+        List<Event> batch = new ArrayList<>(options.batchSize());
+        try {
+            while (running || inFlight.get() > 0 || !queue.isEmpty()) {
+                if (paused && running) {
+                    synchronized (pauseMonitor) {
+                        pauseMonitor.wait(options.tickInterval().toMillis());
+                    }
+                    continue;
+                }
+                Event first = queue.poll(options.tickInterval().toMillis(), TimeUnit.MILLISECONDS);
+                if (first != null) {
+                    batch.add(first);
+                    queue.drainTo(batch, options.batchSize() - 1);
+                    processBatch(batch);
+                    batch.clear();
+                }
+                tick();
+                lastSeqSeen = lastSeq;
+                sessionClock = session.clockTime();
+                maybeCheckpoint(false);
+            }
+            awaitEffectsSettled();
+            maybeCheckpoint(true);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            LOG.warn("Engine thread interrupted; {} events stay in the journal for the next start", backlog());
+        } catch (Throwable t) {
+            failure = t;
+            accepting = false;
+            LOG.error("Engine failed; it stops accepting events. Accepted events stay in the journal and are "
+                    + "processed on the next start", t);
+        } finally {
+            try {
+                session.close();
+            } finally {
+                stopped.countDown();
+            }
+        }
+    }
+
+    private void processBatch(List<Event> batch) {
+        session.process(batch);
+        lastSeq = batch.get(batch.size() - 1).getSeq();
+        processed.addAndGet(batch.size());
+        room.release(batch.size());
+    }
+
+    /**
+     * Moves the session clock to the injected clock, but only when no accepted event is still on
+     * its way to the queue: such an event may carry an earlier arrival time, and the clock must not
+     * pass it (see the class comment).
+     */
+    private void tick() {
+        long now = clock.getAsLong();
+        if (inFlight.get() == 0 && queue.isEmpty() && now > session.clockTime()) {
+            session.advanceTo(now);
+        }
+    }
+
+    /** On stop: gives the listener's in-flight effects time to finish, so the final checkpoint covers them. */
+    private void awaitEffectsSettled() throws InterruptedException {
+        long waited = 0;
+        long step = options.tickInterval().toMillis();
+        while (!effectsSettled.getAsBoolean() && waited < STOP_SETTLE_MILLIS) {
+            synchronized (pauseMonitor) {
+                pauseMonitor.wait(step);
+            }
+            waited += step;
+        }
+    }
+
+    private void maybeCheckpoint(boolean force) {
+        if (!effectsSettled.getAsBoolean()) {
+            return; // an action is still in flight; checkpoint once it is done
+        }
+        Checkpoint current = new Checkpoint(lastSeq, session.clockTime());
+        if (current.equals(lastSaved)) {
+            return;
+        }
+        long wall = clock.getAsLong();
+        if (force || wall - lastCheckpointWall >= options.checkpointInterval().toMillis()) {
+            saveCheckpoint();
+            lastCheckpointWall = wall;
+        }
+    }
+
+    private void saveCheckpoint() {
+        Checkpoint cp = new Checkpoint(lastSeq, session.clockTime());
+        checkpoints.save(CHECKPOINT_NAME, cp);
+        lastSaved = cp;
+    }
+
+    private void onSessionDecision(Decision decision) {
+        if (!muted) {
+            listener.onDecision(decision);
+        }
+    }
+
+    /**
+     * Stops accepting, processes everything already accepted, writes the final checkpoint and closes
+     * the session. Waits at most {@code timeout}; what is left unprocessed stays in the journal and
+     * is processed on the next start.
+     *
+     * @return true if the engine stopped within the timeout
+     */
+    public boolean stop(Duration timeout) {
+        synchronized (this) {
+            if (!running) {
+                return true;
+            }
+            accepting = false;
+            running = false;
+        }
+        synchronized (pauseMonitor) {
+            pauseMonitor.notifyAll();
+        }
+        try {
+            boolean done = stopped.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            if (!done) {
+                LOG.warn("Engine did not drain within {}; {} events stay in the journal for the next start",
+                        timeout, backlog());
+                thread.interrupt();
+            }
+            return done;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    @Override
+    public void close() {
+        stop(Duration.ofSeconds(30));
+    }
+}
