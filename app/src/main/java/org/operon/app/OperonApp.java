@@ -1,6 +1,7 @@
 package org.operon.app;
 
 import org.apache.camel.CamelContext;
+import org.apache.camel.main.SimpleMainShutdownStrategy;
 import org.apache.camel.main.Main;
 import org.operon.actions.ActionDispatcher;
 import org.operon.actions.ActionOptions;
@@ -76,16 +77,15 @@ public final class OperonApp implements AutoCloseable {
         ApiTokenCheck tokenCheck = config.get(OperonConfig.API_TOKEN).isBlank()
                 ? ApiTokenCheck.disabled() : ApiTokenCheck.of(config.get(OperonConfig.API_TOKEN));
 
-        camel = new Main(OperonApp.class);
+        camel = new Main();
         // Operon installs its own shutdown hook (see Operon.main), which stops in dependency order.
-        camel.disableHangupSupport();
+        camel.setShutdownStrategy(new SimpleMainShutdownStrategy());
         camel.addInitialProperty("camel.main.name", "operon");
         camel.addInitialProperty("camel.server.enabled", "true");
         camel.addInitialProperty("camel.server.host", config.get(OperonConfig.HTTP_HOST));
         camel.addInitialProperty("camel.server.port", Integer.toString(config.get(OperonConfig.HTTP_PORT)));
         camel.addInitialProperty("camel.server.maxBodySize", Long.toString(intakeOptions.serverMaxBodySize()));
         camel.addInitialProperty("camel.server.useGlobalSslContextParameters", "false");
-        camel.addInitialProperty("camel.main.routesIncludePattern", "");
 
         // The engine exists before Camel starts so the routes can reference it; it starts last. Its
         // decisions go to the dispatcher, which is created once Camel runs and before the engine starts.

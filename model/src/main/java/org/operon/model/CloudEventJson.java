@@ -140,8 +140,12 @@ public final class CloudEventJson {
         } catch (JsonProcessingException e) {
             String where = e.getLocation() == null ? ""
                     : " at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr();
-            throw new InvalidEventException("malformed_json", "the body is not valid JSON" + where + ": "
-                    + e.getOriginalMessage());
+            String reason = e.getOriginalMessage();
+            int noise = reason.indexOf(" (start marker at");
+            if (noise > 0) {
+                reason = reason.substring(0, noise); // the rest names Jackson's internals, not the input
+            }
+            throw new InvalidEventException("malformed_json", "the body is not valid JSON" + where + ": " + reason);
         }
     }
 
