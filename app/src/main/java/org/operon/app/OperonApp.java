@@ -15,6 +15,7 @@ import org.operon.integration.api.ReadApiRoutes;
 import org.operon.integration.http.ApiTokenCheck;
 import org.operon.integration.http.EventIntakeRoutes;
 import org.operon.integration.http.IntakeOptions;
+import org.operon.state.Checkpoint;
 import org.operon.state.FileEventJournal;
 import org.operon.state.JournalOptions;
 import org.operon.state.OperonState;
@@ -27,6 +28,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Operon assembled: state, journal, Camel (intake, read API, action routes), the action dispatcher
@@ -49,6 +53,7 @@ public final class OperonApp implements AutoCloseable {
     private Main camel;
     private ActionDispatcher dispatcher;
     private Engine engine;
+    private ScheduledExecutorService pruner;
     private volatile boolean stopped;
 
     public OperonApp(OperonConfig config) {
@@ -103,6 +108,12 @@ public final class OperonApp implements AutoCloseable {
         dispatcher.start();
 
         engine.start();
+        pruner = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "operon-journal-pruner");
+            t.setDaemon(true);
+            return t;
+        });
+        pruner.scheduleWithFixedDelay(this::pruneJournal, 1, 10, TimeUnit.MINUTES);
         LOG.info("Operon started: accepting events on http://{}:{}/api/v1/events", config.get(OperonConfig.HTTP_HOST),
                 config.get(OperonConfig.HTTP_PORT));
     }
@@ -124,6 +135,24 @@ public final class OperonApp implements AutoCloseable {
         return options;
     }
 
+    /**
+     * Deletes journal segments that are processed (below the engine's checkpoint), older than the
+     * journal retention, and older than what a restart replays (the restore horizon).
+     */
+    private void pruneJournal() {
+        try {
+            Checkpoint cp = state.checkpoints().load(Engine.CHECKPOINT_NAME);
+            long olderThan = Math.min(clock.getAsLong() - config.get(OperonConfig.JOURNAL_RETENTION).toMillis(),
+                    cp.clockTime() - config.get(OperonConfig.ENGINE_RESTORE_HORIZON).toMillis());
+            int deleted = journal.prune(cp.seq(), olderThan);
+            if (deleted > 0) {
+                LOG.info("Deleted {} journal segments older than the retention", deleted);
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("Journal pruning failed; will try again: {}", e.toString());
+        }
+    }
+
     /** The port the HTTP server listens on. */
     public int httpPort() {
         return config.get(OperonConfig.HTTP_PORT);
@@ -140,6 +169,9 @@ public final class OperonApp implements AutoCloseable {
         stopped = true;
         Duration timeout = config.get(OperonConfig.SHUTDOWN_TIMEOUT);
         LOG.info("Stopping Operon");
+        if (pruner != null) {
+            pruner.shutdownNow();
+        }
         try {
             if (camel != null && camel.getCamelContext() != null) {
                 camel.getCamelContext().getRouteController().stopRoute(EventIntakeRoutes.ROUTE_ID);

@@ -35,7 +35,7 @@ public final class OperonConfig {
             "Address the HTTP server binds to. Any address other than a loopback one requires operon.api.token.",
             OperonConfig::nonEmpty, false);
     public static final Setting<Integer> HTTP_PORT = new Setting<>("operon.http.port", "8080",
-            "TCP port of the HTTP API (0 picks a free port).", v -> intIn(v, 0, 65535), false);
+            "TCP port of the HTTP API.", v -> intIn(v, 1, 65535), false);
     public static final Setting<String> API_TOKEN = new Setting<>("operon.api.token", "",
             "Bearer token required on every /api request except GET /api/v1/health. Empty: no authentication "
                     + "(allowed only on a loopback address).", v -> v, true);
