@@ -1,0 +1,265 @@
+package org.operon.engine.session;
+
+import org.drools.core.time.impl.PseudoClockScheduler;
+import org.kie.api.KieBase;
+import org.kie.api.KieServices;
+import org.kie.api.runtime.KieContainer;
+import org.kie.api.runtime.KieSession;
+import org.kie.api.runtime.KieSessionConfiguration;
+import org.kie.api.runtime.conf.ClockTypeOption;
+import org.kie.api.runtime.conf.TimerJobFactoryOption;
+import org.kie.api.runtime.rule.ConsequenceException;
+import org.kie.api.time.SessionPseudoClock;
+import org.operon.engine.DecisionListener;
+import org.operon.model.Decision;
+import org.operon.model.Event;
+
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One Drools STREAM session on a pseudo clock: the only class in Operon that touches
+ * {@code KieSession}. Callers insert events, move the clock and receive decisions; they never see
+ * Drools types (except the benchmark's {@link #open(KieBase, long, DecisionListener)}).
+ *
+ * <h2>Time</h2>
+ * The session clock is a pseudo clock that only this class moves, and only forward. Events are
+ * inserted at their {@link Event#getArrivalTime() arrival time}: before an event later than the
+ * clock is inserted, the rules fire at the current time and the clock moves to the event's arrival
+ * time. So every rule reacts at the moment its facts arrived, however the events were batched.
+ *
+ * <p>Moving the clock runs the timers that fall due (event expiry, sliding windows, timed and
+ * absence rules). {@link PseudoClockScheduler#advanceTime} sets its clock to each job's due time
+ * while running that job and only then to the target time; but a job whose effect is a rule
+ * firing (an absence detected, a window emptied) merely queues the activation, and the consequence
+ * runs at the next {@code fireAllRules}, when the clock would already read the end of the jump. A
+ * decision from a timer-driven rule would then carry the time of the next event rather than the
+ * time it fell due. This class therefore moves the clock from one due timer to the next and fires
+ * the rules at each, so every decision is stamped with the time its condition became true,
+ * whatever the size of the jump.
+ *
+ * <h2>Decisions</h2>
+ * Rules send {@link Decision}s on the channel {@value #DECISIONS_CHANNEL}. Each is
+ * {@link Decision#stamped stamped} with the session clock at the moment it is sent and handed to
+ * the {@link DecisionListener} on the calling thread, before the call that fired the rule returns.
+ * The listener is expected to hand off and return; if it throws anyway, the exception propagates
+ * unchanged out of {@link #process} or {@link #advanceTo} (it is not logged and swallowed here:
+ * the caller decides). The session stays usable: the rule activations not yet fired in that pass
+ * fire at the next call, and the decision whose delivery failed is not sent again.
+ *
+ * <h2>Threads</h2>
+ * Not thread-safe. One thread (the engine thread) owns a session from open to close.
+ */
+public final class RuleSession implements AutoCloseable {
+
+    /** The kbase built from the packaged rules (the kjar on the classpath). */
+    public static final String PACKAGED_KBASE = "operon";
+    /** The ksession of {@link #PACKAGED_KBASE}, configured in the kjar's kmodule.xml with a pseudo clock. */
+    public static final String PACKAGED_KSESSION = "operon-session";
+    /** The channel on which rules send decisions: {@code channels["decisions"].send(Decision.of(...))}. */
+    public static final String DECISIONS_CHANNEL = "decisions";
+
+    /**
+     * Drools by default tracks every timer job in a map of its own, which only marshalling a
+     * session needs. Operon never marshals sessions (it rebuilds them from the event journal), and
+     * every live event has an expiry job, so tracking would cost a map entry per event.
+     */
+    private static final TimerJobFactoryOption UNTRACKED_TIMERS = TimerJobFactoryOption.get("default");
+
+    private final KieSession session;
+    private final SessionPseudoClock clock;
+    private final PseudoClockScheduler scheduler;
+    private boolean closed;
+
+    private RuleSession(KieSession session, long startTime, DecisionListener listener) {
+        Objects.requireNonNull(listener, "listener");
+        if (startTime < 0) {
+            throw new IllegalArgumentException("start time must not be negative: " + startTime);
+        }
+        this.session = session;
+        if (!(session.getSessionClock() instanceof PseudoClockScheduler pseudo)) {
+            session.dispose();
+            throw new IllegalStateException("the ksession must run on a pseudo clock (clockType=\"pseudo\"), not "
+                    + session.getSessionClock().getClass().getName());
+        }
+        this.scheduler = pseudo;
+        this.clock = pseudo;
+        session.registerChannel(DECISIONS_CHANNEL, decision -> deliver(decision, listener));
+        // A fresh pseudo clock reads 0 and has no timers yet, so this jump runs nothing.
+        clock.advanceTime(startTime, TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * Opens a new session of the packaged rules: kbase {@value #PACKAGED_KBASE}, ksession
+     * {@value #PACKAGED_KSESSION}, from the kjar on the classpath. The pseudo clock starts at
+     * {@code startTime} (epoch milliseconds). Cheap: the rules are loaded once per JVM.
+     *
+     * @throws IllegalStateException when the kjar is not on the classpath, its kbase holds no rules or its
+     *                               ksession is not on a pseudo clock
+     */
+    public static RuleSession openPackaged(long startTime, DecisionListener listener) {
+        KieContainer container = ClasspathRules.container();
+        if (!container.getKieSessionNamesInKieBase(PACKAGED_KBASE).contains(PACKAGED_KSESSION)) {
+            throw new IllegalStateException("the packaged rules are not on the classpath: no ksession '"
+                    + PACKAGED_KSESSION + "' in kbase '" + PACKAGED_KBASE + "' (is operon-rules a dependency?)");
+        }
+        if (container.getKieBase(PACKAGED_KBASE).getKiePackages().stream().allMatch(p -> p.getRules().isEmpty())) {
+            // Seen when kmodule.xml's packages="org.operon.rules.*" left out org.operon.rules itself.
+            throw new IllegalStateException("the packaged kbase '" + PACKAGED_KBASE + "' has no rules: does the "
+                    + "packages attribute in the kjar's kmodule.xml name the packages of its DRL files?");
+        }
+        KieSessionConfiguration conf = container.getKieSessionConfiguration(PACKAGED_KSESSION);
+        conf.setOption(UNTRACKED_TIMERS);
+        return new RuleSession(container.newKieSession(PACKAGED_KSESSION, conf), startTime, listener);
+    }
+
+    /**
+     * Opens a new session of another kbase declared in a kmodule.xml on the classpath, on a pseudo
+     * clock starting at {@code startTime}, whatever clock its own ksessions declare. For tests and
+     * benchmarks that package rules of their own.
+     *
+     * @throws IllegalArgumentException when no such kbase is on the classpath
+     */
+    public static RuleSession open(String kbaseName, long startTime, DecisionListener listener) {
+        KieContainer container = ClasspathRules.container();
+        if (!container.getKieBaseNames().contains(kbaseName)) {
+            throw new IllegalArgumentException("no kbase '" + kbaseName + "' on the classpath; known: "
+                    + container.getKieBaseNames());
+        }
+        return open(container.getKieBase(kbaseName), startTime, listener);
+    }
+
+    /**
+     * Opens a new session of a kbase the caller built (it must be in STREAM mode), on a pseudo
+     * clock starting at {@code startTime}. For benchmarks that compare rule formulations compiled at
+     * run time; Operon itself only runs the packaged rules.
+     */
+    public static RuleSession open(KieBase kieBase, long startTime, DecisionListener listener) {
+        KieSessionConfiguration conf = KieServices.get().newKieSessionConfiguration();
+        conf.setOption(ClockTypeOption.PSEUDO);
+        conf.setOption(UNTRACKED_TIMERS);
+        return new RuleSession(kieBase.newKieSession(conf, null), startTime, listener);
+    }
+
+    /**
+     * Processes events in the given order, which must be the order of their arrival (stamped by the
+     * journal, non-decreasing {@code arrivalTime}). For each event whose arrival time is later than
+     * the clock, the rules fire at the current time and the clock moves to the arrival time (running
+     * the timers that fall due on the way, see the class comment); then the event is inserted. At
+     * the end the rules fire. An event whose arrival time is earlier than the clock is inserted
+     * without moving the clock; its windows still count from its own arrival time.
+     */
+    public void process(List<Event> events) {
+        requireOpen();
+        for (Event event : events) {
+            long arrival = event.getArrivalTime();
+            if (arrival > clock.getCurrentTime()) {
+                moveClockTo(arrival);
+            }
+            session.insert(event);
+        }
+        fire();
+    }
+
+    /**
+     * Moves the pseudo clock forward to {@code epochMillis}, running the timers that fall due on the
+     * way and firing the rules at each (see the class comment), then fires at the target time. A
+     * time at or before the clock moves nothing (the clock never goes back); the rules still fire.
+     */
+    public void advanceTo(long epochMillis) {
+        requireOpen();
+        if (epochMillis > clock.getCurrentTime()) {
+            moveClockTo(epochMillis);
+        }
+        fire();
+    }
+
+    /** The session clock, epoch milliseconds. */
+    public long clockTime() {
+        return clock.getCurrentTime();
+    }
+
+    /** The number of facts in working memory: live events plus whatever state the rules keep. */
+    public long factCount() {
+        requireOpen();
+        return session.getFactCount();
+    }
+
+    /** Disposes the Drools session. Idempotent; other methods throw {@link IllegalStateException} afterwards. */
+    @Override
+    public void close() {
+        if (!closed) {
+            closed = true;
+            session.dispose();
+        }
+    }
+
+    /**
+     * Fires, then steps the clock through every timer due at or before {@code target}, firing after
+     * each step, and finally moves it to {@code target}. The rules are fired before each move so
+     * that what is pending is decided at the time it became pending. Timers due exactly at
+     * {@code target} run and their rules fire before the caller inserts anything at that time: an
+     * event that arrives exactly when a window closes finds it closed.
+     */
+    private void moveClockTo(long target) {
+        fire();
+        while (true) {
+            long now = clock.getCurrentTime();
+            // Milliseconds until the earliest pending timer, -1 when there is none. Internal API:
+            // SessionPseudoClock has no way to ask this (see the class comment for why we step).
+            long untilNext = scheduler.getTimeToNextJob();
+            if (untilNext < 0 || now + untilNext > target) {
+                break;
+            }
+            clock.advanceTime(untilNext, TimeUnit.MILLISECONDS);
+            fire();
+        }
+        long now = clock.getCurrentTime();
+        if (target > now) {
+            clock.advanceTime(target - now, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    private void fire() {
+        try {
+            session.fireAllRules();
+        } catch (ConsequenceException e) {
+            if (e.getCause() instanceof ListenerFailure failure) {
+                throw failure.original;
+            }
+            throw e;
+        }
+    }
+
+    private void deliver(Object sent, DecisionListener listener) {
+        if (!(sent instanceof Decision decision)) {
+            throw new IllegalArgumentException("rules must send org.operon.model.Decision on channel '"
+                    + DECISIONS_CHANNEL + "', not " + (sent == null ? "null" : sent.getClass().getName()));
+        }
+        Decision stamped = decision.stamped(clock.getCurrentTime());
+        try {
+            listener.onDecision(stamped);
+        } catch (RuntimeException e) {
+            // Drools wraps whatever a consequence throws; the marker lets fire() rethrow the
+            // listener's own exception instead of a ConsequenceException about the rule.
+            throw new ListenerFailure(e);
+        }
+    }
+
+    private void requireOpen() {
+        if (closed) {
+            throw new IllegalStateException("the rule session is closed");
+        }
+    }
+
+    /** Carries a listener's exception through Drools' consequence handling. */
+    private static final class ListenerFailure extends RuntimeException {
+        private final RuntimeException original;
+
+        ListenerFailure(RuntimeException original) {
+            super(original.getMessage(), original, false, false);
+            this.original = original;
+        }
+    }
+}

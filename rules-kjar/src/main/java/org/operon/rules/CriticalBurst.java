@@ -1,0 +1,117 @@
+package org.operon.rules;
+
+import org.operon.model.Event;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The critical events of one subject: the state behind {@code critical-burst.drl}. One instance per
+ * subject is in working memory while the subject has a critical event in working memory (events
+ * expire 10 minutes after arrival); a rule deletes it when the last one expires. So the instances
+ * are bounded by the subjects that had a critical event in the last 10 minutes.
+ *
+ * <p>The rules hand it each critical event of its subject exactly once: it is created only when no
+ * critical event of the subject is in working memory, so the join of events with it matches the
+ * events that arrive from then on, once each. It is never {@code modify}-ed: no constraint reads
+ * its mutable state, so nothing in the network needs re-evaluating when it changes. That keeps the
+ * rule at one cheap firing per critical event instead of recounting a window per event, and
+ * without any sliding window, whose per-retraction cost grows with its size.
+ *
+ * <p>A burst is reported once all critical events of the moment are recorded (a rule of lower
+ * salience takes it), so events arriving together are reported together, whatever order the
+ * engine hands them over in.
+ *
+ * <p>Whether the subject was quiet (no critical event for {@link #WINDOW_MILLIS}) is decided when
+ * the next critical event arrives, from the gap since the previous one; the end of a burst needs
+ * no decision of its own, so it needs no timer.
+ *
+ * <p>Not thread-safe; only the session's rules touch it.
+ */
+public final class CriticalBurst {
+
+    /** How far back events count towards a burst: events younger than this, by arrival time. */
+    public static final long WINDOW_MILLIS = 5 * 60_000L;
+    /** How many critical events within the window make a burst. */
+    public static final int THRESHOLD = 3;
+
+    private final String subject;
+    /** Events of the window not yet reported, in journal order. */
+    private final List<Event> pending = new ArrayList<>(THRESHOLD);
+    private long lastArrival = Long.MIN_VALUE;
+    private boolean notified;
+    private boolean due;
+
+    public CriticalBurst(String subject) {
+        this.subject = subject;
+    }
+
+    public String getSubject() {
+        return subject;
+    }
+
+    /** True while the current burst has been reported; it is not reported again until the subject was quiet. */
+    public boolean isNotified() {
+        return notified;
+    }
+
+    /**
+     * True when the window holds a burst that is not reported yet. The rules set it (through
+     * {@code modify}, the only property they modify) to report the burst once every critical
+     * event of the moment has been recorded.
+     */
+    public boolean isDue() {
+        return due;
+    }
+
+    public void setDue(boolean due) {
+        this.due = due;
+    }
+
+    /**
+     * Records one critical event of this subject. Returns true when the subject's burst is now due
+     * to be reported: the window holds {@link #THRESHOLD} events, the burst was not reported and
+     * is not already due. Events recorded after that, until {@link #takeBurst}, join the burst.
+     *
+     * <p>A gap of {@link #WINDOW_MILLIS} or more since the previous critical event means the subject
+     * was quiet: the burst (if any) is over and the next one is reported again. Events recorded
+     * together may come slightly out of order; they are kept in journal order and the window is
+     * measured back from the newest of them.
+     */
+    public boolean record(Event event) {
+        long arrival = event.getArrivalTime();
+        if (lastArrival != Long.MIN_VALUE && arrival - lastArrival >= WINDOW_MILLIS) {
+            notified = false;
+            pending.clear();
+        }
+        lastArrival = Math.max(lastArrival, arrival);
+        if (notified) {
+            return false;
+        }
+        int at = pending.size();
+        while (at > 0 && pending.get(at - 1).getSeq() > event.getSeq()) {
+            at--;
+        }
+        pending.add(at, event);
+        long newest = pending.get(pending.size() - 1).getArrivalTime();
+        pending.removeIf(e -> e.getArrivalTime() <= newest - WINDOW_MILLIS);
+        return !due && pending.size() >= THRESHOLD;
+    }
+
+    /**
+     * Marks the burst reported and returns its events, oldest first: every event in the window
+     * when it is reported. Nothing more is reported until the subject was quiet.
+     */
+    public List<Event> takeBurst() {
+        notified = true;
+        List<Event> burst = List.copyOf(pending);
+        pending.clear();
+        return burst;
+    }
+
+    @Override
+    public String toString() {
+        return "CriticalBurst{subject=" + subject + ", pending=" + pending.size() + ", notified=" + notified
+                + ", due=" + due + "}";
+    }
+}

@@ -1,0 +1,104 @@
+package org.operon.rules;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.operon.model.Decision;
+import org.operon.model.Event;
+import org.operon.model.Severity;
+
+import java.time.Duration;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.operon.rules.Timeline.T0;
+import static org.operon.rules.Timeline.arrival;
+import static org.operon.rules.Timeline.critical;
+import static org.operon.rules.Timeline.heartbeat;
+import static org.operon.rules.Timeline.minutes;
+import static org.operon.rules.Timeline.seconds;
+import static org.operon.rules.Timeline.warning;
+
+/**
+ * duplicate-event.drl: an event whose id and source were seen in the last 10 minutes causes
+ * nothing. Each case uses a duplicate that would otherwise complete a burst or keep a heartbeat alive.
+ */
+class DuplicateEventTest {
+
+    private final Timeline timeline = new Timeline();
+
+    @AfterEach
+    void close() {
+        timeline.close();
+    }
+
+    @Test
+    void aRepeatedIdDoesNotCompleteABurst() {
+        timeline.at(seconds(0), critical("e1", "db1"))
+                .at(seconds(60), critical("e2", "db1"))
+                .at(seconds(90), critical("e1", "db1"))
+                .until(minutes(30));
+
+        assertThat(timeline.decisions()).isEmpty();
+    }
+
+    @Test
+    void aRepeatedIdInTheSameBatchAndInstantDoesNotCompleteABurst() {
+        timeline.at(seconds(0), critical("e1", "db1"), critical("e2", "db1"), critical("e1", "db1"))
+                .until(minutes(30));
+
+        assertThat(timeline.decisions()).isEmpty();
+    }
+
+    @Test
+    void aRepeatedIdInTheSameBatchAtALaterInstantDoesNotCompleteABurst() {
+        timeline.batch(arrival(seconds(0), critical("e1", "db1")),
+                        arrival(seconds(10), critical("e2", "db1")),
+                        arrival(seconds(20), critical("e2", "db1")),
+                        arrival(seconds(30), critical("e1", "db1")))
+                .until(minutes(30));
+
+        assertThat(timeline.decisions()).isEmpty();
+    }
+
+    @Test
+    void aRepeatedHeartbeatDoesNotPostponeTheMiss() {
+        timeline.at(seconds(0), heartbeat("h1", "web1"))
+                .at(seconds(90), heartbeat("h1", "web1"))
+                .until(minutes(30));
+
+        assertThat(timeline.decisions()).singleElement()
+                .satisfies(d -> assertThat(d.getTime()).isEqualTo(T0 + 120_000));
+    }
+
+    @Test
+    void theDuplicateIsDeletedAndTheOriginalKept() {
+        timeline.at(seconds(0), warning("w1", "web1"), warning("w1", "web1"))
+                .at(seconds(1), warning("w1", "web1"));
+
+        assertThat(timeline.factCount()).isEqualTo(1);
+    }
+
+    @Test
+    void theSameIdFromAnotherSourceIsADifferentEvent() {
+        Event otherSource = Event.builder().id("e1").source("/monitoring/other").type("alert").subject("db1")
+                .severity(Severity.CRITICAL).build();
+        timeline.at(seconds(0), critical("e1", "db1"))
+                .at(seconds(60), critical("e2", "db1"))
+                .at(seconds(90), otherSource)
+                .until(minutes(30));
+
+        assertThat(timeline.decisions()).singleElement()
+                .satisfies(d -> assertThat(d.getEventIds()).containsExactly("e1", "e2", "e1"));
+    }
+
+    @Test
+    void anIdIsRememberedForTenMinutesFromItsFirstArrival() {
+        timeline.at(seconds(0), heartbeat("h1", "web1"))
+                .at(seconds(90), heartbeat("h1", "web1"))         // duplicate: the miss stays at 2m
+                .at(minutes(10), heartbeat("h1", "web1"))         // exactly 10 minutes: still a duplicate
+                .at(Duration.ofMillis(600_001), heartbeat("h1", "web1")) // more than 10 minutes: new
+                .until(minutes(30));
+
+        assertThat(timeline.decisions()).extracting(Decision::getTime)
+                .containsExactly(T0 + 120_000, T0 + 720_001);
+    }
+}

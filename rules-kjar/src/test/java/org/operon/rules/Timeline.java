@@ -1,0 +1,112 @@
+package org.operon.rules;
+
+import org.operon.engine.session.RuleSession;
+import org.operon.model.Decision;
+import org.operon.model.Event;
+import org.operon.model.Severity;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A session of the packaged rules driven like a timeline: events arrive at offsets from
+ * {@link #T0}, the clock moves, and the decisions sent so far are collected. Each event gets the
+ * next journal sequence number, as the event journal would stamp it.
+ *
+ * <pre>{@code
+ * timeline.at(seconds(0), critical("e1", "db1"))
+ *         .at(seconds(60), critical("e2", "db1"))
+ *         .until(minutes(10));
+ * }</pre>
+ */
+final class Timeline implements AutoCloseable {
+
+    /** The moment the timeline starts; offsets are measured from here. */
+    static final long T0 = Instant.parse("2025-03-01T12:00:00Z").toEpochMilli();
+    static final String SOURCE = "/monitoring/test";
+
+    private final RuleSession session;
+    private final List<Decision> decisions = new ArrayList<>();
+    private long seq;
+
+    Timeline() {
+        session = RuleSession.openPackaged(T0, decisions::add);
+    }
+
+    static Duration seconds(long s) {
+        return Duration.ofSeconds(s);
+    }
+
+    static Duration minutes(long m) {
+        return Duration.ofMinutes(m);
+    }
+
+    static Event critical(String id, String subject) {
+        return event(id, "alert", subject, Severity.CRITICAL);
+    }
+
+    static Event warning(String id, String subject) {
+        return event(id, "alert", subject, Severity.WARNING);
+    }
+
+    static Event heartbeat(String id, String subject) {
+        return event(id, "heartbeat", subject, Severity.INFO);
+    }
+
+    static Event event(String id, String type, String subject, Severity severity) {
+        return Event.builder().id(id).source(SOURCE).type(type).subject(subject).severity(severity).build();
+    }
+
+    /** An event arriving at an offset from {@link #T0}, for {@link #batch}. */
+    record Arrival(Duration offset, Event event) {
+    }
+
+    static Arrival arrival(Duration offset, Event event) {
+        return new Arrival(offset, event);
+    }
+
+    /** The events arrive together at {@code offset}, as one batch. */
+    Timeline at(Duration offset, Event... events) {
+        List<Arrival> arrivals = new ArrayList<>();
+        for (Event e : events) {
+            arrivals.add(new Arrival(offset, e));
+        }
+        return batch(arrivals.toArray(Arrival[]::new));
+    }
+
+    /** The events arrive at their offsets, handed to the session in one {@code process} call. */
+    Timeline batch(Arrival... arrivals) {
+        List<Event> stamped = new ArrayList<>();
+        for (Arrival a : arrivals) {
+            stamped.add(a.event().stamped(++seq, T0 + a.offset().toMillis()));
+        }
+        session.process(stamped);
+        return this;
+    }
+
+    /** The clock moves on to {@code offset} with no event arriving. */
+    Timeline until(Duration offset) {
+        session.advanceTo(T0 + offset.toMillis());
+        return this;
+    }
+
+    /** Every decision sent so far, in the order sent. */
+    List<Decision> decisions() {
+        return List.copyOf(decisions);
+    }
+
+    long factCount() {
+        return session.factCount();
+    }
+
+    long clockTime() {
+        return session.clockTime();
+    }
+
+    @Override
+    public void close() {
+        session.close();
+    }
+}
