@@ -20,7 +20,10 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.function.BooleanSupplier;
+import java.util.function.Function;
 import java.util.function.LongSupplier;
 import java.util.stream.Stream;
 
@@ -68,7 +71,9 @@ public final class Engine implements EventAcceptor, AutoCloseable {
     private final AtomicLong inFlight = new AtomicLong();
     private final AtomicLong processed = new AtomicLong();
     private final CountDownLatch stopped = new CountDownLatch(1);
-    private final Object pauseMonitor = new Object();
+    private final Object settleMonitor = new Object();
+    private final Semaphore wakeUp = new Semaphore(0);
+    private final Queue<Runnable> queries = new ConcurrentLinkedQueue<>();
 
     private volatile boolean accepting;
     private volatile boolean running;
@@ -217,6 +222,7 @@ public final class Engine implements EventAcceptor, AutoCloseable {
             queue.add(e);
         }
         inFlight.addAndGet(-stamped.size());
+        wakeUp.release();
     }
 
     @Override
@@ -237,9 +243,7 @@ public final class Engine implements EventAcceptor, AutoCloseable {
     /** Resumes processing after {@link #pause()}. */
     public void resume() {
         paused = false;
-        synchronized (pauseMonitor) {
-            pauseMonitor.notifyAll();
-        }
+        wakeUp.release();
         LOG.info("Engine resumed");
     }
 
@@ -276,16 +280,16 @@ public final class Engine implements EventAcceptor, AutoCloseable {
         List<Event> batch = new ArrayList<>(options.batchSize());
         try {
             while (running || inFlight.get() > 0 || !queue.isEmpty()) {
+                // Woken by a durable event group or a submitted query, else after one tick.
+                if ((queue.isEmpty() || paused)
+                        && wakeUp.tryAcquire(options.tickInterval().toMillis(), TimeUnit.MILLISECONDS)) {
+                    wakeUp.drainPermits();
+                }
+                runQueries();
                 if (paused && running) {
-                    synchronized (pauseMonitor) {
-                        pauseMonitor.wait(options.tickInterval().toMillis());
-                    }
                     continue;
                 }
-                Event first = queue.poll(options.tickInterval().toMillis(), TimeUnit.MILLISECONDS);
-                if (first != null) {
-                    batch.add(first);
-                    queue.drainTo(batch, options.batchSize() - 1);
+                if (queue.drainTo(batch, options.batchSize()) > 0) {
                     processBatch(batch);
                     batch.clear();
                 }
@@ -296,6 +300,7 @@ public final class Engine implements EventAcceptor, AutoCloseable {
             }
             awaitEffectsSettled();
             maybeCheckpoint(true);
+            runQueries();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             LOG.warn("Engine thread interrupted; {} events stay in the journal for the next start", backlog());
@@ -309,7 +314,40 @@ public final class Engine implements EventAcceptor, AutoCloseable {
                 session.close();
             } finally {
                 stopped.countDown();
+                Runnable q;
+                while ((q = queries.poll()) != null) {
+                    q.run(); // each fails its future: the session is closed
+                }
             }
+        }
+    }
+
+    /**
+     * Runs {@code query} on the engine thread, between batches, with read access to the session's
+     * facts, and completes the future with its result. Queries see every event processed before
+     * them; they must not keep references to facts beyond the call. Works while paused.
+     */
+    public <T> CompletableFuture<T> inspect(Function<SessionView, T> query) {
+        CompletableFuture<T> result = new CompletableFuture<>();
+        if (stopped.getCount() == 0) {
+            result.completeExceptionally(new IllegalStateException("the engine is stopped"));
+            return result;
+        }
+        queries.add(() -> {
+            try {
+                result.complete(query.apply(session));
+            } catch (RuntimeException e) {
+                result.completeExceptionally(e);
+            }
+        });
+        wakeUp.release();
+        return result;
+    }
+
+    private void runQueries() {
+        Runnable q;
+        while ((q = queries.poll()) != null) {
+            q.run();
         }
     }
 
@@ -337,8 +375,8 @@ public final class Engine implements EventAcceptor, AutoCloseable {
         long waited = 0;
         long step = options.tickInterval().toMillis();
         while (!effectsSettled.getAsBoolean() && waited < STOP_SETTLE_MILLIS) {
-            synchronized (pauseMonitor) {
-                pauseMonitor.wait(step);
+            synchronized (settleMonitor) {
+                settleMonitor.wait(step);
             }
             waited += step;
         }
@@ -386,9 +424,7 @@ public final class Engine implements EventAcceptor, AutoCloseable {
             accepting = false;
             running = false;
         }
-        synchronized (pauseMonitor) {
-            pauseMonitor.notifyAll();
-        }
+        wakeUp.release();
         try {
             boolean done = stopped.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
             if (!done) {

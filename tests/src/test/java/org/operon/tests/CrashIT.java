@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /** 202 means durable: a kill -9 loses no accepted event and repeats no effect. */
 class CrashIT {
@@ -39,8 +40,12 @@ class CrashIT {
             List<WebhookReceiver.Request> received = webhook.awaitRequests(1, Duration.ofSeconds(30));
             assertThat(received.get(0).body()).contains("cache-2").contains("k-1").contains("k-3");
 
-            // A second crash after the effect: the restored session replays the events with its
-            // decisions muted, and the audit log knows the action was sent: no second notification.
+            // A second crash after the effect is recorded: the restored session replays the events
+            // with its decisions muted, and the audit log knows the action was sent: no second
+            // notification. (Between the effect and its audit entry a crash can repeat it; the
+            // repeat carries the same Idempotency-Key.)
+            await().atMost(Duration.ofSeconds(10)).until(() ->
+                    second.getJson("/api/v1/actions?limit=100").toString().contains("\"target\":\"webhook\",\"status\":\"sent\""));
             second.kill();
             try (OperonProcess third = OperonProcess.start(data, env)) {
                 assertThat(third.post("/api/v1/events", "application/json", CloudEvents.event("k-4", "host.ok", "other", "info"))

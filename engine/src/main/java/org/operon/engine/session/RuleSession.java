@@ -11,6 +11,9 @@ import org.kie.api.runtime.conf.TimerJobFactoryOption;
 import org.kie.api.runtime.rule.ConsequenceException;
 import org.kie.api.time.SessionPseudoClock;
 import org.operon.engine.DecisionListener;
+import org.operon.engine.SessionView;
+import org.kie.api.runtime.ClassObjectFilter;
+import java.util.ArrayList;
 import org.operon.model.Decision;
 import org.operon.model.Event;
 
@@ -51,7 +54,7 @@ import java.util.concurrent.TimeUnit;
  * <h2>Threads</h2>
  * Not thread-safe. One thread (the engine thread) owns a session from open to close.
  */
-public final class RuleSession implements AutoCloseable {
+public final class RuleSession implements SessionView, AutoCloseable {
 
     /** The kbase built from the packaged rules (the kjar on the classpath). */
     public static final String PACKAGED_KBASE = "operon";
@@ -175,7 +178,18 @@ public final class RuleSession implements AutoCloseable {
         fire();
     }
 
+    @Override
+    public <T> List<T> facts(Class<T> type) {
+        requireOpen();
+        List<T> out = new ArrayList<>();
+        for (Object o : session.getObjects(new ClassObjectFilter(type))) {
+            out.add(type.cast(o));
+        }
+        return out;
+    }
+
     /** The session clock, epoch milliseconds. */
+    @Override
     public long clockTime() {
         return clock.getCurrentTime();
     }
