@@ -1,8 +1,10 @@
 package org.operon.actions;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
@@ -12,6 +14,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.ProducerTemplate;
+import org.operon.actions.mute.Muter;
 import org.operon.model.Decision;
 import org.operon.state.AuditEntry;
 import org.operon.state.AuditLog;
@@ -39,6 +42,12 @@ import org.slf4j.LoggerFactory;
  * reason is written. An action performed but whose entry could not be written may be performed again
  * after a restart; the webhook's {@code Idempotency-Key} lets the receiver drop that repeat.
  *
+ * <p><b>Muting.</b> Before performing an action the worker asks the {@link Muter} (silences, see
+ * {@link org.operon.actions.mute.SilenceMuter}) about the decision at the decision's time. When it gives
+ * a reason, the action is not performed and one entry with status {@code suppressed} and that reason
+ * (e.g. {@code silenced by <silence id>}) is written; being done, it is never performed later. A muter
+ * that throws is logged and the action is performed, as Alertmanager sends when its silence query fails.
+ *
  * <p><b>Lifecycle.</b> {@link #start()} after the CamelContext has started; {@link #stop(Duration)}
  * before the CamelContext stops (the routes must still run while the queues drain).
  * {@link #awaitIdle(Duration)} waits until every action handed off so far is done, e.g. on SIGTERM
@@ -54,16 +63,24 @@ public final class ActionDispatcher {
     private final CamelContext camel;
     private final AuditLog auditLog;
     private final ActionOptions options;
+    private final Muter muter;
     private final Map<String, Lane> lanes = new LinkedHashMap<>();
     private final AtomicLong pending = new AtomicLong();
     private final Object idle = new Object();
     private volatile State state = State.NEW;
     private ProducerTemplate producer;
 
+    /** A dispatcher that mutes nothing. */
     public ActionDispatcher(CamelContext camel, AuditLog auditLog, ActionOptions options) {
+        this(camel, auditLog, options, Muter.NONE);
+    }
+
+    /** A dispatcher that asks {@code muter} before every action (see the class comment). */
+    public ActionDispatcher(CamelContext camel, AuditLog auditLog, ActionOptions options, Muter muter) {
         this.camel = camel;
         this.auditLog = auditLog;
         this.options = options;
+        this.muter = Objects.requireNonNull(muter, "muter");
         for (String target : options.targetsInUse()) {
             lanes.put(target, new Lane(target, new ArrayBlockingQueue<>(options.queueCapacity())));
         }
@@ -167,12 +184,22 @@ public final class ActionDispatcher {
         return drained && left == 0;
     }
 
-    /** Performs one action unless the audit log says it was done, then records the outcome. */
+    /**
+     * Performs one action unless the audit log says it was done or the muter mutes it, then records the
+     * outcome.
+     */
     private void perform(Action action) {
         Optional<AuditEntry> previous = auditLog.find(action.id());
         if (previous.isPresent() && isDone(previous.get().status())) {
             LOG.debug("action {} ({} of decision {}) already {}; not performing it again", action.id(),
                     action.target(), action.decision().getId(), previous.get().status());
+            return;
+        }
+        Optional<String> muted = muteReason(action);
+        if (muted.isPresent()) {
+            auditLog.record(action.audit(AuditEntry.SUPPRESSED, muted.get()));
+            LOG.debug("action {} ({} {} for {}) suppressed: {}", action.id(), action.target(),
+                    action.decision().getType(), action.decision().getSubject(), muted.get());
             return;
         }
         Exchange result = producer.send(ActionRoutes.endpointFor(action.target()),
@@ -190,6 +217,16 @@ public final class ActionDispatcher {
                     action.decision().getType(), action.decision().getSubject(), reason);
         }
         auditLog.record(entry);
+    }
+
+    private Optional<String> muteReason(Action action) {
+        try {
+            return muter.mutes(action.decision(), Instant.ofEpochMilli(action.decision().getTime()));
+        } catch (RuntimeException e) {
+            LOG.error("muter failed for action {} ({} of decision {}); performing it unmuted: {}", action.id(),
+                    action.target(), action.decision().getId(), FailureReason.describe(e), e);
+            return Optional.empty();
+        }
     }
 
     private static boolean isDone(String status) {

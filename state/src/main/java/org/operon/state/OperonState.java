@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 
 /**
  * Operon's durable state in an embedded Infinispan: the audit log, the dead letters and the engine
@@ -52,6 +53,7 @@ public final class OperonState implements AutoCloseable {
     private final AuditLog auditLog;
     private final DeadLetterStore deadLetters;
     private final CheckpointStore checkpoints;
+    private final long maxEntriesInMemory;
 
     /**
      * Options of the state store.
@@ -79,9 +81,10 @@ public final class OperonState implements AutoCloseable {
         }
     }
 
-    private OperonState(DirectoryLock lock, DefaultCacheManager cacheManager, Clock clock) {
+    private OperonState(DirectoryLock lock, DefaultCacheManager cacheManager, Clock clock, long maxEntriesInMemory) {
         this.lock = lock;
         this.cacheManager = cacheManager;
+        this.maxEntriesInMemory = maxEntriesInMemory;
         JsonCodec json = new JsonCodec();
         this.auditLog = new InfinispanAuditLog(this.<String, String>cache(CacheDefinitions.AUDIT), json);
         this.deadLetters = new InfinispanDeadLetterStore(cache(CacheDefinitions.DEAD_LETTERS), json, clock);
@@ -121,7 +124,7 @@ public final class OperonState implements AutoCloseable {
             manager.defineConfiguration(CacheDefinitions.CHECKPOINTS,
                     CacheDefinitions.durableCache(null, options.maxEntriesInMemory()));
             manager.start();
-            OperonState state = new OperonState(lock, manager, clock);
+            OperonState state = new OperonState(lock, manager, clock, options.maxEntriesInMemory());
             LOG.info("State store open in {} ms at {}", (System.nanoTime() - started) / 1_000_000, root);
             return state;
         } catch (RuntimeException e) {
@@ -151,6 +154,25 @@ public final class OperonState implements AutoCloseable {
 
     public CheckpointStore checkpoints() {
         return checkpoints;
+    }
+
+    /**
+     * The durable cache {@code name} for a store kept in another package of this module (the silences of
+     * {@code org.operon.state.silence}): String keys, JSON String values, configured by
+     * {@link CacheDefinitions#durableCache} with no lifespan of its own (its entries may carry one) and
+     * {@link Options#maxEntriesInMemory()}, in {@code <dataDir>/infinispan/<name>}. Defined on the first
+     * call, the same cache afterwards; closed with this state.
+     *
+     * @throws IllegalArgumentException when {@code name} is one of the caches this class owns
+     */
+    public synchronized Cache<String, String> durableCache(String name) {
+        if (List.of(CacheDefinitions.AUDIT, CacheDefinitions.DEAD_LETTERS, CacheDefinitions.CHECKPOINTS).contains(name)) {
+            throw new IllegalArgumentException("the cache '" + name + "' belongs to OperonState");
+        }
+        if (cacheManager.getCacheConfiguration(name) == null) {
+            cacheManager.defineConfiguration(name, CacheDefinitions.durableCache(null, maxEntriesInMemory));
+        }
+        return cacheManager.getCache(name);
     }
 
     /** Stops the cache manager, which closes the file stores cleanly, then releases the directory. */
