@@ -9,9 +9,20 @@ import org.operon.actions.ActionRoutes;
 import org.operon.app.config.OperonConfig;
 import org.operon.engine.Engine;
 import org.operon.engine.EngineOptions;
+import org.operon.engine.RuleReloader;
+import org.operon.engine.RulesDirectory;
+import org.operon.engine.RulesDirectoryWatcher;
+import org.operon.engine.RulesInvalidException;
 import org.operon.engine.SessionOpener;
+import org.operon.actions.mute.SilenceMuter;
+import org.operon.integration.alertmanager.AlertReader;
+import org.operon.integration.alertmanager.AlertRoutes;
+import org.operon.integration.alertmanager.AlertmanagerWebhookRoutes;
+import org.operon.integration.alertmanager.SilenceRoutes;
+import org.operon.state.silence.SilenceStore;
 import org.operon.integration.api.EngineControlRoutes;
 import org.operon.integration.api.ReadApiRoutes;
+import org.operon.integration.api.RulesRoutes;
 import org.operon.integration.http.ApiTokenCheck;
 import org.operon.integration.http.EventIntakeRoutes;
 import org.operon.integration.http.IntakeOptions;
@@ -36,14 +47,18 @@ import java.util.concurrent.TimeUnit;
  * Operon assembled: state, journal, Camel (intake, read API, action routes), the action dispatcher
  * and the engine, started in dependency order and stopped in reverse.
  *
- * <p>Start order: Infinispan state, the event journal, Camel with all routes (intake answers 503
+ * <p>Start order: the rules (the packaged ones plus {@code operon.rules.dir}; invalid user rules refuse
+ * the start), Infinispan state, the event journal, Camel with all routes (intake answers 503
  * until the engine accepts), the dispatcher, then the engine, which restores its session from the
- * checkpoint and the journal (its decisions need the action routes) and starts accepting.
+ * checkpoint and the journal (its decisions need the action routes) and starts accepting, then the
+ * rules directory's watcher.
  * Stop order: HTTP intake stops taking events, the engine processes what it accepted and writes its
  * checkpoint, the dispatcher finishes its actions, Camel stops, the journal and Infinispan close.
  */
 public final class OperonApp implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(OperonApp.class);
+    /** How often the rules directory is read for changes (a change is loaded one to two scans later). */
+    private static final Duration RULES_SCAN_INTERVAL = Duration.ofSeconds(1);
 
     private final OperonConfig config;
     private final MonotonicClock clock = MonotonicClock.system();
@@ -53,6 +68,7 @@ public final class OperonApp implements AutoCloseable {
     private Main camel;
     private ActionDispatcher dispatcher;
     private Engine engine;
+    private RulesDirectoryWatcher rulesWatcher;
     private ScheduledExecutorService pruner;
     private volatile boolean stopped;
 
@@ -67,9 +83,21 @@ public final class OperonApp implements AutoCloseable {
                 config.get(OperonConfig.HTTP_PORT));
         config.describe().forEach((k, v) -> LOG.debug("  {} = {}", k, v));
         Clock wallClock = new MonotonicJavaClock(clock);
+        // Rules first: invalid files in the rules directory refuse the start before anything opens.
+        Path rulesDir = config.get(OperonConfig.RULES_DIR);
+        RuleReloader rules = new RuleReloader(rulesDir == null ? null : new RulesDirectory(rulesDir), clock);
+        SessionOpener initialRules;
+        try {
+            initialRules = rules.loadAtStart();
+        } catch (RulesInvalidException e) {
+            LOG.error("Refusing to start: the rules directory {} (operon.rules.dir) holds invalid rules; fix them "
+                    + "or move the files out:\n{}", rulesDir, e.describe());
+            throw e;
+        }
 
         state = OperonState.open(dataDir, wallClock,
                 OperonState.Options.defaults().withRetention(config.get(OperonConfig.STATE_RETENTION)));
+        SilenceStore silences = SilenceStore.open(state, wallClock);
         journal = FileEventJournal.open(dataDir.resolve("journal"), clock,
                 JournalOptions.defaults().withSegmentBytes(config.get(OperonConfig.JOURNAL_SEGMENT_BYTES)));
 
@@ -94,26 +122,38 @@ public final class OperonApp implements AutoCloseable {
 
         // The engine exists before Camel starts so the routes can reference it; it starts last. Its
         // decisions go to the dispatcher, which is created once Camel runs and before the engine starts.
-        engine = new Engine(SessionOpener.packaged(), journal, state.checkpoints(), d -> dispatcher.dispatch(d), clock,
+        engine = new Engine(initialRules, journal, state.checkpoints(), d -> dispatcher.dispatch(d), clock,
                 engineOptions, () -> dispatcher.isIdle());
+        rules.attach(engine);
 
         camel.configure().addRoutesBuilder(new EventIntakeRoutes(engine, state.deadLetters(), wallClock, intakeOptions,
                 tokenCheck));
         camel.configure().addRoutesBuilder(new ReadApiRoutes(state.auditLog(), state.deadLetters(), engine, tokenCheck));
         camel.configure().addRoutesBuilder(new EngineControlRoutes(engine, tokenCheck));
+        camel.configure().addRoutesBuilder(new RulesRoutes(rules, tokenCheck));
+        camel.configure().addRoutesBuilder(new SilenceRoutes(silences, wallClock, tokenCheck));
+        camel.configure().addRoutesBuilder(new AlertRoutes(engine, state.deadLetters(), wallClock, intakeOptions,
+                tokenCheck, AlertReader.of(engine), silences::activeFor));
+        camel.configure().addRoutesBuilder(new AlertmanagerWebhookRoutes(engine, state.deadLetters(), wallClock,
+                intakeOptions, tokenCheck));
         camel.configure().addRoutesBuilder(new ActionRoutes(actionOptions));
         camel.start();
         CamelContext context = camel.getCamelContext();
-        dispatcher = new ActionDispatcher(context, state.auditLog(), actionOptions);
+        dispatcher = new ActionDispatcher(context, state.auditLog(), actionOptions, new SilenceMuter(silences));
         dispatcher.start();
 
         engine.start();
+        if (rules.hasDirectory()) {
+            rulesWatcher = new RulesDirectoryWatcher(rules, RULES_SCAN_INTERVAL);
+            rulesWatcher.start();
+        }
         pruner = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "operon-journal-pruner");
             t.setDaemon(true);
             return t;
         });
         pruner.scheduleWithFixedDelay(this::pruneJournal, 1, 10, TimeUnit.MINUTES);
+        pruner.scheduleWithFixedDelay(silences::collectGarbage, 1, 60, TimeUnit.MINUTES);
         LOG.info("Operon started: accepting events on http://{}:{}/api/v1/events", config.get(OperonConfig.HTTP_HOST),
                 config.get(OperonConfig.HTTP_PORT));
     }
@@ -178,6 +218,9 @@ public final class OperonApp implements AutoCloseable {
             }
         } catch (Exception e) {
             LOG.warn("Could not stop the intake route first: {}", e.toString());
+        }
+        if (rulesWatcher != null) {
+            rulesWatcher.close();
         }
         if (engine != null) {
             engine.stop(timeout);

@@ -13,15 +13,15 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Queue;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.Queue;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.function.BooleanSupplier;
 import java.util.function.Function;
 import java.util.function.LongSupplier;
@@ -44,10 +44,20 @@ import java.util.stream.Stream;
  * <h2>Restart</h2>
  * The engine records a {@link Checkpoint} (last processed sequence number and session clock). On
  * start it replays the journal from {@code restoreHorizon} before the checkpoint to rebuild windows,
- * with decisions muted up to the checkpoint, then processes, unmuted, whatever was accepted but not
+ * with decisions muted up to the checkpoint (its sequence number, then its clock, so that timers that
+ * fired before it do not fire again), then processes, unmuted, whatever was accepted but not
  * processed before a crash. Decisions made between the last checkpoint and a crash may be emitted
  * again; their ids are deterministic, so the action side drops the repeats. The checkpoint only
  * advances while no effect is in flight, so no decision whose action was lost in a crash is muted.
+ *
+ * <h2>Changing the rules</h2>
+ * {@link #replaceRules} switches to other rules without losing state: on the engine thread, between
+ * batches, a session of the new rules is rebuilt exactly as on a restart (the journal from
+ * {@code restoreHorizon} before the session clock up to the last processed event, decisions muted,
+ * then the clock moved, muted, to where the old session's clock stood) and takes the old one's
+ * place. Every event in a window, every pending timer and every state a rule keeps is rebuilt from
+ * the events that made it; no decision is made twice, and new rules do not act on the past. Intake
+ * keeps accepting meanwhile; the events wait in the queue.
  *
  * <h2>Back-pressure</h2>
  * Room in the queue is reserved before an event is journaled; when there is none, {@link #accept}
@@ -58,7 +68,6 @@ public final class Engine implements EventAcceptor, AutoCloseable {
     public static final String CHECKPOINT_NAME = "engine";
     private static final long STOP_SETTLE_MILLIS = 30_000;
 
-    private final SessionOpener opener;
     private final EventJournal journal;
     private final CheckpointStore checkpoints;
     private final DecisionListener listener;
@@ -82,6 +91,7 @@ public final class Engine implements EventAcceptor, AutoCloseable {
     private Thread thread;
 
     // Owned by the engine thread (and by start() before the thread exists).
+    private SessionOpener opener;
     private RuleSession session;
     private boolean muted;
     private long lastSeq;
@@ -141,43 +151,148 @@ public final class Engine implements EventAcceptor, AutoCloseable {
         lastSaved = cp;
         long journalEnd = journal.lastSeq();
         long restoreFrom = cp.seq() == 0 ? 0 : Math.max(0, cp.clockTime() - options.restoreHorizon().toMillis());
-        long replayed = 0;
-        long resumed = 0;
+        Replayed replayed;
+        // Without a checkpoint nothing was processed: the whole journal is new, the session starts at
+        // its first event. Otherwise history is replayed from the horizon, muted up to the checkpoint.
         try (Stream<Event> history = cp.seq() == 0 ? journal.readAfter(0) : journal.readFromArrival(restoreFrom)) {
+            replayed = replay(opener, history, cp.seq() == 0 ? Long.MAX_VALUE : restoreFrom, cp, Long.MAX_VALUE);
+        }
+        session = replayed.session() != null ? replayed.session()
+                : opener.open(Math.max(clock.getAsLong(), cp.clockTime()), this::onSessionDecision);
+        lastSeq = Math.max(replayed.lastSeq(), Math.max(cp.seq(), journalEnd));
+        if (replayed.muted() + replayed.unmuted() > 0) {
+            LOG.info("Restored session: replayed {} processed events (decisions muted) and processed {} events "
+                    + "accepted before the last stop", replayed.muted(), replayed.unmuted());
+        }
+        processed.addAndGet(replayed.unmuted());
+        // The next checkpoint is written by the engine thread once the resumed events' effects are done.
+    }
+
+    /**
+     * What {@link #replay} rebuilt.
+     *
+     * @param session the new session, or null when the history held no event
+     * @param lastSeq the sequence number of the last event replayed (0 when none)
+     * @param muted   events replayed with decisions muted (processed before)
+     * @param unmuted events processed for the first time
+     */
+    private record Replayed(RuleSession session, long lastSeq, long muted, long unmuted) {
+    }
+
+    /**
+     * Opens a session of {@code rules} and feeds it {@code history} up to and including sequence
+     * number {@code upToSeq}, in batches. Decisions are muted for the events up to
+     * {@code processed.seq()}, which were processed before; then the clock is moved, still muted, to
+     * {@code processed.clockTime()} (not past the next event), so the timers that had already fired
+     * do not fire again; the events after that are processed with decisions on. The session's clock
+     * starts at {@code startTime}, or at the first event's arrival when that is earlier. If the new
+     * rules fail, the new session is closed and the exception propagates.
+     */
+    private Replayed replay(SessionOpener rules, Stream<Event> history, long startTime, Checkpoint processed,
+                            long upToSeq) {
+        RuleSession fresh = null;
+        long last = 0;
+        long mutedCount = 0;
+        long unmutedCount = 0;
+        try {
             Iterator<Event> it = history.iterator();
             List<Event> chunk = new ArrayList<>(options.batchSize());
+            muted = true;
             while (it.hasNext()) {
                 Event e = it.next();
-                if (session == null) {
-                    session = opener.open(Math.min(e.getArrivalTime(), cp.seq() == 0 ? e.getArrivalTime() : restoreFrom),
-                            this::onSessionDecision);
+                if (e.getSeq() > upToSeq) {
+                    break;
                 }
-                boolean alreadyProcessed = e.getSeq() <= cp.seq();
+                if (fresh == null) {
+                    fresh = rules.open(Math.min(e.getArrivalTime(), startTime), this::onSessionDecision);
+                }
+                boolean alreadyProcessed = e.getSeq() <= processed.seq();
                 if (!chunk.isEmpty() && (chunk.size() == options.batchSize() || alreadyProcessed != muted)) {
-                    session.process(chunk);
+                    fresh.process(chunk);
                     chunk.clear();
                 }
-                muted = alreadyProcessed;
+                if (muted && !alreadyProcessed) {
+                    fresh.advanceTo(Math.min(processed.clockTime(), e.getArrivalTime()));
+                    muted = false;
+                }
                 chunk.add(e);
-                lastSeq = e.getSeq();
-                if (alreadyProcessed) replayed++; else resumed++;
+                last = e.getSeq();
+                if (alreadyProcessed) mutedCount++; else unmutedCount++;
+                if (e.getSeq() == upToSeq) {
+                    break; // read no further: later records may still be in the making
+                }
             }
             if (!chunk.isEmpty()) {
-                session.process(chunk);
+                fresh.process(chunk);
             }
+            if (fresh != null && muted) {
+                fresh.advanceTo(processed.clockTime());
+            }
+            return new Replayed(fresh, last, mutedCount, unmutedCount);
+        } catch (RuntimeException | Error e) {
+            if (fresh != null) {
+                fresh.close();
+            }
+            throw e;
         } finally {
             muted = false;
         }
-        if (session == null) {
-            session = opener.open(Math.max(clock.getAsLong(), cp.clockTime()), this::onSessionDecision);
+    }
+
+    /**
+     * What a switch of rules did.
+     *
+     * @param replayedEvents journal events replayed into the new session
+     * @param millis         how long the engine thread spent rebuilding and switching
+     */
+    public record RulesSwitched(long replayedEvents, long millis) {
+    }
+
+    /**
+     * Switches to other rules keeping all state (see "Changing the rules" in the class comment). Runs
+     * on the engine thread between batches, also while paused. The future completes once the new
+     * rules decide; it fails, with the old rules still running, when the new rules throw while the
+     * state is rebuilt (a {@link org.operon.engine.session.RuleFailedException} naming the rule), and
+     * with an {@link IllegalStateException} when the engine has stopped or failed.
+     */
+    public CompletableFuture<RulesSwitched> replaceRules(SessionOpener rules) {
+        CompletableFuture<RulesSwitched> result = new CompletableFuture<>();
+        if (stopped.getCount() == 0) {
+            result.completeExceptionally(new IllegalStateException("the engine is stopped"));
+            return result;
         }
-        lastSeq = Math.max(lastSeq, Math.max(cp.seq(), journalEnd));
-        if (replayed + resumed > 0) {
-            LOG.info("Restored session: replayed {} processed events (decisions muted) and processed {} events "
-                    + "accepted before the last stop", replayed, resumed);
+        queries.add(() -> {
+            if (stopped.getCount() == 0 || failure != null) {
+                result.completeExceptionally(new IllegalStateException("the engine is stopped"));
+                return;
+            }
+            try {
+                result.complete(switchTo(rules));
+            } catch (RuntimeException e) {
+                result.completeExceptionally(e);
+            }
+        });
+        wakeUp.release();
+        return result;
+    }
+
+    /** On the engine thread: rebuilds the state under {@code rules} and swaps the sessions. */
+    private RulesSwitched switchTo(SessionOpener rules) {
+        long began = clock.getAsLong();
+        RuleSession old = session;
+        long now = old.clockTime();
+        long from = Math.max(0, now - options.restoreHorizon().toMillis());
+        Replayed replayed;
+        try (Stream<Event> history = journal.readFromArrival(from)) {
+            replayed = replay(rules, history, from, new Checkpoint(lastSeq, now), lastSeq);
         }
-        processed.addAndGet(resumed);
-        // The next checkpoint is written by the engine thread once the resumed events' effects are done.
+        session = replayed.session() != null ? replayed.session() : rules.open(now, this::onSessionDecision);
+        opener = rules;
+        old.close();
+        long took = Math.max(0, clock.getAsLong() - began);
+        LOG.info("Rules switched: rebuilt the state from {} journal events in {} ms (session clock {})",
+                replayed.muted(), took, now);
+        return new RulesSwitched(replayed.muted(), took);
     }
 
     @Override

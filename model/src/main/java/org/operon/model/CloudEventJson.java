@@ -25,18 +25,32 @@ import java.util.regex.Pattern;
  * info; {@code data.labels}, when present, is an object whose values are strings, numbers or
  * booleans; the subject defaults to the source. Every rejection is an {@link InvalidEventException}
  * naming the attribute.
+ *
+ * <p>Event types starting with {@value #RESERVED_TYPE_PREFIX} are reserved for the events Operon makes
+ * itself (e.g. {@link AlertReport#EVENT_TYPE}). An instance made by {@link #rejectingReservedTypes()}
+ * refuses them with {@code reserved_type}; the event intake uses such an instance, so that no client can
+ * pose as Operon's own sources. The plain instance accepts them, because the event journal reads every
+ * event it wrote back through it.
  */
 public final class CloudEventJson {
     public static final String SPEC_VERSION = "1.0";
+    /** Event types with this prefix are Operon's own; see the class comment. */
+    public static final String RESERVED_TYPE_PREFIX = "operon.";
 
     private static final Set<String> CONTEXT_ATTRIBUTES =
             Set.of("specversion", "id", "source", "type", "subject", "time", "data", "data_base64");
     private static final Pattern EXTENSION_NAME = Pattern.compile("[a-z0-9]{1,20}");
 
     private final ObjectMapper mapper;
+    private final boolean rejectReservedTypes;
 
     public CloudEventJson(ObjectMapper mapper) {
+        this(mapper, false);
+    }
+
+    private CloudEventJson(ObjectMapper mapper, boolean rejectReservedTypes) {
         this.mapper = mapper;
+        this.rejectReservedTypes = rejectReservedTypes;
     }
 
     public CloudEventJson() {
@@ -45,6 +59,19 @@ public final class CloudEventJson {
 
     public ObjectMapper mapper() {
         return mapper;
+    }
+
+    /**
+     * The same mapping for input from outside: parsing an event whose type is reserved (starts with
+     * {@value #RESERVED_TYPE_PREFIX}) throws {@code reserved_type}.
+     */
+    public CloudEventJson rejectingReservedTypes() {
+        return new CloudEventJson(mapper, true);
+    }
+
+    /** True for the types only Operon itself may give events: those starting with {@value #RESERVED_TYPE_PREFIX}. */
+    public static boolean isReservedType(String type) {
+        return type != null && type.startsWith(RESERVED_TYPE_PREFIX);
     }
 
     /** Parses one structured-mode CloudEvent from its JSON object. */
@@ -58,10 +85,18 @@ public final class CloudEventJson {
             throw new InvalidEventException("invalid_value",
                     "specversion must be \"1.0\", not \"" + specversion + "\"");
         }
+        String id = requiredString(node, "id");
+        String source = requiredString(node, "source");
+        String type = requiredString(node, "type");
+        if (rejectReservedTypes && isReservedType(type)) {
+            throw new InvalidEventException("reserved_type", "type '" + type + "' is reserved: types starting with '"
+                    + RESERVED_TYPE_PREFIX + "' are made by Operon itself; send alerts to /api/v2/alerts or "
+                    + "/api/v1/alertmanager, or choose another type");
+        }
         Event.Builder b = Event.builder()
-                .id(requiredString(node, "id"))
-                .source(requiredString(node, "source"))
-                .type(requiredString(node, "type"))
+                .id(id)
+                .source(source)
+                .type(type)
                 .subject(optionalString(node, "subject"))
                 .time(parseTime(optionalString(node, "time")));
 

@@ -101,6 +101,11 @@ final class Timeline implements AutoCloseable {
         return session.factCount();
     }
 
+    /** The facts of a type in working memory now. */
+    <T> List<T> facts(Class<T> type) {
+        return session.facts(type);
+    }
+
     long clockTime() {
         return session.clockTime();
     }

@@ -56,6 +56,11 @@ public final class OperonConfig {
     public static final Setting<Duration> ENGINE_RESTORE_HORIZON = new Setting<>("operon.engine.restore-horizon",
             "15m", "Journal history replayed (decisions muted) on start to rebuild windows; at least the longest "
                     + "rule window.", OperonConfig::duration, false);
+    public static final Setting<Path> RULES_DIR = new Setting<>("operon.rules.dir", "",
+            "Directory of your own rule files (.drl, .drl.xlsx, .drl.xls, .drl.csv), run beside the packaged "
+                    + "rules and reloaded when they change or on POST /api/v1/rules/reload (see docs/rules-directory.md). "
+                    + "Invalid files stop start-up. Empty: the packaged rules only.",
+            v -> v.isBlank() ? null : Path.of(v), false);
     public static final Setting<Long> JOURNAL_SEGMENT_BYTES = new Setting<>("operon.journal.segment-bytes",
             "67108864", "Size at which the event journal rolls to a new segment file.",
             v -> longIn(v, 1024, Long.MAX_VALUE), false);
@@ -88,9 +93,9 @@ public final class OperonConfig {
 
     /** All options, in documentation order. */
     public static final List<Setting<?>> ALL = List.of(HTTP_HOST, HTTP_PORT, API_TOKEN, DATA_DIR, INTAKE_MAX_BODY,
-            ENGINE_QUEUE, ENGINE_BATCH, ENGINE_TICK, ENGINE_RESTORE_HORIZON, JOURNAL_SEGMENT_BYTES, JOURNAL_RETENTION,
-            STATE_RETENTION, WEBHOOK_URL, WEBHOOK_TIMEOUT, WEBHOOK_ATTEMPTS, WEBHOOK_BACKOFF, ACTIONS_FILE_DIR,
-            ACTIONS_DEFAULT_TARGETS, SHUTDOWN_TIMEOUT);
+            ENGINE_QUEUE, ENGINE_BATCH, ENGINE_TICK, ENGINE_RESTORE_HORIZON, RULES_DIR, JOURNAL_SEGMENT_BYTES,
+            JOURNAL_RETENTION, STATE_RETENTION, WEBHOOK_URL, WEBHOOK_TIMEOUT, WEBHOOK_ATTEMPTS, WEBHOOK_BACKOFF,
+            ACTIONS_FILE_DIR, ACTIONS_DEFAULT_TARGETS, SHUTDOWN_TIMEOUT);
 
     /** Per-type targets: {@code operon.actions.targets.<decision type>=log,webhook}. */
     public static final String TARGETS_PREFIX = "operon.actions.targets.";

@@ -3,6 +3,7 @@ package org.operon.engine.session;
 import org.drools.core.time.impl.PseudoClockScheduler;
 import org.kie.api.KieBase;
 import org.kie.api.KieServices;
+import org.kie.api.runtime.ClassObjectFilter;
 import org.kie.api.runtime.KieContainer;
 import org.kie.api.runtime.KieSession;
 import org.kie.api.runtime.KieSessionConfiguration;
@@ -12,11 +13,10 @@ import org.kie.api.runtime.rule.ConsequenceException;
 import org.kie.api.time.SessionPseudoClock;
 import org.operon.engine.DecisionListener;
 import org.operon.engine.SessionView;
-import org.kie.api.runtime.ClassObjectFilter;
-import java.util.ArrayList;
 import org.operon.model.Decision;
 import org.operon.model.Event;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
@@ -24,7 +24,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * One Drools STREAM session on a pseudo clock: the only class in Operon that touches
  * {@code KieSession}. Callers insert events, move the clock and receive decisions; they never see
- * Drools types (except the benchmark's {@link #open(KieBase, long, DecisionListener)}).
+ * Drools types (except in {@link #open(KieBase, long, DecisionListener)}, for {@link CompiledRules}
+ * and the benchmark).
  *
  * <h2>Time</h2>
  * The session clock is a pseudo clock that only this class moves, and only forward. Events are
@@ -49,7 +50,8 @@ import java.util.concurrent.TimeUnit;
  * The listener is expected to hand off and return; if it throws anyway, the exception propagates
  * unchanged out of {@link #process} or {@link #advanceTo} (it is not logged and swallowed here:
  * the caller decides). The session stays usable: the rule activations not yet fired in that pass
- * fire at the next call, and the decision whose delivery failed is not sent again.
+ * fire at the next call, and the decision whose delivery failed is not sent again. A rule whose
+ * consequence throws for another reason surfaces as a {@link RuleFailedException} naming the rule.
  *
  * <h2>Threads</h2>
  * Not thread-safe. One thread (the engine thread) owns a session from open to close.
@@ -135,8 +137,8 @@ public final class RuleSession implements SessionView, AutoCloseable {
 
     /**
      * Opens a new session of a kbase the caller built (it must be in STREAM mode), on a pseudo
-     * clock starting at {@code startTime}. For benchmarks that compare rule formulations compiled at
-     * run time; Operon itself only runs the packaged rules.
+     * clock starting at {@code startTime}. Used for the packaged rules plus the user's rule files
+     * ({@link CompiledRules}), and by benchmarks that compare rule formulations compiled at run time.
      */
     public static RuleSession open(KieBase kieBase, long startTime, DecisionListener listener) {
         KieSessionConfiguration conf = KieServices.get().newKieSessionConfiguration();
@@ -242,7 +244,8 @@ public final class RuleSession implements SessionView, AutoCloseable {
             if (e.getCause() instanceof ListenerFailure failure) {
                 throw failure.original;
             }
-            throw e;
+            throw new RuleFailedException(e.getRule().getPackageName(), e.getRule().getName(),
+                    e.getCause() == null ? e : e.getCause());
         }
     }
 

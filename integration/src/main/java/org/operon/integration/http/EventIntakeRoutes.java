@@ -46,7 +46,8 @@ import java.util.concurrent.TimeoutException;
  * {@code {"error": code, "detail": text}}:
  * <ul>
  *   <li>400 {@code malformed_json} (with line and column), {@code empty_body}, {@code empty_batch},
- *       {@code missing_attribute}, {@code wrong_type}, {@code invalid_value};</li>
+ *       {@code missing_attribute}, {@code wrong_type}, {@code invalid_value}, {@code reserved_type} (a type
+ *       starting with {@code operon.}, which only Operon itself makes);</li>
  *   <li>413 {@code body_too_large} (the detail names the limit), 415 {@code unsupported_media_type} (the
  *       detail names the accepted types);</li>
  *   <li>503 {@code journal_unavailable} when the journal failed or did not confirm in time;</li>
@@ -97,7 +98,8 @@ public class EventIntakeRoutes extends RouteBuilder {
         this.deadLetters = new DeadLetterWriter(Objects.requireNonNull(deadLetters, "deadLetters"),
                 Objects.requireNonNull(clock, "clock"), CHANNEL, options.deadLetterPayloadBytes());
         ObjectMapper mapper = new ObjectMapper().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
-        this.decoder = new CloudEventRequestDecoder(new CloudEventJson(mapper));
+        // Types starting with "operon." are Operon's own (e.g. operon.alert): no client may send them.
+        this.decoder = new CloudEventRequestDecoder(new CloudEventJson(mapper).rejectingReservedTypes());
         this.reply = new JsonReply(mapper);
     }
 
