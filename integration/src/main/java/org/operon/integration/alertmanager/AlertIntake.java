@@ -7,6 +7,7 @@ import org.apache.camel.Exchange;
 import org.operon.engine.EngineOverloadedException;
 import org.operon.engine.EventAcceptor;
 import org.operon.integration.http.ApiException;
+import org.operon.integration.http.DurableAcceptance;
 import org.operon.integration.http.DeadLetterWriter;
 import org.operon.integration.http.DecodedRequest;
 import org.operon.integration.http.IntakeOptions;
@@ -23,10 +24,6 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 /**
  * What the alert routes ({@link AlertRoutes}, {@link AlertmanagerWebhookRoutes}) share: reading the body
@@ -44,7 +41,7 @@ final class AlertIntake {
     /** What a 503 {@code journal_unavailable} or {@code not_accepting} tells the client. */
     static final int RETRY_AFTER_SECONDS = 5;
 
-    private final EventAcceptor acceptor;
+    private final DurableAcceptance durable;
     private final Clock clock;
     private final IntakeOptions options;
     private final String source;
@@ -53,7 +50,7 @@ final class AlertIntake {
     private final CloudEventJson json = new CloudEventJson(mapper);
 
     AlertIntake(EventAcceptor acceptor, DeadLetterStore deadLetters, Clock clock, IntakeOptions options, String source) {
-        this.acceptor = acceptor;
+        this.durable = new DurableAcceptance(acceptor, options.acceptTimeout());
         this.clock = clock;
         this.options = options;
         this.source = source;
@@ -116,30 +113,8 @@ final class AlertIntake {
         for (AlertReport r : reports) {
             events.add(r.toEvent(UUID.randomUUID().toString(), source, now));
         }
-        CompletableFuture<List<Event>> durable;
-        try {
-            if (!acceptor.isAccepting()) {
-                throw new IllegalStateException("the engine is not accepting events");
-            }
-            durable = acceptor.accept(events);
-        } catch (IllegalStateException e) {
-            throw new ApiException(503, "not_accepting",
-                    "Operon is starting or stopping and does not accept alerts now; retry shortly");
-        }
-        try {
-            return durable.get(options.acceptTimeout().toMillis(), TimeUnit.MILLISECONDS);
-        } catch (ExecutionException e) {
-            LOG.error("The event journal could not store {} alert reports", events.size(), e.getCause());
-            throw new ApiException(503, "journal_unavailable",
-                    "the event journal could not store the alerts, so none was accepted; retry later");
-        } catch (TimeoutException e) {
-            throw new ApiException(503, "journal_unavailable", "the event journal did not confirm the write within "
-                    + options.acceptTimeout().toMillis() + " ms; the alerts may or may not have been accepted, "
-                    + "and sending them again is safe (a re-sent alert updates the same alert)");
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new ApiException(503, "journal_unavailable", "Operon is stopping; the alerts were not confirmed");
-        }
+        return durable.accept(events, "alerts",
+                "and sending them again is safe (a re-sent alert updates the same alert)");
     }
 
     /** Keeps each refused alert of a request as a dead letter of its own (index set, payload its JSON). */

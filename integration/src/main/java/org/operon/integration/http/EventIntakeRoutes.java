@@ -27,10 +27,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 /**
  * {@code POST /api/v1/events}: CloudEvents in over HTTP (platform-http on Vert.x), handed to the
@@ -77,7 +73,7 @@ public class EventIntakeRoutes extends RouteBuilder {
     private static final int RETRY_AFTER_SECONDS = 5;
     private static final Logger LOG = LoggerFactory.getLogger(EventIntakeRoutes.class);
 
-    private final EventAcceptor acceptor;
+    private final DurableAcceptance durable;
     private final IntakeOptions options;
     private final ApiTokenCheck tokenCheck;
     private final DeadLetterWriter deadLetters;
@@ -92,8 +88,8 @@ public class EventIntakeRoutes extends RouteBuilder {
     /** The intake guarded by {@code tokenCheck}, which runs first on every request. */
     public EventIntakeRoutes(EventAcceptor acceptor, DeadLetterStore deadLetters, Clock clock, IntakeOptions options,
                              ApiTokenCheck tokenCheck) {
-        this.acceptor = Objects.requireNonNull(acceptor, "acceptor");
         this.options = Objects.requireNonNull(options, "options");
+        this.durable = new DurableAcceptance(Objects.requireNonNull(acceptor, "acceptor"), options.acceptTimeout());
         this.tokenCheck = Objects.requireNonNull(tokenCheck, "tokenCheck");
         this.deadLetters = new DeadLetterWriter(Objects.requireNonNull(deadLetters, "deadLetters"),
                 Objects.requireNonNull(clock, "clock"), CHANNEL, options.deadLetterPayloadBytes());
@@ -167,31 +163,9 @@ public class EventIntakeRoutes extends RouteBuilder {
     }
 
     private List<String> accept(List<Event> events) throws EngineOverloadedException, ApiException {
-        CompletableFuture<List<Event>> durable;
-        try {
-            if (!acceptor.isAccepting()) {
-                throw new IllegalStateException("the engine is not accepting events");
-            }
-            durable = acceptor.accept(events);
-        } catch (IllegalStateException e) {
-            throw new ApiException(503, "not_accepting",
-                    "Operon is starting or stopping and does not accept events now; retry shortly");
-        }
-        try {
-            List<Event> stamped = durable.get(options.acceptTimeout().toMillis(), TimeUnit.MILLISECONDS);
-            return stamped.stream().map(Event::getId).toList();
-        } catch (ExecutionException e) {
-            LOG.error("The event journal could not store {} events", events.size(), e.getCause());
-            throw new ApiException(503, "journal_unavailable",
-                    "the event journal could not store the events, so none was accepted; retry later");
-        } catch (TimeoutException e) {
-            throw new ApiException(503, "journal_unavailable", "the event journal did not confirm the write within "
-                    + options.acceptTimeout().toMillis() + " ms; the events may or may not have been accepted, "
-                    + "and resending them is safe because repeated ids are recognised as duplicates");
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new ApiException(503, "journal_unavailable", "Operon is stopping; the events were not confirmed");
-        }
+        return durable.accept(events, "events",
+                        "and resending them is safe because repeated ids are recognised as duplicates")
+                .stream().map(Event::getId).toList();
     }
 
     /** The one place intake failures are answered and, unless the client keeps the events, dead-lettered. */

@@ -1,0 +1,64 @@
+package org.operon.integration.http;
+
+import org.operon.engine.EngineOverloadedException;
+import org.operon.engine.EventAcceptor;
+import org.operon.model.Event;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * Hands events to the engine and waits until they are durable in the journal: what every intake
+ * route does before it answers success. Failures become the API errors every route answers alike:
+ * 503 {@code not_accepting} (starting or stopping), 503 {@code journal_unavailable} (the journal
+ * failed or did not confirm in time); a full queue stays an {@link EngineOverloadedException}.
+ */
+public final class DurableAcceptance {
+    private static final Logger LOG = LoggerFactory.getLogger(DurableAcceptance.class);
+
+    private final EventAcceptor acceptor;
+    private final Duration timeout;
+
+    public DurableAcceptance(EventAcceptor acceptor, Duration timeout) {
+        this.acceptor = acceptor;
+        this.timeout = timeout;
+    }
+
+    /**
+     * @param what       what the events are, for messages ("events", "alerts")
+     * @param resendNote why resending after an unconfirmed write is safe, for the client
+     * @return the events stamped by the journal, in order
+     */
+    public List<Event> accept(List<Event> events, String what, String resendNote)
+            throws EngineOverloadedException, ApiException {
+        CompletableFuture<List<Event>> durable;
+        try {
+            if (!acceptor.isAccepting()) {
+                throw new IllegalStateException("the engine is not accepting events");
+            }
+            durable = acceptor.accept(events);
+        } catch (IllegalStateException e) {
+            throw new ApiException(503, "not_accepting",
+                    "Operon is starting or stopping and does not accept " + what + " now; retry shortly");
+        }
+        try {
+            return durable.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            LOG.error("The event journal could not store {} {}", events.size(), what, e.getCause());
+            throw new ApiException(503, "journal_unavailable",
+                    "the event journal could not store the " + what + ", so none was accepted; retry later");
+        } catch (TimeoutException e) {
+            throw new ApiException(503, "journal_unavailable", "the event journal did not confirm the write within "
+                    + timeout.toMillis() + " ms; the " + what + " may or may not have been accepted, " + resendNote);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ApiException(503, "journal_unavailable", "Operon is stopping; the " + what + " were not confirmed");
+        }
+    }
+}
