@@ -51,10 +51,13 @@ public class DrlCheck {
         KieFileSystem kfs = ks.newKieFileSystem();
         List<Path> files;
         try (Stream<Path> walk = Files.walk(root)) {
-            files = walk.filter(p -> p.toString().endsWith(".drl")).sorted().toList();
+            files = walk.filter(p -> {
+                String n = p.getFileName().toString();
+                return n.endsWith(".drl") || n.endsWith(".drl.xlsx") || n.endsWith(".drl.xls") || n.endsWith(".drl.csv");
+            }).sorted().toList();
         }
         for (Path f : files) {
-            kfs.write("src/main/resources/" + root.relativize(f).toString().replace('\\', '/'), Files.readString(f));
+            kfs.write("src/main/resources/" + root.relativize(f).toString().replace('\\', '/'), Files.readAllBytes(f));
         }
         KieBuilder builder = ks.newKieBuilder(kfs).buildAll();
         List<Message> errors = builder.getResults().getMessages(Message.Level.ERROR);
@@ -71,6 +74,6 @@ public class DrlCheck {
             System.err.println("[DRL ERROR] " + errors.size() + " error(s) in the packaged rules; see the lines above.");
             System.exit(1);
         }
-        System.out.println("DRL check: " + files.size() + " file(s), no errors");
+        System.out.println("DRL check: " + files.size() + " file(s) (rules and decision tables), no errors");
     }
 }

@@ -1,0 +1,91 @@
+package org.operon.rules;
+
+import org.operon.model.Alert;
+import org.operon.model.Decision;
+
+import java.time.Instant;
+import java.util.Map;
+
+/**
+ * An {@code alert-firing} or {@code alert-resolved} decision of {@code alerts.drl} on its way out: the
+ * rules of {@code alerts.drl} insert one where they change an alert, and the rule "alerts: send the
+ * notice" (salience {@value #SEND_SALIENCE}) sends its decision and deletes it. A rule of higher salience
+ * that deletes a notice first holds the decision back: {@code flapping.drl} and {@code alert-storm.drl}
+ * do so. Every notice leaves working memory in the rule firing cycle that inserted it.
+ *
+ * <p>Immutable. Its decision is built when the alert changes, so it carries the alert as it was then.
+ */
+public final class AlertNotice {
+
+    /** The salience of the rule that sends notices; rules that hold notices back need a higher one. */
+    public static final int SEND_SALIENCE = -20;
+
+    private final Decision decision;
+    private final String fingerprint;
+    private final Map<String, String> labels;
+    private final String service;
+    private final boolean firing;
+    private final boolean stateChange;
+    private final long time;
+
+    private AlertNotice(Decision decision, Alert alert, boolean stateChange, Instant at) {
+        this.decision = decision;
+        this.fingerprint = alert.getFingerprint();
+        this.labels = alert.getLabels();
+        this.service = alert.label("service");
+        this.firing = alert.isFiring();
+        this.stateChange = stateChange;
+        this.time = at.toEpochMilli();
+    }
+
+    /**
+     * The notice of an alert whose first report is firing: it starts firing, but changes no state it had.
+     *
+     * @param at the session time now
+     */
+    public static AlertNotice firstFiring(Decision decision, Alert alert, Instant at) {
+        return new AlertNotice(decision, alert, false, at);
+    }
+
+    /**
+     * The notice of an alert that changed state (resolved to firing, or firing to resolved), as it is now.
+     *
+     * @param at the session time now
+     */
+    public static AlertNotice stateChange(Decision decision, Alert alert, Instant at) {
+        return new AlertNotice(decision, alert, true, at);
+    }
+
+    /** The decision to send, not yet stamped. */
+    public Decision getDecision() { return decision; }
+
+    public String getFingerprint() { return fingerprint; }
+
+    /** The alert's labels (immutable, sorted by name). */
+    public Map<String, String> getLabels() { return labels; }
+
+    /** The alert's {@code alertname} label, or null. */
+    public String getAlertname() { return labels.get("alertname"); }
+
+    /** The alert's {@code service} label, or null. */
+    public String getService() { return service; }
+
+    /** True for {@code alert-firing}, false for {@code alert-resolved}. */
+    public boolean isFiring() { return firing; }
+
+    /** False only for the first report of an alert, which fires without changing a state it had. */
+    public boolean isStateChange() { return stateChange; }
+
+    /** The session time (epoch milliseconds) of the change: the arrival of the report, or the end that passed. */
+    public long getTime() { return time; }
+
+    /** The id of the report behind the change, or null when the decision names none. */
+    public String getEventId() {
+        return decision.getEventIds().isEmpty() ? null : decision.getEventIds().get(0);
+    }
+
+    @Override
+    public String toString() {
+        return "AlertNotice{" + decision.getType() + ", fingerprint=" + fingerprint + ", time=" + time + "}";
+    }
+}
