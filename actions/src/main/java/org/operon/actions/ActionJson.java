@@ -34,32 +34,30 @@ public final class ActionJson {
 
     /** The action as one line of JSON. Throws IllegalArgumentException when a param cannot be rendered. */
     public static String action(Action action) {
-        Decision d = action.decision();
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("id", action.id());
-        json.put("decisionId", d.getId());
+        json.put("decisionId", action.decision().getId());
         json.put("target", action.target());
-        json.put("type", d.getType());
-        json.put("subject", d.getSubject());
-        json.put("rule", d.getRule());
-        json.put("eventIds", d.getEventIds());
-        json.put("time", action.time());
-        json.put("params", d.getParams());
-        return write(json);
+        return write(putDecision(json, action));
     }
 
     /** The decision as one line of JSON. Throws IllegalArgumentException when a param cannot be rendered. */
     public static String decision(Action action) {
-        Decision d = action.decision();
         Map<String, Object> json = new LinkedHashMap<>();
-        json.put("id", d.getId());
+        json.put("id", action.decision().getId());
+        return write(putDecision(json, action));
+    }
+
+    /** Adds the decision's fields after whatever identifies the document. */
+    private static Map<String, Object> putDecision(Map<String, Object> json, Action action) {
+        Decision d = action.decision();
         json.put("type", d.getType());
         json.put("subject", d.getSubject());
         json.put("rule", d.getRule());
         json.put("eventIds", d.getEventIds());
         json.put("time", action.time());
         json.put("params", d.getParams());
-        return write(json);
+        return json;
     }
 
     private static String write(Map<String, Object> json) {

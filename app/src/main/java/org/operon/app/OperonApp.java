@@ -14,6 +14,9 @@ import org.operon.engine.RulesDirectory;
 import org.operon.engine.RulesDirectoryWatcher;
 import org.operon.engine.RulesInvalidException;
 import org.operon.engine.SessionOpener;
+import org.operon.actions.mute.CompositeMuter;
+import org.operon.actions.mute.MaintenanceMuter;
+import org.operon.actions.mute.Muter;
 import org.operon.actions.mute.SilenceMuter;
 import org.operon.integration.alertmanager.AlertReader;
 import org.operon.integration.alertmanager.AlertRoutes;
@@ -82,6 +85,8 @@ public final class OperonApp implements AutoCloseable {
         LOG.info("Starting Operon: data directory {}, HTTP {}:{}", dataDir, config.get(OperonConfig.HTTP_HOST),
                 config.get(OperonConfig.HTTP_PORT));
         config.describe().forEach((k, v) -> LOG.debug("  {} = {}", k, v));
+        config.maintenanceWindows().forEach(w -> LOG.info("Maintenance window {}: {} when {}", w.name(),
+                w.schedule(), w.matchers()));
         Clock wallClock = new MonotonicJavaClock(clock);
         // Rules first: invalid files in the rules directory refuse the start before anything opens.
         Path rulesDir = config.get(OperonConfig.RULES_DIR);
@@ -139,7 +144,10 @@ public final class OperonApp implements AutoCloseable {
         camel.configure().addRoutesBuilder(new ActionRoutes(actionOptions));
         camel.start();
         CamelContext context = camel.getCamelContext();
-        dispatcher = new ActionDispatcher(context, state.auditLog(), actionOptions, new SilenceMuter(silences));
+        // Maintenance windows first: they do no I/O and cannot fail, so a failing silence store does not
+        // disable them (see CompositeMuter).
+        Muter muter = CompositeMuter.of(new MaintenanceMuter(config.maintenanceWindows()), new SilenceMuter(silences));
+        dispatcher = new ActionDispatcher(context, state.auditLog(), actionOptions, muter);
         dispatcher.start();
 
         engine.start();

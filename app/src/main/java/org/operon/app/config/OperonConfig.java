@@ -1,5 +1,8 @@
 package org.operon.app.config;
 
+import org.operon.actions.mute.MaintenanceWindow;
+import org.operon.actions.mute.MaintenanceWindowFile;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.Reader;
@@ -87,6 +90,10 @@ public final class OperonConfig {
             "", "Targets for decision types without their own operon.actions.targets.<type>: a comma-separated "
                     + "list of log, file, webhook. Empty: log and file, plus webhook when a webhook URL is set.",
             OperonConfig::list, false);
+    public static final Setting<Path> MAINTENANCE_FILE = new Setting<>("operon.maintenance.file", "",
+            "JSON file of recurring maintenance windows that mute matching decisions like silences (see "
+                    + "docs/maintenance-windows.md); read and checked at start. Empty: no maintenance windows.",
+            v -> v.isBlank() ? null : Path.of(v), false);
     public static final Setting<Duration> SHUTDOWN_TIMEOUT = new Setting<>("operon.shutdown.timeout", "30s",
             "How long a clean shutdown waits for accepted events and actions to finish.",
             OperonConfig::positiveDuration, false);
@@ -95,13 +102,14 @@ public final class OperonConfig {
     public static final List<Setting<?>> ALL = List.of(HTTP_HOST, HTTP_PORT, API_TOKEN, DATA_DIR, INTAKE_MAX_BODY,
             ENGINE_QUEUE, ENGINE_BATCH, ENGINE_TICK, ENGINE_RESTORE_HORIZON, RULES_DIR, JOURNAL_SEGMENT_BYTES,
             JOURNAL_RETENTION, STATE_RETENTION, WEBHOOK_URL, WEBHOOK_TIMEOUT, WEBHOOK_ATTEMPTS, WEBHOOK_BACKOFF,
-            ACTIONS_FILE_DIR, ACTIONS_DEFAULT_TARGETS, SHUTDOWN_TIMEOUT);
+            ACTIONS_FILE_DIR, ACTIONS_DEFAULT_TARGETS, MAINTENANCE_FILE, SHUTDOWN_TIMEOUT);
 
     /** Per-type targets: {@code operon.actions.targets.<decision type>=log,webhook}. */
     public static final String TARGETS_PREFIX = "operon.actions.targets.";
 
     private final Map<String, Object> values = new LinkedHashMap<>();
     private final Map<String, List<String>> targetsByType = new TreeMap<>();
+    private List<MaintenanceWindow> maintenanceWindows = List.of();
 
     private OperonConfig() {
     }
@@ -158,6 +166,7 @@ public final class OperonConfig {
         typed.remove(ACTIONS_DEFAULT_TARGETS.key());
         typed.forEach((k, v) -> config.targetsByType.put(k.substring(TARGETS_PREFIX.length()), list(v)));
         config.checkExposure();
+        config.maintenanceWindows = readMaintenanceWindows(config.get(MAINTENANCE_FILE));
         return config;
     }
 
@@ -202,6 +211,19 @@ public final class OperonConfig {
         }
     }
 
+    /** The windows of the maintenance file, or none without one; a bad file stops start-up. */
+    private static List<MaintenanceWindow> readMaintenanceWindows(Path file) {
+        if (file == null) {
+            return List.of();
+        }
+        try {
+            return MaintenanceWindowFile.read(file);
+        } catch (MaintenanceWindowFile.InvalidMaintenanceWindowsException e) {
+            throw new ConfigException("Invalid configuration: " + MAINTENANCE_FILE.key() + ": " + e.getMessage()
+                    + ". See docs/maintenance-windows.md.");
+        }
+    }
+
     static boolean isLoopback(String host) {
         if (host.equalsIgnoreCase("localhost")) {
             return true;
@@ -221,6 +243,11 @@ public final class OperonConfig {
     /** Targets configured per decision type ({@code operon.actions.targets.<type>}). */
     public Map<String, List<String>> targetsByType() {
         return targetsByType;
+    }
+
+    /** The maintenance windows read from {@code operon.maintenance.file} at load, in file order. */
+    public List<MaintenanceWindow> maintenanceWindows() {
+        return maintenanceWindows;
     }
 
     /** The data directory, absolute. */

@@ -1,0 +1,210 @@
+package org.operon.actions.mute;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.operon.state.silence.InvalidSilenceException;
+import org.operon.state.silence.Matcher;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.DateTimeException;
+import java.time.DayOfWeek;
+import java.time.LocalTime;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * Reads maintenance windows from a small JSON file:
+ *
+ * <pre>{@code
+ * {"windows": [
+ *   {"name": "db-backup",
+ *    "matchers": ["alertname=~\"Disk.*\"", "service=db"],
+ *    "days": ["SAT", "SUN"], "from": "22:00", "to": "02:00", "zone": "Europe/Berlin"}
+ * ]}
+ * }</pre>
+ *
+ * <ul>
+ *   <li>{@code name}: required, unique in the file.</li>
+ *   <li>{@code matchers}: required, at least one, each in {@link Matcher#parse(String)}'s syntax.</li>
+ *   <li>{@code days}: optional (default every day); day names ({@code MON}, {@code monday}) or ranges
+ *       ({@code MON-FRI}, {@code FRI-MON} wraps over the weekend).</li>
+ *   <li>{@code from}, {@code to}: required local times {@code HH:mm} (see {@link WeeklySchedule}).</li>
+ *   <li>{@code zone}: optional time zone id (default {@code UTC}).</li>
+ * </ul>
+ * Unknown fields are refused, so that a misspelt field is not silently ignored.
+ */
+public final class MaintenanceWindowFile {
+    private static final Set<String> FIELDS = Set.of("name", "matchers", "days", "from", "to", "zone");
+
+    private MaintenanceWindowFile() {
+    }
+
+    /** Thrown for a file that cannot be read or holds an invalid window; the message names both. */
+    public static final class InvalidMaintenanceWindowsException extends RuntimeException {
+        public InvalidMaintenanceWindowsException(String message) {
+            super(message);
+        }
+    }
+
+    /**
+     * The windows of the file, in file order.
+     *
+     * @throws InvalidMaintenanceWindowsException naming the file, the window (by name or position) and the
+     *                                            problem
+     */
+    public static List<MaintenanceWindow> read(Path file) {
+        String text;
+        try {
+            text = Files.readString(file);
+        } catch (IOException e) {
+            throw new InvalidMaintenanceWindowsException("maintenance window file " + file + " cannot be read: " + e);
+        }
+        return parse(text, file.toString());
+    }
+
+    /** The windows of {@code json}; {@code source} names it in error messages. */
+    public static List<MaintenanceWindow> parse(String json, String source) {
+        JsonNode root;
+        try {
+            root = new ObjectMapper().readTree(json);
+        } catch (JsonProcessingException e) {
+            throw new InvalidMaintenanceWindowsException("maintenance window file " + source + " is not valid JSON: "
+                    + e.getOriginalMessage());
+        }
+        if (root == null || !root.isObject() || !root.path("windows").isArray()) {
+            throw new InvalidMaintenanceWindowsException("maintenance window file " + source
+                    + " must be a JSON object with an array \"windows\"");
+        }
+        List<MaintenanceWindow> windows = new ArrayList<>();
+        Set<String> names = new HashSet<>();
+        int position = 0;
+        for (JsonNode node : root.get("windows")) {
+            position++;
+            String label = "window #" + position;
+            try {
+                if (!node.isObject()) {
+                    throw new IllegalArgumentException("must be a JSON object");
+                }
+                String name = text(node, "name", true);
+                label = "window '" + name + "'";
+                for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
+                    String field = it.next();
+                    if (!FIELDS.contains(field)) {
+                        throw new IllegalArgumentException("unknown field \"" + field + "\" (expected "
+                                + "name, matchers, days, from, to, zone)");
+                    }
+                }
+                if (!names.add(name)) {
+                    throw new IllegalArgumentException("the name is used by an earlier window");
+                }
+                WeeklySchedule schedule = new WeeklySchedule(days(node.get("days")), time(node, "from"),
+                        time(node, "to"), zone(node));
+                windows.add(new MaintenanceWindow(name, matchers(node.get("matchers")), schedule));
+            } catch (IllegalArgumentException e) {
+                String problem = e instanceof InvalidSilenceException ise ? ise.problem() : e.getMessage();
+                throw new InvalidMaintenanceWindowsException("maintenance window file " + source + ", " + label
+                        + ": " + problem);
+            }
+        }
+        return List.copyOf(windows);
+    }
+
+    private static String text(JsonNode node, String field, boolean required) {
+        JsonNode value = node.get(field);
+        if (value == null || value.isNull()) {
+            if (required) {
+                throw new IllegalArgumentException("\"" + field + "\" is missing");
+            }
+            return null;
+        }
+        if (!value.isTextual() || value.asText().isBlank()) {
+            throw new IllegalArgumentException("\"" + field + "\" must be a non-empty string");
+        }
+        return value.asText().strip();
+    }
+
+    private static List<Matcher> matchers(JsonNode node) {
+        if (node == null || !node.isArray() || node.isEmpty()) {
+            throw new IllegalArgumentException("\"matchers\" must be a non-empty array of matchers such as "
+                    + "\"service=db\" (a window without matchers would mute everything)");
+        }
+        List<Matcher> matchers = new ArrayList<>();
+        for (JsonNode m : node) {
+            if (!m.isTextual()) {
+                throw new IllegalArgumentException("\"matchers\" must hold strings such as \"service=db\"");
+            }
+            matchers.add(Matcher.parse(m.asText()));
+        }
+        return matchers;
+    }
+
+    private static Set<DayOfWeek> days(JsonNode node) {
+        if (node == null || node.isNull()) {
+            return WeeklySchedule.everyDay();
+        }
+        if (!node.isArray() || node.isEmpty()) {
+            throw new IllegalArgumentException("\"days\" must be a non-empty array such as [\"MON-FRI\", \"SUN\"]");
+        }
+        Set<DayOfWeek> days = EnumSet.noneOf(DayOfWeek.class);
+        for (JsonNode d : node) {
+            String text = d.asText().strip();
+            int dash = text.indexOf('-');
+            if (dash < 0) {
+                days.add(day(text));
+            } else {
+                DayOfWeek first = day(text.substring(0, dash));
+                DayOfWeek last = day(text.substring(dash + 1));
+                for (DayOfWeek x = first; ; x = x.plus(1)) {
+                    days.add(x);
+                    if (x == last) {
+                        break;
+                    }
+                }
+            }
+        }
+        return days;
+    }
+
+    private static DayOfWeek day(String text) {
+        String upper = text.strip().toUpperCase(Locale.ROOT);
+        for (DayOfWeek d : DayOfWeek.values()) {
+            if (d.name().equals(upper) || d.name().substring(0, 3).equals(upper)) {
+                return d;
+            }
+        }
+        throw new IllegalArgumentException("\"" + text + "\" is not a day of the week (MON, TUE, ... SUN)");
+    }
+
+    private static LocalTime time(JsonNode node, String field) {
+        String text = text(node, field, true);
+        try {
+            return LocalTime.parse(text);
+        } catch (DateTimeParseException e) {
+            throw new IllegalArgumentException("\"" + field + "\" = \"" + text + "\" is not a time of day HH:mm");
+        }
+    }
+
+    private static ZoneId zone(JsonNode node) {
+        String text = text(node, "zone", false);
+        if (text == null) {
+            return ZoneOffset.UTC;
+        }
+        try {
+            return ZoneId.of(text);
+        } catch (DateTimeException e) {
+            throw new IllegalArgumentException("\"zone\" = \"" + text + "\" is not a time zone id such as "
+                    + "Europe/Berlin or UTC");
+        }
+    }
+}
