@@ -1,6 +1,6 @@
 package org.operon.actions.mute;
 
-import org.operon.state.silence.Matcher;
+import org.operon.model.Matcher;
 
 import java.util.List;
 import java.util.Map;

@@ -1,10 +1,10 @@
 package org.operon.actions.mute;
 
+import org.operon.model.InvalidMatcherException;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import org.operon.state.silence.InvalidSilenceException;
-import org.operon.state.silence.Matcher;
+import org.operon.model.Matcher;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -112,7 +112,7 @@ public final class MaintenanceWindowFile {
                         time(node, "to"), zone(node));
                 windows.add(new MaintenanceWindow(name, matchers(node.get("matchers")), schedule));
             } catch (IllegalArgumentException e) {
-                String problem = e instanceof InvalidSilenceException ise ? ise.problem() : e.getMessage();
+                String problem = e instanceof InvalidMatcherException ise ? ise.problem() : e.getMessage();
                 throw new InvalidMaintenanceWindowsException("maintenance window file " + source + ", " + label
                         + ": " + problem);
             }

@@ -2,7 +2,7 @@ package org.operon.actions.mute;
 
 import org.junit.jupiter.api.Test;
 import org.operon.model.Decision;
-import org.operon.state.silence.Matcher;
+import org.operon.model.Matcher;
 
 import java.time.Instant;
 import java.time.LocalTime;

@@ -3,7 +3,7 @@ package org.operon.actions.mute;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.operon.actions.mute.MaintenanceWindowFile.InvalidMaintenanceWindowsException;
-import org.operon.state.silence.Matcher;
+import org.operon.model.Matcher;
 
 import java.io.IOException;
 import java.nio.file.Files;

@@ -15,7 +15,7 @@ import org.operon.model.Decision;
 import org.operon.state.AuditEntry;
 import org.operon.state.AuditLog;
 import org.operon.state.OperonState;
-import org.operon.state.silence.Matcher;
+import org.operon.model.Matcher;
 import org.operon.state.silence.Silence;
 import org.operon.state.silence.SilenceRequest;
 import org.operon.state.silence.SilenceStore;

@@ -1,8 +1,9 @@
 package org.operon.integration.alertmanager;
 
+import org.operon.model.InvalidMatcherException;
 import org.operon.integration.http.ApiException;
 import org.operon.state.silence.InvalidSilenceException;
-import org.operon.state.silence.Matcher;
+import org.operon.model.Matcher;
 
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
@@ -103,7 +104,7 @@ record AlertQuery(boolean active, boolean silenced, boolean inhibited, boolean u
     private static Predicate<Map<String, String>> matcher(String text) throws ApiException {
         try {
             return Matcher.parse(text).compile();
-        } catch (InvalidSilenceException e) {
+        } catch (InvalidMatcherException e) {
             throw new ApiException(400, "bad_query", "filter: " + e.problem());
         }
     }

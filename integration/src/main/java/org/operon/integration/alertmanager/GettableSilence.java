@@ -1,6 +1,6 @@
 package org.operon.integration.alertmanager;
 
-import org.operon.state.silence.Matcher;
+import org.operon.model.Matcher;
 import org.operon.state.silence.Silence;
 
 import java.time.Instant;

@@ -1,8 +1,9 @@
 package org.operon.integration.alertmanager;
 
+import org.operon.model.InvalidMatcherException;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.operon.state.silence.InvalidSilenceException;
-import org.operon.state.silence.Matcher;
+import org.operon.model.Matcher;
 import org.operon.state.silence.SilenceRequest;
 
 import java.time.Instant;
@@ -68,8 +69,8 @@ record PostableSilence(String id, SilenceRequest request) {
             try {
                 matchers.add(new Matcher(text(m, "name", true), text(m, "value", true), bool(m, "isRegex", null),
                         bool(m, "isEqual", true)));
-            } catch (InvalidSilenceException e) {
-                throw e.within(field);
+            } catch (InvalidMatcherException e) {
+                throw new InvalidSilenceException(field + "." + e.field(), e.problem());
             }
         }
         return matchers;

@@ -1,5 +1,6 @@
 package org.operon.integration.alertmanager;
 
+import org.operon.model.InvalidMatcherException;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -11,7 +12,7 @@ import org.operon.integration.http.ApiException;
 import org.operon.integration.http.ApiTokenCheck;
 import org.operon.integration.http.JsonReply;
 import org.operon.state.silence.InvalidSilenceException;
-import org.operon.state.silence.Matcher;
+import org.operon.model.Matcher;
 import org.operon.state.silence.Silence;
 import org.operon.state.silence.SilenceNotFoundException;
 import org.operon.state.silence.SilenceStore;
@@ -153,7 +154,7 @@ public class SilenceRoutes extends RouteBuilder {
                 String value = eq < 0 ? "" : decode(pair.substring(eq + 1));
                 try {
                     filters.add(Matcher.parse(value));
-                } catch (InvalidSilenceException e) {
+                } catch (InvalidMatcherException e) {
                     throw new InvalidSilenceException("filter", e.problem());
                 }
             }
@@ -172,7 +173,7 @@ public class SilenceRoutes extends RouteBuilder {
     /** Answers every failure once, with a JSON string body (see the class comment). */
     private void answerFailure(Exchange exchange) {
         Throwable failure = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
-        if (failure instanceof InvalidSilenceException invalid) {
+        if (failure instanceof InvalidMatcherException invalid) {
             reply.write(exchange, 400, invalid.getMessage());
         } else if (failure instanceof SilenceNotFoundException notFound) {
             reply.write(exchange, 404, notFound.getMessage());

@@ -5,28 +5,14 @@ package org.operon.state.silence;
  * API spells it ({@code endsAt}, {@code matchers[1].value}, {@code filter}). The message says what is
  * wrong and never echoes more than the offending value.
  */
-public class InvalidSilenceException extends IllegalArgumentException {
-    private final String field;
-    private final String problem;
-
+public class InvalidSilenceException extends org.operon.model.InvalidMatcherException {
     public InvalidSilenceException(String field, String problem) {
-        super(field + ": " + problem);
-        this.field = field;
-        this.problem = problem;
-    }
-
-    /** The offending field, e.g. {@code matchers[0].value}. */
-    public String field() {
-        return field;
-    }
-
-    /** What is wrong with it, without the field name. */
-    public String problem() {
-        return problem;
+        super(field, problem);
     }
 
     /** The same problem located one level deeper, e.g. {@code value} inside {@code matchers[2]}. */
+    @Override
     public InvalidSilenceException within(String parent) {
-        return new InvalidSilenceException(parent + "." + field, problem);
+        return new InvalidSilenceException(parent + "." + field(), problem());
     }
 }

@@ -1,5 +1,6 @@
 package org.operon.state.silence;
 
+import org.operon.model.Matcher;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,5 +1,6 @@
 package org.operon.state.silence;
 
+import org.operon.model.Matcher;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;

@@ -1,5 +1,6 @@
 package org.operon.state.silence;
 
+import org.operon.model.Matcher;
 import org.infinispan.Cache;
 import org.infinispan.commons.util.CloseableIterator;
 import org.infinispan.context.Flag;

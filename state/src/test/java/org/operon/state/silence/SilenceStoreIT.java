@@ -1,5 +1,6 @@
 package org.operon.state.silence;
 
+import org.operon.model.Matcher;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;

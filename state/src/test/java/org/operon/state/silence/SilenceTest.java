@@ -1,5 +1,6 @@
 package org.operon.state.silence;
 
+import org.operon.model.Matcher;
 import org.junit.jupiter.api.Test;
 
 import java.time.Instant;

@@ -1,4 +1,4 @@
-package org.operon.state.silence;
+package org.operon.model;
 
 import java.util.Map;
 import java.util.Objects;
@@ -26,17 +26,17 @@ import java.util.regex.PatternSyntaxException;
  * @param value   the label value or regular expression; may be empty
  * @param isRegex whether {@code value} is a regular expression
  * @param isEqual false to negate the test
- * @throws InvalidSilenceException naming {@code name} or {@code value} when the name is empty, the value
+ * @throws InvalidMatcherException naming {@code name} or {@code value} when the name is empty, the value
  *                                 is null, or the regular expression does not compile
  */
 public record Matcher(String name, String value, boolean isRegex, boolean isEqual) {
 
     public Matcher {
         if (name == null || name.isEmpty()) {
-            throw new InvalidSilenceException("name", "a matcher needs a non-empty label name");
+            throw new InvalidMatcherException("name", "a matcher needs a non-empty label name");
         }
         if (value == null) {
-            throw new InvalidSilenceException("value", "a matcher needs a value (it may be empty)");
+            throw new InvalidMatcherException("value", "a matcher needs a value (it may be empty)");
         }
         if (isRegex) {
             anchored(value);
@@ -70,7 +70,7 @@ public record Matcher(String name, String value, boolean isRegex, boolean isEqua
      * {@code \"}, {@code \\}, {@code \n} and {@code \t} are escapes; any other backslash is kept, so that
      * {@code "a\.b"} is the regular expression {@code a\.b}. The label name may be quoted too.
      *
-     * @throws InvalidSilenceException with field {@code matcher} when the text is not a matcher
+     * @throws InvalidMatcherException with field {@code matcher} when the text is not a matcher
      */
     public static Matcher parse(String text) {
         return new MatcherParser(text).parse();
@@ -127,7 +127,7 @@ public record Matcher(String name, String value, boolean isRegex, boolean isEqua
         try {
             return Pattern.compile("(?:" + regex + ")");
         } catch (PatternSyntaxException e) {
-            throw new InvalidSilenceException("value", "invalid regular expression " + quote(regex) + ": "
+            throw new InvalidMatcherException("value", "invalid regular expression " + quote(regex) + ": "
                     + e.getDescription());
         }
     }
@@ -190,8 +190,8 @@ public record Matcher(String name, String value, boolean isRegex, boolean isEqua
             boolean equal = !op.startsWith("!");
             try {
                 return new Matcher(name, value, regex, equal);
-            } catch (InvalidSilenceException e) {
-                throw new InvalidSilenceException("matcher", "'" + original + "': " + e.problem());
+            } catch (InvalidMatcherException e) {
+                throw new InvalidMatcherException("matcher", "'" + original + "': " + e.problem());
             }
         }
 
@@ -230,8 +230,8 @@ public record Matcher(String name, String value, boolean isRegex, boolean isEqua
             throw bad(original, "a quoted string is not closed");
         }
 
-        private static InvalidSilenceException bad(String original, String why) {
-            return new InvalidSilenceException("matcher", "'" + original + "' is not a matcher: " + why);
+        private static InvalidMatcherException bad(String original, String why) {
+            return new InvalidMatcherException("matcher", "'" + original + "' is not a matcher: " + why);
         }
     }
 }

@@ -1,4 +1,4 @@
-package org.operon.state.silence;
+package org.operon.model;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -93,29 +93,29 @@ class MatcherTest {
     @Test
     void unparseableFiltersAreRefusedNamingTheText() {
         assertThatThrownBy(() -> Matcher.parse("alertname"))
-                .isInstanceOf(InvalidSilenceException.class).hasMessageContaining("'alertname'")
+                .isInstanceOf(InvalidMatcherException.class).hasMessageContaining("'alertname'")
                 .hasMessageContaining("no operator");
-        assertThatThrownBy(() -> Matcher.parse("=x")).isInstanceOf(InvalidSilenceException.class)
+        assertThatThrownBy(() -> Matcher.parse("=x")).isInstanceOf(InvalidMatcherException.class)
                 .hasMessageContaining("no label name");
-        assertThatThrownBy(() -> Matcher.parse("a=\"x")).isInstanceOf(InvalidSilenceException.class)
+        assertThatThrownBy(() -> Matcher.parse("a=\"x")).isInstanceOf(InvalidMatcherException.class)
                 .hasMessageContaining("not closed");
-        assertThatThrownBy(() -> Matcher.parse("a=\"x\" b")).isInstanceOf(InvalidSilenceException.class)
+        assertThatThrownBy(() -> Matcher.parse("a=\"x\" b")).isInstanceOf(InvalidMatcherException.class)
                 .hasMessageContaining("after the quoted value");
         assertThatThrownBy(() -> Matcher.parse("a=~\"(\""))
-                .isInstanceOf(InvalidSilenceException.class)
-                .satisfies(e -> assertThat(((InvalidSilenceException) e).field()).isEqualTo("matcher"))
+                .isInstanceOf(InvalidMatcherException.class)
+                .satisfies(e -> assertThat(((InvalidMatcherException) e).field()).isEqualTo("matcher"))
                 .hasMessageContaining("invalid regular expression \"(\"");
     }
 
     @Test
     void aRegexThatDoesNotCompileIsRefusedNamingTheValue() {
-        assertThatThrownBy(() -> Matcher.regex("instance", "web[")).isInstanceOf(InvalidSilenceException.class)
-                .satisfies(e -> assertThat(((InvalidSilenceException) e).field()).isEqualTo("value"))
+        assertThatThrownBy(() -> Matcher.regex("instance", "web[")).isInstanceOf(InvalidMatcherException.class)
+                .satisfies(e -> assertThat(((InvalidMatcherException) e).field()).isEqualTo("value"))
                 .hasMessageContaining("invalid regular expression \"web[\"");
-        assertThatThrownBy(() -> new Matcher("", "x", false, true)).isInstanceOf(InvalidSilenceException.class)
-                .satisfies(e -> assertThat(((InvalidSilenceException) e).field()).isEqualTo("name"));
-        assertThatThrownBy(() -> new Matcher("a", null, false, true)).isInstanceOf(InvalidSilenceException.class)
-                .satisfies(e -> assertThat(((InvalidSilenceException) e).field()).isEqualTo("value"));
+        assertThatThrownBy(() -> new Matcher("", "x", false, true)).isInstanceOf(InvalidMatcherException.class)
+                .satisfies(e -> assertThat(((InvalidMatcherException) e).field()).isEqualTo("name"));
+        assertThatThrownBy(() -> new Matcher("a", null, false, true)).isInstanceOf(InvalidMatcherException.class)
+                .satisfies(e -> assertThat(((InvalidMatcherException) e).field()).isEqualTo("value"));
         // Not a regex: the same text is a plain value.
         assertThat(Matcher.equal("instance", "web[").matches(Map.of("instance", "web["))).isTrue();
     }
