@@ -20,6 +20,14 @@ import java.util.Objects;
  * side perform each effect at most once across restarts.
  */
 public final class Decision {
+    /**
+     * The parameter that holds back a decision's actions: when a decision carries a non-empty string
+     * here (such as {@code "inhibited by alert 2bd0845d243bb57e (rule 1)"} or
+     * {@code "throttled: once within PT10M per subject"}), the dispatcher performs none of its actions
+     * and records each in the audit log as {@code suppressed} with this reason, as it does for silences.
+     */
+    public static final String MUTED_BY_PARAM = "mutedBy";
+
     private final String type;
     private final String subject;
     private final String rule;
@@ -85,6 +93,11 @@ public final class Decision {
     public List<String> getEventIds() { return eventIds; }
 
     public Map<String, Object> getParams() { return params; }
+
+    /** A copy whose actions the dispatcher holds back with this reason (see {@link #MUTED_BY_PARAM}). */
+    public Decision mutedBy(String reason) {
+        return withParam(MUTED_BY_PARAM, Objects.requireNonNull(reason, "reason"));
+    }
 
     /** Session-clock epoch milliseconds of the decision; -1 until stamped. */
     public long getTime() { return time; }
