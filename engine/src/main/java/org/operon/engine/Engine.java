@@ -59,6 +59,14 @@ import java.util.stream.Stream;
  * the events that made it; no decision is made twice, and new rules do not act on the past. Intake
  * keeps accepting meanwhile; the events wait in the queue.
  *
+ * <h2>Throttles</h2>
+ * Every decision of the session passes its {@link DecisionThrottle} ({@link EngineOptions#throttles()})
+ * before it reaches the listener, and before the muting of a replay, so a replay rebuilds the
+ * throttle's windows as it rebuilds the rules' state: a decision throttled before a restart or a
+ * switch of rules stays throttled after it. The throttle counts session time only; after each move
+ * of the session clock it sends the {@code once_after} summaries that have fallen due. Each session
+ * has a throttle of its own, filled by the replay that builds it.
+ *
  * <h2>Back-pressure</h2>
  * Room in the queue is reserved before an event is journaled; when there is none, {@link #accept}
  * fails at once with {@link EngineOverloadedException} and nothing is written.
@@ -92,7 +100,7 @@ public final class Engine implements EventAcceptor, AutoCloseable {
 
     // Owned by the engine thread (and by start() before the thread exists).
     private SessionOpener opener;
-    private RuleSession session;
+    private ThrottledSession session;
     private boolean muted;
     private long lastSeq;
     private long lastCheckpointWall;
@@ -124,6 +132,13 @@ public final class Engine implements EventAcceptor, AutoCloseable {
         this.options = options;
         this.queue = new ArrayBlockingQueue<>(options.queueCapacity());
         this.room = new Semaphore(options.queueCapacity());
+        for (ThrottlePolicy t : options.throttles()) {
+            if (t.window().compareTo(options.restoreHorizon()) > 0) {
+                LOG.warn("The throttle window of '{}' ({}) is longer than the restore horizon ({}): after a restart "
+                        + "its windows are rebuilt from the horizon only", t.decisionType(), t.window(),
+                        options.restoreHorizon());
+            }
+        }
     }
 
     /**
@@ -158,7 +173,7 @@ public final class Engine implements EventAcceptor, AutoCloseable {
             replayed = replay(opener, history, cp.seq() == 0 ? Long.MAX_VALUE : restoreFrom, cp, Long.MAX_VALUE);
         }
         session = replayed.session() != null ? replayed.session()
-                : opener.open(Math.max(clock.getAsLong(), cp.clockTime()), this::onSessionDecision);
+                : new ThrottledSession(opener, Math.max(clock.getAsLong(), cp.clockTime()));
         lastSeq = Math.max(replayed.lastSeq(), Math.max(cp.seq(), journalEnd));
         if (replayed.muted() + replayed.unmuted() > 0) {
             LOG.info("Restored session: replayed {} processed events (decisions muted) and processed {} events "
@@ -176,7 +191,7 @@ public final class Engine implements EventAcceptor, AutoCloseable {
      * @param muted   events replayed with decisions muted (processed before)
      * @param unmuted events processed for the first time
      */
-    private record Replayed(RuleSession session, long lastSeq, long muted, long unmuted) {
+    private record Replayed(ThrottledSession session, long lastSeq, long muted, long unmuted) {
     }
 
     /**
@@ -190,7 +205,7 @@ public final class Engine implements EventAcceptor, AutoCloseable {
      */
     private Replayed replay(SessionOpener rules, Stream<Event> history, long startTime, Checkpoint processed,
                             long upToSeq) {
-        RuleSession fresh = null;
+        ThrottledSession fresh = null;
         long last = 0;
         long mutedCount = 0;
         long unmutedCount = 0;
@@ -204,7 +219,7 @@ public final class Engine implements EventAcceptor, AutoCloseable {
                     break;
                 }
                 if (fresh == null) {
-                    fresh = rules.open(Math.min(e.getArrivalTime(), startTime), this::onSessionDecision);
+                    fresh = new ThrottledSession(rules, Math.min(e.getArrivalTime(), startTime));
                 }
                 boolean alreadyProcessed = e.getSeq() <= processed.seq();
                 if (!chunk.isEmpty() && (chunk.size() == options.batchSize() || alreadyProcessed != muted)) {
@@ -279,14 +294,14 @@ public final class Engine implements EventAcceptor, AutoCloseable {
     /** On the engine thread: rebuilds the state under {@code rules} and swaps the sessions. */
     private RulesSwitched switchTo(SessionOpener rules) {
         long began = clock.getAsLong();
-        RuleSession old = session;
+        ThrottledSession old = session;
         long now = old.clockTime();
         long from = Math.max(0, now - options.restoreHorizon().toMillis());
         Replayed replayed;
         try (Stream<Event> history = journal.readFromArrival(from)) {
             replayed = replay(rules, history, from, new Checkpoint(lastSeq, now), lastSeq);
         }
-        session = replayed.session() != null ? replayed.session() : rules.open(now, this::onSessionDecision);
+        session = replayed.session() != null ? replayed.session() : new ThrottledSession(rules, now);
         opener = rules;
         old.close();
         long took = Math.max(0, clock.getAsLong() - began);
@@ -450,7 +465,7 @@ public final class Engine implements EventAcceptor, AutoCloseable {
         }
         queries.add(() -> {
             try {
-                result.complete(query.apply(session));
+                result.complete(query.apply(session.view()));
             } catch (RuntimeException e) {
                 result.completeExceptionally(e);
             }
@@ -518,9 +533,48 @@ public final class Engine implements EventAcceptor, AutoCloseable {
         lastSaved = cp;
     }
 
-    private void onSessionDecision(Decision decision) {
+    /** Hands a decision that passed the throttle to the listener, unless a replay mutes it. */
+    private void emit(Decision decision) {
         if (!muted) {
             listener.onDecision(decision);
+        }
+    }
+
+    /**
+     * A rule session with the throttle of its decisions, which sends its due summaries after every
+     * move of the session clock. Owned by the engine thread.
+     */
+    private final class ThrottledSession implements AutoCloseable {
+        private final RuleSession rules;
+        private final DecisionThrottle throttle;
+
+        ThrottledSession(SessionOpener opener, long startTime) {
+            DecisionThrottle fresh = new DecisionThrottle(options.throttles());
+            this.throttle = fresh;
+            this.rules = opener.open(startTime, d -> fresh.offer(d, Engine.this::emit));
+        }
+
+        void process(List<Event> events) {
+            rules.process(events);
+            throttle.flushDue(rules.clockTime(), Engine.this::emit);
+        }
+
+        void advanceTo(long epochMillis) {
+            rules.advanceTo(epochMillis);
+            throttle.flushDue(rules.clockTime(), Engine.this::emit);
+        }
+
+        long clockTime() {
+            return rules.clockTime();
+        }
+
+        SessionView view() {
+            return rules;
+        }
+
+        @Override
+        public void close() {
+            rules.close();
         }
     }
 

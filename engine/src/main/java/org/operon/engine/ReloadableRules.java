@@ -8,15 +8,25 @@ import java.util.List;
  */
 public interface ReloadableRules {
 
-    /** Whether a rules directory is configured; without one only the packaged rules run and nothing reloads. */
+    /** Whether a rules directory is configured; without one only the packaged rules run. */
     boolean hasDirectory();
 
     /**
-     * Reads, compiles and switches to the rules directory's files. Never throws for bad rules: the
-     * outcome says what happened, and on failure the previous rules keep running.
+     * Whether anything can be reloaded: a rules directory, or files of session facts (see
+     * {@link SessionFacts}). Without either, {@link #reload} throws.
+     */
+    default boolean hasWatchedSources() {
+        return hasDirectory();
+    }
+
+    /**
+     * Reads, compiles and switches to the rules directory's files and the current session facts.
+     * Never throws for bad rules or facts: the outcome says what happened, and on failure the previous
+     * rules and facts keep running.
      *
      * @param trigger what asked for it ({@code api}, {@code file change}), for the log and {@link #status()}
-     * @throws IllegalStateException when no rules directory is configured, or the engine is not running
+     * @throws IllegalStateException when there is nothing to reload ({@link #hasWatchedSources()} is
+     *                               false), or the engine is not running
      */
     Reload reload(String trigger);
 

@@ -129,9 +129,16 @@ public final class RulesDirectory {
     public String fingerprint() {
         try {
             return read().fingerprint();
-        } catch (RulesInvalidException | UncheckedIOException e) {
+        } catch (RulesInvalidException e) {
+            return unreadable(e);
+        } catch (UncheckedIOException e) {
             return "unreadable: " + e.getMessage();
         }
+    }
+
+    /** The fingerprint of a directory that {@link #read()} refused with {@code e}. */
+    static String unreadable(RulesInvalidException e) {
+        return "unreadable: " + e.getMessage();
     }
 
     private static boolean hidden(Path p) {

@@ -10,16 +10,18 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Reloads the rules when the files of the rules directory change, on a thread of its own.
+ * Reloads the rules when the files of the rules directory, or the sources of the session facts,
+ * change, on a thread of its own.
  *
- * <p>Every {@code interval} it reads the directory's rule files and compares their
- * {@linkplain RulesDirectory#fingerprint() fingerprint} with that of the last load. A change is
- * reloaded once it has stayed the same for one more interval (so a reload happens between one and
- * two intervals after the last write, and an editor saving a file in several steps, or a batch of
- * files being copied in, causes one reload, not several). A content that was loaded, or that failed
- * to load, is not reloaded again until it changes. Polling rather than file-system events: it sees
- * every kind of change the same way, including a Kubernetes ConfigMap swapping its symbolic links
- * and network file systems that send no events.
+ * <p>Every {@code interval} it takes the {@linkplain RulesDirectory#fingerprint() fingerprint} of the
+ * directory's rule files and the {@linkplain SessionFacts#fingerprint() fingerprint} of the facts,
+ * and compares them with those of the last load. A change is reloaded once it has stayed the same
+ * for one more interval (so a reload happens between one and two intervals after the last write, and
+ * an editor saving a file in several steps, or a batch of files being copied in, causes one reload,
+ * not several). A content that was loaded, or that failed to load, is not reloaded again until it
+ * changes. Polling rather than file-system events: it sees every kind of change the same way,
+ * including a Kubernetes ConfigMap swapping its symbolic links and network file systems that send no
+ * events.
  */
 public final class RulesDirectoryWatcher implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(RulesDirectoryWatcher.class);
@@ -30,13 +32,14 @@ public final class RulesDirectoryWatcher implements AutoCloseable {
     private String pending;
 
     /**
-     * @param reloader the reloader of a configured rules directory
-     * @param interval how often the directory is read
+     * @param reloader a reloader with a rules directory or session facts to watch
+     *                 ({@link RuleReloader#hasWatchedSources()})
+     * @param interval how often the directory and the facts' sources are looked at
      */
     public RulesDirectoryWatcher(RuleReloader reloader, Duration interval) {
         this.reloader = Objects.requireNonNull(reloader, "reloader");
-        if (!reloader.hasDirectory()) {
-            throw new IllegalArgumentException("no rules directory to watch");
+        if (!reloader.hasWatchedSources()) {
+            throw new IllegalArgumentException("no rules directory and no session fact files to watch");
         }
         if (interval.isNegative() || interval.isZero()) {
             throw new IllegalArgumentException("the scan interval must be positive");
@@ -52,13 +55,16 @@ public final class RulesDirectoryWatcher implements AutoCloseable {
     /** Starts scanning. */
     public void start() {
         scanner.scheduleWithFixedDelay(this::scan, interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
-        LOG.info("Watching {} for rule changes (every {} ms)", reloader.directory(), interval.toMillis());
+        String facts = reloader.facts().fingerprint().isEmpty() ? null : "the session facts (" + reloader.facts() + ")";
+        String watched = reloader.directory() == null ? facts
+                : facts == null ? reloader.directory().toString() : reloader.directory() + " and " + facts;
+        LOG.info("Watching {} for changes (every {} ms)", watched, interval.toMillis());
     }
 
     /** One scan; see the class comment. Runs on the scanner thread. */
     void scan() {
         try {
-            String now = reloader.directory().fingerprint();
+            String now = reloader.currentFingerprint();
             if (now.equals(reloader.lastFingerprint())) {
                 pending = null;
             } else if (now.equals(pending)) {
@@ -69,7 +75,7 @@ public final class RulesDirectoryWatcher implements AutoCloseable {
             }
         } catch (RuntimeException e) {
             // An engine that stopped, or an unexpected failure: try again at the next change.
-            LOG.warn("Rules reload after a file change failed: {}", e.toString());
+            LOG.warn("Reload after a file change failed: {}", e.toString());
         }
     }
 

@@ -180,6 +180,25 @@ public final class RuleSession implements SessionView, AutoCloseable {
         fire();
     }
 
+    /**
+     * Inserts a fact that is not an event: configuration or reference data the rules read, such as
+     * an incident policy or a service catalogue (see {@link org.operon.engine.SessionOpener#withFacts}).
+     * The clock does not move and the rules do not fire here; they fire at the next
+     * {@link #process} or {@link #advanceTo}, at the clock's time. Rules must not modify such facts:
+     * the same instances may be inserted into several sessions.
+     *
+     * @throws IllegalArgumentException for an {@link Event}, which enters through {@link #process}
+     *                                  so that the clock follows its arrival time
+     */
+    public void insert(Object fact) {
+        requireOpen();
+        Objects.requireNonNull(fact, "fact");
+        if (fact instanceof Event) {
+            throw new IllegalArgumentException("events enter the session through process(), not insert()");
+        }
+        session.insert(fact);
+    }
+
     @Override
     public <T> List<T> facts(Class<T> type) {
         requireOpen();
