@@ -54,6 +54,7 @@ public final class OperonState implements AutoCloseable {
     private final DeadLetterStore deadLetters;
     private final CheckpointStore checkpoints;
     private final long maxEntriesInMemory;
+    private final Duration retention;
 
     /**
      * Options of the state store.
@@ -81,10 +82,11 @@ public final class OperonState implements AutoCloseable {
         }
     }
 
-    private OperonState(DirectoryLock lock, DefaultCacheManager cacheManager, Clock clock, long maxEntriesInMemory) {
+    private OperonState(DirectoryLock lock, DefaultCacheManager cacheManager, Clock clock, Options options) {
         this.lock = lock;
         this.cacheManager = cacheManager;
-        this.maxEntriesInMemory = maxEntriesInMemory;
+        this.maxEntriesInMemory = options.maxEntriesInMemory();
+        this.retention = options.retention();
         JsonCodec json = new JsonCodec();
         this.auditLog = new InfinispanAuditLog(this.<String, String>cache(CacheDefinitions.AUDIT), json);
         this.deadLetters = new InfinispanDeadLetterStore(cache(CacheDefinitions.DEAD_LETTERS), json, clock);
@@ -124,7 +126,7 @@ public final class OperonState implements AutoCloseable {
             manager.defineConfiguration(CacheDefinitions.CHECKPOINTS,
                     CacheDefinitions.durableCache(null, options.maxEntriesInMemory()));
             manager.start();
-            OperonState state = new OperonState(lock, manager, clock, options.maxEntriesInMemory());
+            OperonState state = new OperonState(lock, manager, clock, options);
             LOG.info("State store open in {} ms at {}", (System.nanoTime() - started) / 1_000_000, root);
             return state;
         } catch (RuntimeException e) {
@@ -157,11 +159,20 @@ public final class OperonState implements AutoCloseable {
     }
 
     /**
+     * {@link Options#retention()}: how long the state keeps what is done with (audit entries, dead letters,
+     * and resolved incidents of {@code org.operon.state.incident.IncidentStore}).
+     */
+    public Duration retention() {
+        return retention;
+    }
+
+    /**
      * The durable cache {@code name} for a store kept in another package of this module (the silences of
-     * {@code org.operon.state.silence}): String keys, JSON String values, configured by
-     * {@link CacheDefinitions#durableCache} with no lifespan of its own (its entries may carry one) and
-     * {@link Options#maxEntriesInMemory()}, in {@code <dataDir>/infinispan/<name>}. Defined on the first
-     * call, the same cache afterwards; closed with this state.
+     * {@code org.operon.state.silence}, the incidents of {@code org.operon.state.incident}): String keys,
+     * JSON String values, configured by {@link CacheDefinitions#durableCache} with no lifespan of its own
+     * (its entries may carry one) and {@link Options#maxEntriesInMemory()}, in
+     * {@code <dataDir>/infinispan/<name>}. Defined on the first call, the same cache afterwards; closed with
+     * this state.
      *
      * @throws IllegalArgumentException when {@code name} is one of the caches this class owns
      */

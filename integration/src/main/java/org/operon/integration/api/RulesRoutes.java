@@ -63,9 +63,10 @@ public class RulesRoutes extends RouteBuilder {
     }
 
     private void reload(Exchange exchange) throws ApiException {
-        if (!rules.hasDirectory()) {
-            throw new ApiException(409, "no_rules_directory", "no rules directory is configured: set "
-                    + "operon.rules.dir (OPERON_RULES_DIR) to a directory of .drl, .drl.xlsx or .drl.csv files");
+        if (!rules.hasWatchedSources()) {
+            throw new ApiException(409, "no_rules_directory", "no rules directory or reference data is configured: "
+                    + "set operon.rules.dir (OPERON_RULES_DIR) to a directory of .drl, .drl.xlsx or .drl.csv files, "
+                    + "or operon.reference.dir (OPERON_REFERENCE_DIR)");
         }
         ReloadableRules.Reload outcome;
         try {
