@@ -14,9 +14,9 @@ import java.util.function.Predicate;
  *
  * @param name     the window's name, shown in the audit reason {@code "maintenance window <name>"}
  * @param matchers the conditions on the decision's labels, all of which must hold; not empty
- * @param schedule when the window is active
+ * @param schedule when the window is active: a {@link WeeklySchedule} or a {@link CronSchedule}
  */
-public record MaintenanceWindow(String name, List<Matcher> matchers, WeeklySchedule schedule) {
+public record MaintenanceWindow(String name, List<Matcher> matchers, MaintenanceSchedule schedule) {
 
     public MaintenanceWindow {
         if (name == null || name.isBlank()) {

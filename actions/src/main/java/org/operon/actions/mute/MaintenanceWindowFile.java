@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.DateTimeException;
 import java.time.DayOfWeek;
+import java.time.Duration;
 import java.time.LocalTime;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
@@ -22,6 +23,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
  * Reads maintenance windows from a small JSON file:
@@ -30,22 +32,30 @@ import java.util.Set;
  * {"windows": [
  *   {"name": "db-backup",
  *    "matchers": ["alertname=~\"Disk.*\"", "service=db"],
- *    "days": ["SAT", "SUN"], "from": "22:00", "to": "02:00", "zone": "Europe/Berlin"}
+ *    "days": ["SAT", "SUN"], "from": "22:00", "to": "02:00", "zone": "Europe/Berlin"},
+ *   {"name": "monthly-patching",
+ *    "matchers": ["team=web"],
+ *    "cron": "0 1 1 * *", "duration": "4h", "zone": "Europe/Berlin"}
  * ]}
  * }</pre>
  *
  * <ul>
  *   <li>{@code name}: required, unique in the file.</li>
  *   <li>{@code matchers}: required, at least one, each in {@link Matcher#parse(String)}'s syntax.</li>
- *   <li>{@code days}: optional (default every day); day names ({@code MON}, {@code monday}) or ranges
- *       ({@code MON-FRI}, {@code FRI-MON} wraps over the weekend).</li>
- *   <li>{@code from}, {@code to}: required local times {@code HH:mm} (see {@link WeeklySchedule}).</li>
+ *   <li>A weekly window ({@link WeeklySchedule}): {@code days}, optional (default every day), day names
+ *       ({@code MON}, {@code monday}) or ranges ({@code MON-FRI}, {@code FRI-MON} wraps over the weekend);
+ *       {@code from}, {@code to}: required local times {@code HH:mm}.</li>
+ *   <li>Or a cron window ({@link CronSchedule}): {@code cron}, a five-field {@link CronExpression} giving
+ *       the local start times, and {@code duration}, how long each start lasts ({@code 30m}, {@code 2h},
+ *       {@code 1d} or ISO-8601 {@code PT2H}); then {@code days}, {@code from} and {@code to} are refused.</li>
  *   <li>{@code zone}: optional time zone id (default {@code UTC}).</li>
  * </ul>
  * Unknown fields are refused, so that a misspelt field is not silently ignored.
  */
 public final class MaintenanceWindowFile {
-    private static final Set<String> FIELDS = Set.of("name", "matchers", "days", "from", "to", "zone");
+    private static final Set<String> FIELDS = Set.of("name", "matchers", "days", "from", "to", "cron", "duration",
+            "zone");
+    private static final Pattern SIMPLE_DURATION = Pattern.compile("(\\d{1,9})(s|m|h|d)");
 
     private MaintenanceWindowFile() {
     }
@@ -102,14 +112,14 @@ public final class MaintenanceWindowFile {
                     String field = it.next();
                     if (!FIELDS.contains(field)) {
                         throw new IllegalArgumentException("unknown field \"" + field + "\" (expected "
-                                + "name, matchers, days, from, to, zone)");
+                                + "name, matchers, days, from, to, cron, duration, zone)");
                     }
                 }
                 if (!names.add(name)) {
                     throw new IllegalArgumentException("the name is used by an earlier window");
                 }
-                WeeklySchedule schedule = new WeeklySchedule(days(node.get("days")), time(node, "from"),
-                        time(node, "to"), zone(node));
+                MaintenanceSchedule schedule = node.has("cron") || node.has("duration") ? cronSchedule(node)
+                        : weeklySchedule(node);
                 windows.add(new MaintenanceWindow(name, matchers(node.get("matchers")), schedule));
             } catch (IllegalArgumentException e) {
                 String problem = e instanceof InvalidMatcherException ise ? ise.problem() : e.getMessage();
@@ -118,6 +128,57 @@ public final class MaintenanceWindowFile {
             }
         }
         return List.copyOf(windows);
+    }
+
+    private static WeeklySchedule weeklySchedule(JsonNode node) {
+        if (!node.has("from")) {
+            throw new IllegalArgumentException("\"from\" is missing (a window needs \"from\" and \"to\", or "
+                    + "\"cron\" and \"duration\")");
+        }
+        return new WeeklySchedule(days(node.get("days")), time(node, "from"), time(node, "to"), zone(node));
+    }
+
+    private static CronSchedule cronSchedule(JsonNode node) {
+        for (String weekly : List.of("days", "from", "to")) {
+            if (node.has(weekly)) {
+                throw new IllegalArgumentException("\"" + weekly + "\" cannot be combined with \"cron\" and "
+                        + "\"duration\" (a cron window starts at the cron times and lasts the duration)");
+            }
+        }
+        String cronText = text(node, "cron", true);
+        CronExpression cron;
+        try {
+            cron = CronExpression.parse(cronText);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("\"cron\" = \"" + cronText + "\": " + e.getMessage());
+        }
+        return new CronSchedule(cron, duration(node), zone(node));
+    }
+
+    private static Duration duration(JsonNode node) {
+        String text = text(node, "duration", true);
+        Duration d = null;
+        java.util.regex.Matcher m = SIMPLE_DURATION.matcher(text);
+        if (m.matches()) {
+            long n = Long.parseLong(m.group(1));
+            d = switch (m.group(2)) {
+                case "s" -> Duration.ofSeconds(n);
+                case "m" -> Duration.ofMinutes(n);
+                case "h" -> Duration.ofHours(n);
+                default -> Duration.ofDays(n);
+            };
+        } else {
+            try {
+                d = Duration.parse(text);
+            } catch (DateTimeParseException e) {
+                // reported below
+            }
+        }
+        if (d == null || d.isZero() || d.isNegative()) {
+            throw new IllegalArgumentException("\"duration\" = \"" + text + "\" is not a positive duration such "
+                    + "as 30m, 2h, 1d or PT2H");
+        }
+        return d;
     }
 
     private static String text(JsonNode node, String field, boolean required) {

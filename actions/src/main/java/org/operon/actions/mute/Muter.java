@@ -7,7 +7,7 @@ import java.util.Optional;
 
 /**
  * Decides whether a decision's actions must be held back, like Alertmanager's {@code Muter}: silences,
- * and later maintenance windows and inhibition, each implement this one method, and
+ * maintenance windows and the rules' own muting ({@link MutedByParamMuter}) each implement this one method, and
  * {@link org.operon.actions.ActionDispatcher} asks it before performing any action. A muted action is
  * not performed; it is recorded in the audit log with status {@code suppressed} and the reason.
  *

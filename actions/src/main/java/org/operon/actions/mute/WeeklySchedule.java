@@ -27,7 +27,8 @@ import java.util.Set;
  * @param to   local end time, exclusive
  * @param zone the time zone of {@code from} and {@code to}
  */
-public record WeeklySchedule(Set<DayOfWeek> days, LocalTime from, LocalTime to, ZoneId zone) {
+public record WeeklySchedule(Set<DayOfWeek> days, LocalTime from, LocalTime to, ZoneId zone)
+        implements MaintenanceSchedule {
 
     public WeeklySchedule {
         Objects.requireNonNull(days, "days");
@@ -46,6 +47,7 @@ public record WeeklySchedule(Set<DayOfWeek> days, LocalTime from, LocalTime to, 
     }
 
     /** Whether {@code at} falls within one of the spans. */
+    @Override
     public boolean isActiveAt(Instant at) {
         ZonedDateTime local = at.atZone(zone);
         LocalTime time = local.toLocalTime();

@@ -34,7 +34,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * Maintenance windows muting real dispatch, combined with silences as the app combines them: a window
  * file on disk, a real Infinispan audit log and silence store, real Camel routes and a real HTTP webhook.
- * The window mutes DiskFull on service db every Saturday 22:00-02:00 UTC (2026-11-28 is a Saturday).
+ * One window mutes DiskFull on service db every Saturday 22:00-02:00 UTC (2026-11-28 is a Saturday), a cron
+ * window mutes service cache for ten minutes every half hour of Berlin office hours on weekdays.
  */
 class MaintenanceDispatchIT {
     private static final Duration WAIT = Duration.ofSeconds(10);
@@ -61,7 +62,9 @@ class MaintenanceDispatchIT {
         Path windowFile = dir.resolve("maintenance.json");
         Files.writeString(windowFile, """
                 {"windows": [{"name": "db-backup", "matchers": ["alertname=DiskFull", "service=~\\"db|db-replica\\""],
-                              "days": ["SAT"], "from": "22:00", "to": "02:00", "zone": "UTC"}]}
+                              "days": ["SAT"], "from": "22:00", "to": "02:00", "zone": "UTC"},
+                             {"name": "cache-flush", "matchers": ["service=cache"],
+                              "cron": "*/30 9-17 * * MON-FRI", "duration": "10m", "zone": "Europe/Berlin"}]}
                 """);
         Muter muter = CompositeMuter.of(new MaintenanceMuter(MaintenanceWindowFile.read(windowFile)),
                 new SilenceMuter(silences));
@@ -132,6 +135,27 @@ class MaintenanceDispatchIT {
         assertThat(entry(lastMoment, "webhook").status()).isEqualTo(AuditEntry.SUPPRESSED);
         assertThat(entry(atEnd, "webhook").status()).isEqualTo(AuditEntry.SENT);
         assertThat(receiver.bodies).hasSize(1);
+    }
+
+    @Test
+    void aCronWindowMutesForItsDurationAfterEachStart() throws Exception {
+        // Friday 2026-11-27, Berlin is UTC+1: the 10:30 start is 09:30 UTC.
+        Decision atStart = alert("cache", Instant.parse("2026-11-27T09:30:00Z"));
+        Decision beforeEnd = alert("cache", Instant.parse("2026-11-27T09:39:59Z"));
+        Decision atEnd = alert("cache", Instant.parse("2026-11-27T09:40:00Z"));
+        Decision saturday = alert("cache", SATURDAY_NOON);
+
+        for (Decision d : List.of(atStart, beforeEnd, atEnd, saturday)) {
+            dispatcher.dispatch(d);
+        }
+        assertThat(dispatcher.awaitIdle(WAIT)).isTrue();
+
+        assertThat(entry(atStart, "webhook").status()).isEqualTo(AuditEntry.SUPPRESSED);
+        assertThat(entry(atStart, "webhook").reason()).isEqualTo("maintenance window cache-flush");
+        assertThat(entry(beforeEnd, "webhook").status()).isEqualTo(AuditEntry.SUPPRESSED);
+        assertThat(entry(atEnd, "webhook").status()).isEqualTo(AuditEntry.SENT);
+        assertThat(entry(saturday, "webhook").status()).isEqualTo(AuditEntry.SENT);
+        assertThat(receiver.bodies).hasSize(2);
     }
 
     @Test

@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.DayOfWeek;
+import java.time.Duration;
 import java.time.LocalTime;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
@@ -45,10 +46,56 @@ class MaintenanceWindowFileTest {
         assertThat(read.get(0).schedule()).isEqualTo(new WeeklySchedule(
                 EnumSet.of(DayOfWeek.SATURDAY, DayOfWeek.SUNDAY), LocalTime.of(22, 0), LocalTime.of(2, 0),
                 ZoneId.of("Europe/Berlin")));
-        assertThat(read.get(1).schedule().days()).containsExactlyInAnyOrder(DayOfWeek.FRIDAY, DayOfWeek.SATURDAY,
+        WeeklySchedule weekdays = (WeeklySchedule) read.get(1).schedule();
+        assertThat(weekdays.days()).containsExactlyInAnyOrder(DayOfWeek.FRIDAY, DayOfWeek.SATURDAY,
                 DayOfWeek.SUNDAY, DayOfWeek.MONDAY);
-        assertThat(read.get(1).schedule().zone()).isEqualTo(ZoneOffset.UTC);
-        assertThat(read.get(2).schedule().days()).hasSize(7);
+        assertThat(weekdays.zone()).isEqualTo(ZoneOffset.UTC);
+        assertThat(((WeeklySchedule) read.get(2).schedule()).days()).hasSize(7);
+    }
+
+    @Test
+    void readsCronWindowsWithTheirDurationAndZone() {
+        List<MaintenanceWindow> read = MaintenanceWindowFile.parse(windows(
+                "{\"name\": \"patch-tuesday\", \"matchers\": [\"team=web\"], \"cron\": \"0 22 8-14 * TUE\","
+                        + " \"duration\": \"3h\", \"zone\": \"Europe/Berlin\"}",
+                "{\"name\": \"quarter-hours\", \"matchers\": [\"team=web\"], \"cron\": \"*/15 * * * *\","
+                        + " \"duration\": \"PT5M\"}",
+                "{\"name\": \"monthly\", \"matchers\": [\"team=web\"], \"cron\": \"0 0 1 * *\","
+                        + " \"duration\": \"1d\"}",
+                "{\"name\": \"short\", \"matchers\": [\"team=web\"], \"cron\": \"0 0 1 * *\","
+                        + " \"duration\": \"30m\"}"), "m.json");
+
+        assertThat(read.get(0).schedule()).isEqualTo(new CronSchedule(CronExpression.parse("0 22 8-14 * 2"),
+                Duration.ofHours(3), ZoneId.of("Europe/Berlin")));
+        assertThat(read.get(1).schedule()).isEqualTo(new CronSchedule(CronExpression.parse("0,15,30,45 * * * *"),
+                Duration.ofMinutes(5), ZoneOffset.UTC));
+        assertThat(((CronSchedule) read.get(2).schedule()).duration()).isEqualTo(Duration.ofDays(1));
+        assertThat(((CronSchedule) read.get(3).schedule()).duration()).isEqualTo(Duration.ofMinutes(30));
+    }
+
+    @Test
+    void refusesBadCronWindowsNamingTheFileTheWindowAndTheField() {
+        String start = "{\"name\": \"w\", \"matchers\": [\"a=b\"], ";
+        refused(windows(start + "\"cron\": \"61 * * * *\", \"duration\": \"1h\"}"), "window 'w'",
+                "\"cron\" = \"61 * * * *\"", "minute field \"61\": 61 is not between 0 and 59");
+        refused(windows(start + "\"cron\": \"0 22 * *\", \"duration\": \"1h\"}"), "window 'w'",
+                "\"cron\" = \"0 22 * *\"", "5 fields");
+        refused(windows(start + "\"cron\": \"0 0 31 FEB *\", \"duration\": \"1h\"}"), "never matches");
+        refused(windows(start + "\"cron\": 5, \"duration\": \"1h\"}"), "\"cron\" must be a non-empty string");
+        refused(windows(start + "\"cron\": \"0 22 * * *\"}"), "window 'w'", "\"duration\" is missing");
+        refused(windows(start + "\"duration\": \"1h\"}"), "window 'w'", "\"cron\" is missing");
+        for (String bad : List.of("soon", "0m", "-PT1H", "2 h", "1w")) {
+            refused(windows(start + "\"cron\": \"0 22 * * *\", \"duration\": \"" + bad + "\"}"), "window 'w'",
+                    "\"duration\" = \"" + bad + "\" is not a positive duration");
+        }
+        refused(windows(start + "\"cron\": \"0 22 * * *\", \"duration\": \"1h\", \"days\": [\"SAT\"]}"),
+                "window 'w'", "\"days\" cannot be combined with \"cron\"");
+        refused(windows(start + "\"cron\": \"0 22 * * *\", \"duration\": \"1h\", \"from\": \"22:00\"}"),
+                "\"from\" cannot be combined with \"cron\"");
+        refused(windows(start + "\"cron\": \"0 22 * * *\", \"duration\": \"1h\", \"zone\": \"Mars/Olympus\"}"),
+                "window 'w'", "\"zone\" = \"Mars/Olympus\"");
+        refused(windows(start + "\"to\": \"02:00\"}"), "window 'w'", "\"from\" is missing",
+                "or \"cron\" and \"duration\"");
     }
 
     @Test

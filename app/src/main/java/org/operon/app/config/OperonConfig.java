@@ -2,6 +2,11 @@ package org.operon.app.config;
 
 import org.operon.actions.mute.MaintenanceWindow;
 import org.operon.actions.mute.MaintenanceWindowFile;
+import org.operon.engine.SessionFacts;
+import org.operon.engine.ThrottlePolicy;
+import org.operon.model.AlertLimits;
+import org.operon.model.IncidentPolicy;
+import org.operon.model.InhibitRule;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -94,6 +99,46 @@ public final class OperonConfig {
             "JSON file of recurring maintenance windows that mute matching decisions like silences (see "
                     + "docs/maintenance-windows.md); read and checked at start. Empty: no maintenance windows.",
             v -> v.isBlank() ? null : Path.of(v), false);
+    public static final Setting<List<String>> INCIDENTS_GROUP_BY = new Setting<>("operon.incidents.group-by",
+            "service", "Alert labels whose values form an incident's correlation key (comma-separated); firing alerts "
+                    + "with the same values join one incident. A missing label counts as \"-\".",
+            OperonConfig::labelNames, false);
+    public static final Setting<Duration> INCIDENTS_GROUPING_WINDOW = new Setting<>("operon.incidents.grouping-window",
+            "24h", "How long after an incident opened new alerts of its key still join it; later ones open a new "
+                    + "incident.", OperonConfig::positiveDuration, false);
+    public static final Setting<Duration> INCIDENTS_REOPEN_WINDOW = new Setting<>("operon.incidents.reopen-window",
+            "30m", "How long after an incident resolved a new firing alert of its key reopens it instead of opening "
+                    + "a new one. 0: never reopen.", OperonConfig::duration, false);
+    public static final Setting<Duration> INCIDENTS_GROUP_WAIT = new Setting<>("operon.incidents.group-wait", "30s",
+            "How long an incident's first notification waits for more alerts to join (Alertmanager's group_wait).",
+            OperonConfig::duration, false);
+    public static final Setting<Duration> INCIDENTS_GROUP_INTERVAL = new Setting<>("operon.incidents.group-interval",
+            "5m", "Least time between two notifications of an incident whose alerts changed (group_interval).",
+            OperonConfig::positiveDuration, false);
+    public static final Setting<Duration> INCIDENTS_REPEAT_INTERVAL = new Setting<>(
+            "operon.incidents.repeat-interval", "4h", "After how long an unchanged, unresolved incident is notified "
+                    + "again (repeat_interval).", OperonConfig::positiveDuration, false);
+    public static final Setting<Integer> FLAPPING_CHANGES = new Setting<>("operon.flapping.changes", "4",
+            "State changes of one alert within operon.flapping.window that mark it flapping; it stops flapping "
+                    + "after a quiet window.", v -> intIn(v, 2, 1000), false);
+    public static final Setting<Duration> FLAPPING_WINDOW = new Setting<>("operon.flapping.window", "10m",
+            "The window of operon.flapping.changes.", OperonConfig::positiveDuration, false);
+    public static final Setting<Integer> STORM_THRESHOLD = new Setting<>("operon.storm.threshold", "20",
+            "More than this many alerts of one service starting to fire within operon.storm.window is an alert "
+                    + "storm; it ends after a quiet window.", v -> intIn(v, 1, 1_000_000), false);
+    public static final Setting<Duration> STORM_WINDOW = new Setting<>("operon.storm.window", "2m",
+            "The window of operon.storm.threshold.", OperonConfig::positiveDuration, false);
+    public static final Setting<Path> INHIBIT_FILE = new Setting<>("operon.inhibit.file", "",
+            "YAML file of inhibition rules in Alertmanager's format (inhibit_rules, see Inhibition rules below): "
+                    + "while a source alert fires, matching target alerts are muted. Checked at start, re-read when "
+                    + "it changes. Empty: no inhibition.", OperonConfig::optionalPath, false);
+    public static final Setting<Path> THROTTLE_FILE = new Setting<>("operon.throttle.file", "",
+            "YAML file of throttles that limit how often decisions of a type act (see Throttles below); read at "
+                    + "start. Empty: no throttles.", OperonConfig::optionalPath, false);
+    public static final Setting<Path> REFERENCE_DIR = new Setting<>("operon.reference.dir", "",
+            "Directory of reference data: services.yaml or services.csv (owning team, tier, dependencies) and "
+                    + "teams.yaml or teams.csv (on-call contacts); see docs/reference-data.md. Checked at start, "
+                    + "re-read when it changes. Empty: no reference data.", OperonConfig::optionalPath, false);
     public static final Setting<Duration> SHUTDOWN_TIMEOUT = new Setting<>("operon.shutdown.timeout", "30s",
             "How long a clean shutdown waits for accepted events and actions to finish.",
             OperonConfig::positiveDuration, false);
@@ -102,14 +147,22 @@ public final class OperonConfig {
     public static final List<Setting<?>> ALL = List.of(HTTP_HOST, HTTP_PORT, API_TOKEN, DATA_DIR, INTAKE_MAX_BODY,
             ENGINE_QUEUE, ENGINE_BATCH, ENGINE_TICK, ENGINE_RESTORE_HORIZON, RULES_DIR, JOURNAL_SEGMENT_BYTES,
             JOURNAL_RETENTION, STATE_RETENTION, WEBHOOK_URL, WEBHOOK_TIMEOUT, WEBHOOK_ATTEMPTS, WEBHOOK_BACKOFF,
-            ACTIONS_FILE_DIR, ACTIONS_DEFAULT_TARGETS, MAINTENANCE_FILE, SHUTDOWN_TIMEOUT);
+            ACTIONS_FILE_DIR, ACTIONS_DEFAULT_TARGETS, MAINTENANCE_FILE, INCIDENTS_GROUP_BY, INCIDENTS_GROUPING_WINDOW,
+            INCIDENTS_REOPEN_WINDOW, INCIDENTS_GROUP_WAIT, INCIDENTS_GROUP_INTERVAL, INCIDENTS_REPEAT_INTERVAL,
+            FLAPPING_CHANGES, FLAPPING_WINDOW, STORM_THRESHOLD, STORM_WINDOW, INHIBIT_FILE, THROTTLE_FILE,
+            REFERENCE_DIR, SHUTDOWN_TIMEOUT);
 
     /** Per-type targets: {@code operon.actions.targets.<decision type>=log,webhook}. */
     public static final String TARGETS_PREFIX = "operon.actions.targets.";
 
     private final Map<String, Object> values = new LinkedHashMap<>();
+    private final Map<String, String> origins = new LinkedHashMap<>();
     private final Map<String, List<String>> targetsByType = new TreeMap<>();
     private List<MaintenanceWindow> maintenanceWindows = List.of();
+    private IncidentPolicy incidentPolicy;
+    private AlertLimits alertLimits;
+    private List<InhibitRule> inhibitRules = List.of();
+    private List<ThrottlePolicy> throttles = List.of();
 
     private OperonConfig() {
     }
@@ -167,6 +220,18 @@ public final class OperonConfig {
         typed.forEach((k, v) -> config.targetsByType.put(k.substring(TARGETS_PREFIX.length()), list(v)));
         config.checkExposure();
         config.maintenanceWindows = readMaintenanceWindows(config.get(MAINTENANCE_FILE));
+        config.incidentPolicy = config.incidentPolicyOf();
+        config.alertLimits = config.alertLimitsOf();
+        Path inhibitFile = config.get(INHIBIT_FILE);
+        config.inhibitRules = inhibitFile == null ? List.of() : checked(INHIBIT_FILE,
+                () -> InhibitRuleFile.read(inhibitFile), "See \"Inhibition rules\" in docs/configuration.md.");
+        Path throttleFile = config.get(THROTTLE_FILE);
+        config.throttles = throttleFile == null ? List.of() : checked(THROTTLE_FILE,
+                () -> ThrottleFile.read(throttleFile), "See \"Throttles\" in docs/configuration.md.");
+        Path referenceDir = config.get(REFERENCE_DIR);
+        if (referenceDir != null) {
+            checked(REFERENCE_DIR, () -> ReferenceData.load(referenceDir), "See docs/reference-data.md.");
+        }
         return config;
     }
 
@@ -187,6 +252,7 @@ public final class OperonConfig {
             raw = defaults.getProperty(s.key(), s.defaultValue());
             origin = "default";
         }
+        origins.put(s.key(), origin);
         try {
             values.put(s.key(), s.parser().apply(raw.trim()));
         } catch (RuntimeException e) {
@@ -194,6 +260,45 @@ public final class OperonConfig {
             throw new ConfigException("Invalid configuration: " + s.key() + " = " + shown + " (from " + origin
                     + "): " + e.getMessage() + ". " + s.description());
         }
+    }
+
+    /** The value of {@code supplier}, or a {@link ConfigException} naming {@code setting} for a bad file. */
+    private static <T> T checked(Setting<?> setting, java.util.function.Supplier<T> supplier, String hint) {
+        try {
+            return supplier.get();
+        } catch (ConfigFileException e) {
+            throw new ConfigException("Invalid configuration: " + setting.key() + ": " + e.getMessage() + ". " + hint);
+        }
+    }
+
+    private IncidentPolicy incidentPolicyOf() {
+        try {
+            return new IncidentPolicy(get(INCIDENTS_GROUP_BY), get(INCIDENTS_GROUPING_WINDOW),
+                    get(INCIDENTS_REOPEN_WINDOW), get(INCIDENTS_GROUP_WAIT), get(INCIDENTS_GROUP_INTERVAL),
+                    get(INCIDENTS_REPEAT_INTERVAL));
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException("Invalid configuration: operon.incidents.* (" + originsOf(INCIDENTS_GROUP_BY,
+                    INCIDENTS_GROUPING_WINDOW, INCIDENTS_REOPEN_WINDOW, INCIDENTS_GROUP_WAIT, INCIDENTS_GROUP_INTERVAL,
+                    INCIDENTS_REPEAT_INTERVAL) + "): " + e.getMessage());
+        }
+    }
+
+    private AlertLimits alertLimitsOf() {
+        try {
+            return new AlertLimits(get(FLAPPING_CHANGES), get(FLAPPING_WINDOW), get(STORM_THRESHOLD),
+                    get(STORM_WINDOW));
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException("Invalid configuration: operon.flapping.*, operon.storm.* (" + originsOf(
+                    FLAPPING_CHANGES, FLAPPING_WINDOW, STORM_THRESHOLD, STORM_WINDOW) + "): " + e.getMessage());
+        }
+    }
+
+    private String originsOf(Setting<?>... settings) {
+        List<String> out = new ArrayList<>();
+        for (Setting<?> s : settings) {
+            out.add(s.key() + " from " + origins.get(s.key()));
+        }
+        return String.join(", ", out);
     }
 
     /** Refuses to listen beyond loopback without an API token. */
@@ -248,6 +353,38 @@ public final class OperonConfig {
     /** The maintenance windows read from {@code operon.maintenance.file} at load, in file order. */
     public List<MaintenanceWindow> maintenanceWindows() {
         return maintenanceWindows;
+    }
+
+    /** How alerts become incidents and when they are notified ({@code operon.incidents.*}). */
+    public IncidentPolicy incidentPolicy() {
+        return incidentPolicy;
+    }
+
+    /** The limits of the flapping and storm rules ({@code operon.flapping.*}, {@code operon.storm.*}). */
+    public AlertLimits alertLimits() {
+        return alertLimits;
+    }
+
+    /**
+     * The inhibition rules of {@code operon.inhibit.file} as read at load, in file order; none without a
+     * file. {@link #sessionFacts()} reads the file anew for every session.
+     */
+    public List<InhibitRule> inhibitRules() {
+        return inhibitRules;
+    }
+
+    /** The throttles of {@code operon.throttle.file} as read at load, in file order; none without a file. */
+    public List<ThrottlePolicy> throttles() {
+        return throttles;
+    }
+
+    /**
+     * The facts every engine session starts with: {@link #incidentPolicy()}, {@link #alertLimits()}, and
+     * the inhibition rules and reference data, read anew from their files on every
+     * {@link SessionFacts#load()}; its {@link SessionFacts#fingerprint()} changes when those files change.
+     */
+    public SessionFacts sessionFacts() {
+        return new ConfiguredSessionFacts(incidentPolicy, alertLimits, get(INHIBIT_FILE), get(REFERENCE_DIR));
     }
 
     /** The data directory, absolute. */
@@ -320,6 +457,30 @@ public final class OperonConfig {
             throw new IllegalArgumentException("must be a positive duration such as 200ms, 30s, 5m, 2h or 7d");
         }
         return d;
+    }
+
+    static Path optionalPath(String v) {
+        return v.isBlank() ? null : Path.of(v);
+    }
+
+    private static final Pattern LABEL_NAME = Pattern.compile("[a-zA-Z_][a-zA-Z0-9_]*");
+
+    /** A non-empty comma-separated list of label names such as {@code service,env}. */
+    static List<String> labelNames(String v) {
+        List<String> names = list(v);
+        if (names.isEmpty()) {
+            throw new IllegalArgumentException("must name at least one label, such as service or service,env");
+        }
+        for (String name : names) {
+            if (!LABEL_NAME.matcher(name).matches()) {
+                throw new IllegalArgumentException("'" + name + "' is not a label name (letters, digits and _, "
+                        + "not starting with a digit)");
+            }
+        }
+        if (names.stream().distinct().count() < names.size()) {
+            throw new IllegalArgumentException("names a label twice");
+        }
+        return names;
     }
 
     static String optionalHttpUrl(String v) {

@@ -53,6 +53,26 @@ class MaintenanceConfigTest {
     }
 
     @Test
+    void cronWindowsAreLoadedAndABadCronExpressionNamesTheFileTheWindowAndTheField() throws IOException {
+        Path file = dir.resolve("maintenance.json");
+        Files.writeString(file, """
+                {"windows": [{"name": "monthly-patching", "matchers": ["team=platform"], "cron": "0 1 1 * *",
+                              "duration": "4h", "zone": "Europe/Berlin"}]}
+                """);
+        assertThat(OperonConfig.load(Map.of(), maintenanceFile(file)).maintenanceWindows())
+                .extracting(w -> w.schedule().toString()).containsExactly("cron 0 1 1 * * for PT4H Europe/Berlin");
+
+        Files.writeString(file, """
+                {"windows": [{"name": "monthly-patching", "matchers": ["team=platform"], "cron": "0 1 1 * TUES",
+                              "duration": "4h"}]}
+                """);
+        assertThatThrownBy(() -> OperonConfig.load(Map.of(), maintenanceFile(file)))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContainingAll("operon.maintenance.file", file.toString(), "window 'monthly-patching'",
+                        "\"cron\" = \"0 1 1 * TUES\": day-of-week field \"TUES\"");
+    }
+
+    @Test
     void aMissingFileStopsStartUp() {
         Path missing = dir.resolve("missing.json");
         assertThatThrownBy(() -> OperonConfig.load(Map.of(), maintenanceFile(missing)))
