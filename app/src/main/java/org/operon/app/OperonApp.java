@@ -16,13 +16,16 @@ import org.operon.engine.RulesInvalidException;
 import org.operon.engine.SessionOpener;
 import org.operon.actions.mute.CompositeMuter;
 import org.operon.actions.mute.MaintenanceMuter;
+import org.operon.actions.mute.MutedByParamMuter;
 import org.operon.actions.mute.Muter;
 import org.operon.actions.mute.SilenceMuter;
 import org.operon.integration.alertmanager.AlertReader;
 import org.operon.integration.alertmanager.AlertRoutes;
 import org.operon.integration.alertmanager.AlertmanagerWebhookRoutes;
 import org.operon.integration.alertmanager.SilenceRoutes;
+import org.operon.state.incident.IncidentStore;
 import org.operon.state.silence.SilenceStore;
+import org.operon.integration.incident.IncidentRoutes;
 import org.operon.integration.api.EngineControlRoutes;
 import org.operon.integration.api.ReadApiRoutes;
 import org.operon.integration.api.RulesRoutes;
@@ -87,29 +90,34 @@ public final class OperonApp implements AutoCloseable {
         config.describe().forEach((k, v) -> LOG.debug("  {} = {}", k, v));
         config.maintenanceWindows().forEach(w -> LOG.info("Maintenance window {}: {} when {}", w.name(),
                 w.schedule(), w.matchers()));
+        config.inhibitRules().forEach(r -> LOG.info("Inhibit rule {}", r));
+        config.throttles().forEach(t -> LOG.info("Throttle {}", t));
         Clock wallClock = new MonotonicJavaClock(clock);
         // Rules first: invalid files in the rules directory refuse the start before anything opens.
         Path rulesDir = config.get(OperonConfig.RULES_DIR);
-        RuleReloader rules = new RuleReloader(rulesDir == null ? null : new RulesDirectory(rulesDir), clock);
+        RuleReloader rules = new RuleReloader(rulesDir == null ? null : new RulesDirectory(rulesDir),
+                config.sessionFacts(), clock);
         SessionOpener initialRules;
         try {
             initialRules = rules.loadAtStart();
         } catch (RulesInvalidException e) {
-            LOG.error("Refusing to start: the rules directory {} (operon.rules.dir) holds invalid rules; fix them "
-                    + "or move the files out:\n{}", rulesDir, e.describe());
+            LOG.error("Refusing to start: the rules directory {} (operon.rules.dir), the inhibit rules or the reference "
+                    + "data hold errors; fix them or move the files out:\n{}", rulesDir, e.describe());
             throw e;
         }
 
         state = OperonState.open(dataDir, wallClock,
                 OperonState.Options.defaults().withRetention(config.get(OperonConfig.STATE_RETENTION)));
         SilenceStore silences = SilenceStore.open(state, wallClock);
+        IncidentStore incidents = IncidentStore.open(state);
         journal = FileEventJournal.open(dataDir.resolve("journal"), clock,
                 JournalOptions.defaults().withSegmentBytes(config.get(OperonConfig.JOURNAL_SEGMENT_BYTES)));
 
         ActionOptions actionOptions = actionOptions(dataDir);
         EngineOptions engineOptions = new EngineOptions(config.get(OperonConfig.ENGINE_QUEUE),
                 config.get(OperonConfig.ENGINE_BATCH), config.get(OperonConfig.ENGINE_TICK),
-                config.get(OperonConfig.ENGINE_RESTORE_HORIZON), Duration.ofSeconds(1), 1);
+                config.get(OperonConfig.ENGINE_RESTORE_HORIZON), Duration.ofSeconds(1), 1)
+                .withThrottles(config.throttles());
         IntakeOptions intakeOptions = IntakeOptions.of(config.get(OperonConfig.INTAKE_MAX_BODY),
                 IntakeOptions.defaults().deadLetterPayloadBytes());
         ApiTokenCheck tokenCheck = config.get(OperonConfig.API_TOKEN).isBlank()
@@ -127,8 +135,11 @@ public final class OperonApp implements AutoCloseable {
 
         // The engine exists before Camel starts so the routes can reference it; it starts last. Its
         // decisions go to the dispatcher, which is created once Camel runs and before the engine starts.
-        engine = new Engine(initialRules, journal, state.checkpoints(), d -> dispatcher.dispatch(d), clock,
-                engineOptions, () -> dispatcher.isIdle());
+        // Incident snapshots are kept before the decision's actions run, so the API shows what was notified.
+        engine = new Engine(initialRules, journal, state.checkpoints(), d -> {
+            incidents.applyDecision(d);
+            dispatcher.dispatch(d);
+        }, clock, engineOptions, () -> dispatcher.isIdle());
         rules.attach(engine);
 
         camel.configure().addRoutesBuilder(new EventIntakeRoutes(engine, state.deadLetters(), wallClock, intakeOptions,
@@ -141,17 +152,20 @@ public final class OperonApp implements AutoCloseable {
                 tokenCheck, AlertReader.of(engine), silences::activeFor));
         camel.configure().addRoutesBuilder(new AlertmanagerWebhookRoutes(engine, state.deadLetters(), wallClock,
                 intakeOptions, tokenCheck));
+        camel.configure().addRoutesBuilder(new IncidentRoutes(incidents, engine, wallClock, intakeOptions, tokenCheck));
         camel.configure().addRoutesBuilder(new ActionRoutes(actionOptions));
         camel.start();
         CamelContext context = camel.getCamelContext();
         // Maintenance windows first: they do no I/O and cannot fail, so a failing silence store does not
         // disable them (see CompositeMuter).
-        Muter muter = CompositeMuter.of(new MaintenanceMuter(config.maintenanceWindows()), new SilenceMuter(silences));
+        // The rules' own reason (inhibition, throttles) first: it is the most specific.
+        Muter muter = CompositeMuter.of(new MutedByParamMuter(), new MaintenanceMuter(config.maintenanceWindows()),
+                new SilenceMuter(silences));
         dispatcher = new ActionDispatcher(context, state.auditLog(), actionOptions, muter);
         dispatcher.start();
 
         engine.start();
-        if (rules.hasDirectory()) {
+        if (rules.hasWatchedSources()) {
             rulesWatcher = new RulesDirectoryWatcher(rules, RULES_SCAN_INTERVAL);
             rulesWatcher.start();
         }
@@ -162,6 +176,7 @@ public final class OperonApp implements AutoCloseable {
         });
         pruner.scheduleWithFixedDelay(this::pruneJournal, 1, 10, TimeUnit.MINUTES);
         pruner.scheduleWithFixedDelay(silences::collectGarbage, 1, 60, TimeUnit.MINUTES);
+        pruner.scheduleWithFixedDelay(() -> collectIncidentGarbage(incidents, wallClock), 1, 60, TimeUnit.MINUTES);
         LOG.info("Operon started: accepting events on http://{}:{}/api/v1/events", config.get(OperonConfig.HTTP_HOST),
                 config.get(OperonConfig.HTTP_PORT));
     }
@@ -198,6 +213,17 @@ public final class OperonApp implements AutoCloseable {
             }
         } catch (RuntimeException e) {
             LOG.warn("Journal pruning failed; will try again: {}", e.toString());
+        }
+    }
+
+    private static void collectIncidentGarbage(IncidentStore incidents, Clock wallClock) {
+        try {
+            int deleted = incidents.collectGarbage(wallClock.instant());
+            if (deleted > 0) {
+                LOG.info("Deleted {} resolved incidents older than the state retention", deleted);
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("Incident garbage collection failed; will try again: {}", e.toString());
         }
     }
 
