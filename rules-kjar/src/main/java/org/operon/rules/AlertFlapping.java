@@ -1,5 +1,6 @@
 package org.operon.rules;
 
+import org.operon.model.AlertLimits;
 import org.operon.model.Decision;
 
 import java.time.Instant;
@@ -11,15 +12,17 @@ import java.util.Map;
 /**
  * The state changes of one alert: the state behind {@code flapping.drl}. One instance per fingerprint is
  * in working memory from the alert's first state change (firing to resolved or back; the first report
- * of an alert is none) until {@link #WINDOW_MILLIS} have passed without one; so instances are bounded
- * by the alerts that changed state in the last {@link #WINDOW_MILLIS}.
+ * of an alert is none) until the window ({@link AlertLimits#getFlappingWindow()}, 10 minutes by
+ * default) has passed without one; so instances are bounded by the alerts that changed state in the
+ * last window.
  *
- * <p>An alert is <em>flapping</em> once {@link #CHANGES} state changes fall within {@link #WINDOW_MILLIS}
- * (the first and the last less than the window apart), and stays flapping until it has had no state
- * change for {@link #WINDOW_MILLIS}. The rules hand it each state change exactly once (it is never
- * {@code modify}-ed in a property that the counting rule watches) and it decides in plain Java, in
- * constant time per change: it keeps at most the changes of the window, which are fewer than
- * {@link #CHANGES} until it flaps.
+ * <p>An alert is <em>flapping</em> once {@link AlertLimits#getFlappingChanges()} state changes (4 by
+ * default) fall within the window (the first and the last less than the window apart), and stays
+ * flapping until it has had no state change for the window. The limits are those of the session's
+ * {@link AlertLimits} fact when the alert's first change was tracked. The rules hand it each state
+ * change exactly once (it is never {@code modify}-ed in a property that the counting rule watches) and
+ * it decides in plain Java, in constant time per change: it keeps at most the changes of the window,
+ * which are fewer than the limit until it flaps.
  *
  * <p>Not thread-safe; only the session's rules touch it.
  */
@@ -29,18 +32,17 @@ public final class AlertFlapping {
     public static final String FLAPPING = "alert-flapping";
     /** The decision sent when a flapping alert has been quiet for the window. */
     public static final String FLAPPING_ENDED = "alert-flapping-ended";
-    /** How many state changes within the window make an alert flapping. */
-    public static final int CHANGES = 4;
-    /** The window: state changes count while younger than this; this long without one ends flapping. */
-    public static final long WINDOW_MILLIS = 10 * 60_000L;
-
     private record Change(long time, String eventId) {
     }
 
     private final String fingerprint;
     private final Map<String, String> labels;
     /** The changes of the window, oldest first, until the alert flaps; then the changes that made it flap. */
-    private final ArrayDeque<Change> window = new ArrayDeque<>(CHANGES);
+    private final ArrayDeque<Change> window;
+    /** How many state changes within the window make the alert flapping. */
+    private final int changes;
+    /** State changes count while younger than this; this long without one ends flapping. */
+    private final long windowMillis;
     private long lastChange;
     private boolean lastFiring;
     private boolean flapping;
@@ -48,7 +50,11 @@ public final class AlertFlapping {
     private long flappingSince;
     private int changesWhileFlapping;
 
-    public AlertFlapping(AlertNotice first) {
+    /** The tracker of an alert's first state change, counting with the session's limits. */
+    public AlertFlapping(AlertNotice first, AlertLimits limits) {
+        this.changes = limits.getFlappingChanges();
+        this.windowMillis = limits.getFlappingWindowMillis();
+        this.window = new ArrayDeque<>(changes);
         this.fingerprint = first.getFingerprint();
         this.labels = first.getLabels();
         this.lastChange = first.getTime();
@@ -71,7 +77,7 @@ public final class AlertFlapping {
 
     /**
      * Records one state change of this alert (changes arrive in session-time order). Returns true when
-     * it makes the alert flapping: the window now holds {@link #CHANGES} changes and the alert was not
+     * it makes the alert flapping: the window now holds as many changes as the limit and the alert was not
      * flapping. Changes recorded while flapping are counted and return false.
      */
     public boolean record(AlertNotice change) {
@@ -85,10 +91,10 @@ public final class AlertFlapping {
             return false;
         }
         window.addLast(new Change(change.getTime(), change.getEventId()));
-        while (window.peekFirst().time() <= lastChange - WINDOW_MILLIS) {
+        while (window.peekFirst().time() <= lastChange - windowMillis) {
             window.removeFirst();
         }
-        if (window.size() < CHANGES) {
+        if (window.size() < changes) {
             return false;
         }
         flappingSince = lastChange;
@@ -97,13 +103,13 @@ public final class AlertFlapping {
     }
 
     /** The session time at which the alert has had no state change for the window. */
-    public long getQuietAt() { return lastChange + WINDOW_MILLIS; }
+    public long getQuietAt() { return lastChange + windowMillis; }
 
     /**
      * The {@value #FLAPPING} decision: subject the fingerprint; eventIds the reports of the changes that
      * made it flap, oldest first; params fingerprint, alertname (when the alert has one), labels,
-     * changes (how many state changes within the window: {@link #CHANGES}, or more when several came at
-     * the same moment) and window.
+     * changes (how many state changes within the window: the limit, or more when several came at
+     * the same moment) and window (such as {@code 10m}).
      */
     public Decision flappingDecision(String rule) {
         List<String> ids = new ArrayList<>(window.size());
@@ -135,7 +141,7 @@ public final class AlertFlapping {
         if (labels.get("alertname") != null) {
             d = d.withParam("alertname", labels.get("alertname"));
         }
-        return d.withParam("labels", labels).withParam("window", WINDOW_MILLIS / 60_000 + "m");
+        return d.withParam("labels", labels).withParam("window", DurationText.of(windowMillis));
     }
 
     @Override

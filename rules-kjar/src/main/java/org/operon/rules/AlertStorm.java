@@ -1,5 +1,6 @@
 package org.operon.rules;
 
+import org.operon.model.AlertLimits;
 import org.operon.model.Decision;
 
 import java.time.Instant;
@@ -14,12 +15,13 @@ import java.util.Set;
  * The alerts of one service that started firing lately: the state behind {@code alert-storm.drl}. One
  * instance per value of the {@code service} label is in working memory from the first alert of the
  * service that starts firing (its first firing report, or firing again after it resolved) until the
- * service has had none for {@link #WINDOW_MILLIS}; so instances are bounded by the services with an
- * alert that started firing in the last {@link #WINDOW_MILLIS}.
+ * service has had none for the window ({@link AlertLimits#getStormWindow()}, 2 minutes by default); so
+ * instances are bounded by the services with an alert that started firing in the last window.
  *
- * <p>A <em>storm</em> starts when more than {@link #THRESHOLD} distinct alerts of the service started
- * firing within {@link #WINDOW_MILLIS} (by session time, the moment Operon saw each start), and lasts
- * until the service has had no alert start firing for {@link #WINDOW_MILLIS}. The rules hand it each
+ * <p>A <em>storm</em> starts when more than {@link AlertLimits#getStormThreshold()} (20 by default)
+ * distinct alerts of the service started firing within the window (by session time, the moment Operon
+ * saw each start), and lasts until the service has had no alert start firing for the window. The limits
+ * are those of the session's {@link AlertLimits} fact when the service was first tracked. The rules hand it each
  * start exactly once and it decides in plain Java, in constant time per start (amortised): the
  * window is a map in order of start, trimmed from its oldest end; a start of an alert already in it
  * moves it to the newest end.
@@ -32,10 +34,6 @@ public final class AlertStorm {
     public static final String STORM = "alert-storm";
     /** The decision sent when a storm is over. */
     public static final String STORM_ENDED = "alert-storm-ended";
-    /** A storm is more than this many alerts of one service starting to fire within the window. */
-    public static final int THRESHOLD = 20;
-    /** The window; also how long without a new firing alert ends a storm. */
-    public static final long WINDOW_MILLIS = 2 * 60_000L;
     /** At most this many distinct alertnames are named in the decisions. */
     public static final int SAMPLE_SIZE = 5;
 
@@ -43,19 +41,26 @@ public final class AlertStorm {
     }
 
     private final String service;
+    /** A storm is more than this many alerts of the service starting to fire within the window. */
+    private final int threshold;
+    /** The window; also how long without a new firing alert ends a storm. */
+    private final long windowMillis;
     /** Before a storm: the alerts that started within the window, by fingerprint, oldest start first. */
     private final LinkedHashMap<String, Start> window = new LinkedHashMap<>();
     /** During a storm: every alert in it (those that made it included), by fingerprint, in order of start. */
     private final LinkedHashMap<String, Start> members = new LinkedHashMap<>();
-    private final List<String> onsetEventIds = new ArrayList<>(THRESHOLD + 1);
+    private final List<String> onsetEventIds = new ArrayList<>();
     private long lastStart;
     private long since;
     private int heldBack;
     private boolean storming;
     private boolean announced;
 
-    public AlertStorm(String service) {
+    /** The tracker of a service's first alert that starts firing, counting with the session's limits. */
+    public AlertStorm(String service, AlertLimits limits) {
         this.service = service;
+        this.threshold = limits.getStormThreshold();
+        this.windowMillis = limits.getStormWindowMillis();
     }
 
     public String getService() { return service; }
@@ -75,7 +80,7 @@ public final class AlertStorm {
 
     /**
      * Records one alert of this service that starts firing (starts arrive in session-time order).
-     * Returns true when it starts a storm: more than {@link #THRESHOLD} distinct alerts in the window
+     * Returns true when it starts a storm: more than the threshold of distinct alerts in the window
      * and no storm yet. Starts recorded during a storm join it and return false.
      */
     public boolean record(AlertNotice start) {
@@ -90,10 +95,10 @@ public final class AlertStorm {
         window.remove(start.getFingerprint());
         window.put(start.getFingerprint(), s);
         Iterator<Start> oldest = window.values().iterator();
-        while (oldest.hasNext() && oldest.next().time() <= now - WINDOW_MILLIS) {
+        while (oldest.hasNext() && oldest.next().time() <= now - windowMillis) {
             oldest.remove();
         }
-        if (window.size() <= THRESHOLD) {
+        if (window.size() <= threshold) {
             return false;
         }
         since = now;
@@ -113,12 +118,18 @@ public final class AlertStorm {
     }
 
     /** The session time at which the service has had no alert start firing for the window. */
-    public long getQuietAt() { return lastStart + WINDOW_MILLIS; }
+    public long getQuietAt() { return lastStart + windowMillis; }
+
+    /**
+     * How many distinct alerts are in the storm now (those that made it and every later start), or, before
+     * a storm, how many started within the window so far. Incidents read it for their {@code stormCount}.
+     */
+    public int getCount() { return storming ? members.size() : window.size(); }
 
     /**
      * The {@value #STORM} decision: subject the service; eventIds the reports of the alerts that made the
-     * storm (the alerts of the window at the start that made it more than {@link #THRESHOLD}), oldest
-     * first; params service, count (the alerts in the storm now: more than {@link #THRESHOLD}, more
+     * storm (the alerts of the window at the start that made it more than the threshold), oldest
+     * first; params service, count (the alerts in the storm now: more than the threshold, more
      * still when several started at the same moment), alertnames (up to {@link #SAMPLE_SIZE} distinct
      * alertnames, in order of start), since (RFC 3339) and window.
      */
@@ -148,7 +159,7 @@ public final class AlertStorm {
                 .withParam("count", members.size())
                 .withParam("alertnames", List.copyOf(names))
                 .withParam("since", Instant.ofEpochMilli(since).toString())
-                .withParam("window", WINDOW_MILLIS / 60_000 + "m");
+                .withParam("window", DurationText.of(windowMillis));
     }
 
     @Override

@@ -1,8 +1,10 @@
 package org.operon.rules;
 
 import org.operon.engine.session.RuleSession;
+import org.operon.model.AlertLimits;
 import org.operon.model.Decision;
 import org.operon.model.Event;
+import org.operon.model.IncidentPolicy;
 import org.operon.model.Severity;
 
 import java.time.Duration;
@@ -30,9 +32,27 @@ final class Timeline implements AutoCloseable {
     private final RuleSession session;
     private final List<Decision> decisions = new ArrayList<>();
     private long seq;
+    /** Seeded facts other than AlertLimits and IncidentPolicy (which factCount leaves out by type). */
+    private long seeds;
 
     Timeline() {
         session = RuleSession.openPackaged(T0, decisions::add);
+    }
+
+    /**
+     * A timeline whose session starts with these facts (configuration and reference data such as an
+     * IncidentPolicy, AlertLimits or a Team), inserted before any event as the engine's SessionOpener
+     * inserts them.
+     */
+    static Timeline seeded(Object... facts) {
+        Timeline timeline = new Timeline();
+        for (Object fact : facts) {
+            timeline.session.insert(fact);
+            if (!(fact instanceof AlertLimits) && !(fact instanceof IncidentPolicy)) {
+                timeline.seeds++;
+            }
+        }
+        return timeline;
     }
 
     static Duration seconds(long s) {
@@ -92,13 +112,39 @@ final class Timeline implements AutoCloseable {
         return this;
     }
 
-    /** Every decision sent so far, in the order sent. */
+    /**
+     * Every decision sent so far, in the order sent, except the incident decisions (types
+     * {@code incident-*}, which every firing alert causes): tests of the rules beneath incidents read
+     * only their own. See {@link #incidentDecisions()} and {@link #allDecisions()}.
+     */
     List<Decision> decisions() {
+        return decisions.stream().filter(d -> !isIncidentDecision(d)).toList();
+    }
+
+    /** The incident decisions (types {@code incident-*}) sent so far, in the order sent. */
+    List<Decision> incidentDecisions() {
+        return decisions.stream().filter(Timeline::isIncidentDecision).toList();
+    }
+
+    /** Every decision sent so far, in the order sent. */
+    List<Decision> allDecisions() {
         return List.copyOf(decisions);
     }
 
+    private static boolean isIncidentDecision(Decision d) {
+        return d.getType().startsWith("incident-");
+    }
+
+    /**
+     * The facts the rules keep beneath incidents: every fact in working memory apart from the
+     * configuration facts (AlertLimits and IncidentPolicy, seeded or inserted as defaults by the rules,
+     * and whatever else was seeded) and the incidents with their timers (which outlive their alerts by
+     * the reopen window; the incident tests check those themselves).
+     */
     long factCount() {
-        return session.factCount();
+        return session.factCount() - session.facts(AlertLimits.class).size()
+                - session.facts(IncidentPolicy.class).size() - seeds
+                - session.facts(Incident.class).size() - session.facts(IncidentTimer.class).size();
     }
 
     /** The facts of a type in working memory now. */

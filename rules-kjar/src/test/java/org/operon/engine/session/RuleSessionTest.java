@@ -47,7 +47,8 @@ class RuleSessionTest {
             session.process(List.of(critical("e1", "db1", T0 + 7_000)));
 
             assertThat(session.clockTime()).isEqualTo(T0 + 7_000);
-            assertThat(session.factCount()).isEqualTo(2); // the event and the subject's CriticalBurst
+            // the event, the subject's CriticalBurst, and the default AlertLimits and IncidentPolicy
+            assertThat(session.factCount()).isEqualTo(4);
         }
     }
 

@@ -1,0 +1,531 @@
+package org.operon.rules;
+
+import org.kie.api.definition.type.ClassReactive;
+import org.operon.model.Decision;
+import org.operon.model.Routing;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One incident: firing alerts of one correlation key grouped together, with its lifecycle (open,
+ * acknowledged, resolved, reopened), routing, escalation level and notification state. The state behind
+ * {@code incidents.drl}, {@code incident-notifications.drl} and {@code escalation.drl}; one fact per
+ * incident, from the moment its first alert fires until its reopen window passed after it resolved (and
+ * its last notification went out).
+ *
+ * <p>Every change is made by a method below, which records the decision it calls for as pending; the
+ * rule "incidents: publish the change" (low salience, after every change of the moment) sends them in
+ * order, each with the snapshot of the incident then and the next {@link #getVersion() version}. Within
+ * one moment an {@code incident-updated} merges into any other decision of the incident, so an incident
+ * that opens with several alerts and gets its routing at that moment sends one {@code incident-opened}.
+ *
+ * <p>The incident keeps its own list of alerts (fingerprint, labels, state, whether inhibited or flapping),
+ * which outlives the alert facts: an alert forgotten 15 minutes after it resolved stays in the list as
+ * resolved. Class reactive (any change re-evaluates every rule over it); not thread-safe, only the
+ * session's rules touch it. Read-only for other rules: {@link #getId()}, {@link #getCorrelationKey()},
+ * {@link #getStatus()}, {@link #isActive()}, {@link #getService()}, {@link #getGroupLabels()},
+ * {@link #getCommonLabels()}, {@link #getFingerprints()}.
+ */
+@ClassReactive
+public final class Incident {
+    public static final String OPEN = "open";
+    public static final String ACKNOWLEDGED = "acknowledged";
+    public static final String RESOLVED = "resolved";
+    public static final String KIND_ALERTS = "alerts";
+    public static final String KIND_STORM = "storm";
+    /** Who resolved an incident whose alerts all resolved. */
+    public static final String BY_OPERON = "operon";
+    /** The mute reason of a notification whose firing alerts are all inhibited. */
+    public static final String ALL_INHIBITED = "all alerts inhibited";
+
+    private static final String FIRING = "firing";
+
+    /** The incident's record of one of its alerts. */
+    private static final class Member {
+        final String fingerprint;
+        final Map<String, String> labels;
+        boolean firing = true;
+        Instant startsAt;
+        boolean inhibited;
+        boolean flapping;
+        /** The state last sent in a notification ({@code firing} or {@code resolved}), or null. */
+        String notified;
+
+        Member(UngroupedAlert alert) {
+            this.fingerprint = alert.getFingerprint();
+            this.labels = alert.getLabels();
+            this.startsAt = alert.getStartsAt();
+        }
+
+        /** A notification counts this member as changed: its state differs from the one last sent. */
+        boolean changedSinceNotified() {
+            if (flapping || (firing && inhibited)) {
+                return false;
+            }
+            return firing ? !FIRING.equals(notified) : FIRING.equals(notified);
+        }
+
+        Map<String, Object> summary() {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("fingerprint", fingerprint);
+            m.put("alertname", labels.get("alertname"));
+            m.put("status", firing ? FIRING : RESOLVED);
+            m.put("labels", labels);
+            m.put("startsAt", startsAt.toString());
+            m.put("inhibited", inhibited);
+            m.put("flapping", flapping);
+            return Collections.unmodifiableMap(m);
+        }
+    }
+
+    private record Pending(String type, String rule, List<String> eventIds, Map<String, Object> params) {
+    }
+
+    private final String id;
+    private final String correlationKey;
+    private final Map<String, String> groupLabels;
+    private final long openedAt;
+    private final LinkedHashMap<String, Member> alerts = new LinkedHashMap<>();
+    private final List<Pending> pending = new ArrayList<>(2);
+    private String kind;
+    private int stormCount;
+    private String status = OPEN;
+    private long updatedAt;
+    private long acknowledgedAt = -1;
+    private String acknowledgedBy;
+    private long resolvedAt = -1;
+    private String resolvedBy;
+    private int reopenCount;
+    private int escalationLevel = 1;
+    private Routing routing;
+    private long lastNotifiedAt = -1;
+    private long version;
+    private boolean expired;
+
+    private Incident(UngroupedAlert first, long now) {
+        this.correlationKey = first.getCorrelationKey();
+        this.groupLabels = first.getGroupLabels();
+        this.openedAt = now;
+        this.updatedAt = now;
+        this.id = IncidentDecisions.incidentId(correlationKey, now);
+        this.kind = KIND_ALERTS;
+    }
+
+    /** A new incident of the alert's key, opened now with the alert as its first: pending incident-opened. */
+    public static Incident open(UngroupedAlert first, long now, String rule) {
+        Incident incident = new Incident(first, now);
+        incident.place(first);
+        incident.record(IncidentDecisions.OPENED, rule, first.getEventId(), Map.of());
+        return incident;
+    }
+
+    /** The alert joins (or, having resolved, rejoins) this active incident: pending incident-updated. */
+    public void join(UngroupedAlert alert, long now, String rule) {
+        place(alert);
+        updatedAt = now;
+        record(IncidentDecisions.UPDATED, rule, alert.getEventId(), Map.of());
+    }
+
+    /**
+     * This resolved incident reopens with the alert: open again, reopen count up, escalation back at
+     * level 1, acknowledgement and resolve cleared. Pending incident-reopened.
+     */
+    public void reopen(UngroupedAlert alert, long now, String rule) {
+        place(alert);
+        status = OPEN;
+        reopenCount++;
+        escalationLevel = 1;
+        acknowledgedAt = -1;
+        acknowledgedBy = null;
+        resolvedAt = -1;
+        resolvedBy = null;
+        updatedAt = now;
+        record(IncidentDecisions.REOPENED, rule, alert.getEventId(), Map.of());
+    }
+
+    private void place(UngroupedAlert alert) {
+        Member m = alerts.get(alert.getFingerprint());
+        if (m == null) {
+            alerts.put(alert.getFingerprint(), new Member(alert));
+        } else {
+            m.firing = true;
+            m.startsAt = alert.getStartsAt();
+        }
+        if (alert.isStorm() && alert.getCorrelationKey().equals(correlationKey)) {
+            kind = KIND_STORM;
+            stormCount = Math.max(stormCount, alert.getStormCount());
+        }
+    }
+
+    /**
+     * A member alert resolved. When it was the last firing one of an incident not yet resolved, the
+     * incident resolves by {@value #BY_OPERON} (pending incident-resolved), else pending incident-updated.
+     */
+    public void memberResolved(String fingerprint, String eventId, long now, String rule) {
+        Member m = alerts.get(fingerprint);
+        if (m == null || !m.firing) {
+            return;
+        }
+        m.firing = false;
+        updatedAt = now;
+        if (isActive() && getFiringCount() == 0) {
+            resolve(BY_OPERON, eventId, now, rule);
+        } else {
+            record(IncidentDecisions.UPDATED, rule, eventId, Map.of());
+        }
+    }
+
+    /** The operator's acknowledgement: only an open incident changes (pending incident-acknowledged). */
+    public boolean acknowledge(String by, String comment, String eventId, long now, String rule) {
+        if (!OPEN.equals(status)) {
+            return false;
+        }
+        status = ACKNOWLEDGED;
+        acknowledgedAt = now;
+        acknowledgedBy = by;
+        updatedAt = now;
+        Map<String, Object> params = new LinkedHashMap<>();
+        params.put("by", by);
+        params.put("comment", comment);
+        record(IncidentDecisions.ACKNOWLEDGED, rule, eventId, params);
+        return true;
+    }
+
+    /** Resolves an incident that is not resolved yet (pending incident-resolved); false when it was. */
+    public boolean resolve(String by, String eventId, long now, String rule) {
+        if (RESOLVED.equals(status)) {
+            return false;
+        }
+        status = RESOLVED;
+        resolvedAt = now;
+        resolvedBy = by;
+        updatedAt = now;
+        record(IncidentDecisions.RESOLVED, rule, eventId, Map.of("by", by));
+        return true;
+    }
+
+    /** True when {@code candidate} is more urgent than the incident's routing, or it has none yet. */
+    public boolean routesLessUrgentlyThan(Routing candidate) {
+        return routing == null || candidate.getPriority().compareTo(routing.getPriority()) < 0;
+    }
+
+    /** Takes the routing of a member alert (more urgent than its own): pending incident-updated. */
+    public void takeRouting(Routing r, long now, String rule) {
+        routing = r;
+        updatedAt = now;
+        record(IncidentDecisions.UPDATED, rule, null, Map.of());
+    }
+
+    /** Escalates to {@code level}: pending incident-escalated (level, team, contact, channels). */
+    public void escalate(int level, String contact, long now, String rule) {
+        escalationLevel = level;
+        updatedAt = now;
+        Map<String, Object> params = new LinkedHashMap<>();
+        params.put("level", level);
+        params.put("team", getRoutingTeam());
+        params.put("contact", contact);
+        params.put("channels", routing == null ? List.of() : routing.getChannels());
+        record(IncidentDecisions.ESCALATED, rule, null, params);
+    }
+
+    /** True when the member alert is marked flapping in the incident's list. */
+    public boolean memberFlapping(String fingerprint) {
+        Member m = alerts.get(fingerprint);
+        return m != null && m.flapping;
+    }
+
+    /** True when the member alert is marked inhibited in the incident's list. */
+    public boolean memberInhibited(String fingerprint) {
+        Member m = alerts.get(fingerprint);
+        return m != null && m.inhibited;
+    }
+
+    /** Marks a member alert flapping or not: pending incident-updated. */
+    public void markFlapping(String fingerprint, boolean flapping, long now, String rule) {
+        Member m = alerts.get(fingerprint);
+        if (m != null && m.flapping != flapping) {
+            m.flapping = flapping;
+            updatedAt = now;
+            record(IncidentDecisions.UPDATED, rule, null, Map.of());
+        }
+    }
+
+    /** Marks a member alert inhibited or not: pending incident-updated. */
+    public void markInhibited(String fingerprint, boolean inhibited, long now, String rule) {
+        Member m = alerts.get(fingerprint);
+        if (m != null && m.inhibited != inhibited) {
+            m.inhibited = inhibited;
+            updatedAt = now;
+            record(IncidentDecisions.UPDATED, rule, null, Map.of());
+        }
+    }
+
+    /**
+     * The reopen window of the resolve at {@code resolvedAt} has passed: when the incident is still
+     * resolved from then, it is expired (the rules forget it once no timer of it is pending).
+     */
+    public boolean expireIfResolvedAt(long resolvedAt) {
+        if (RESOLVED.equals(status) && this.resolvedAt == resolvedAt) {
+            expired = true;
+        }
+        return expired;
+    }
+
+    /**
+     * The notification at a group-interval tick (or the group-wait one), or null when none is due:
+     * <ul>
+     *   <li>resolved: {@code resolved} if the incident was ever notified, else nothing (its ticks stop);</li>
+     *   <li>never notified: {@code first};</li>
+     *   <li>an alert added, firing again or resolved since the last notification: {@code changed}
+     *       (flapping alerts and inhibited firing alerts do not count);</li>
+     *   <li>open (not acknowledged) and {@code repeatMillis} since the last notification: {@code repeat}.</li>
+     * </ul>
+     * {@code firing} lists the firing alerts that are not inhibited; {@code resolved} those resolved since
+     * a notification listed them firing. When firing alerts exist and all are inhibited, the decision is
+     * muted {@value #ALL_INHIBITED}. A notification (muted or not) counts as sent.
+     */
+    public Decision notification(long now, long repeatMillis, String rule) {
+        String reason;
+        if (RESOLVED.equals(status)) {
+            if (lastNotifiedAt < 0) {
+                return null;
+            }
+            reason = "resolved";
+        } else if (lastNotifiedAt < 0) {
+            reason = "first";
+        } else if (alerts.values().stream().anyMatch(Member::changedSinceNotified)) {
+            reason = "changed";
+        } else if (OPEN.equals(status) && now - lastNotifiedAt >= repeatMillis) {
+            reason = "repeat";
+        } else {
+            return null;
+        }
+        List<Map<String, Object>> firing = new ArrayList<>();
+        List<Map<String, Object>> resolved = new ArrayList<>();
+        boolean anyFiring = false;
+        for (Member m : alerts.values()) {
+            if (m.firing) {
+                anyFiring = true;
+                if (!m.inhibited) {
+                    firing.add(m.summary());
+                    m.notified = FIRING;
+                }
+            } else if (FIRING.equals(m.notified)) {
+                resolved.add(m.summary());
+                m.notified = RESOLVED;
+            }
+        }
+        lastNotifiedAt = now;
+        updatedAt = now;
+        version++;
+        Map<String, Object> params = new LinkedHashMap<>();
+        params.put("reason", reason);
+        params.put("firing", List.copyOf(firing));
+        params.put("resolved", List.copyOf(resolved));
+        Decision d = IncidentDecisions.of(IncidentDecisions.NOTIFICATION, this, rule, List.of(), params);
+        return anyFiring && firing.isEmpty() ? d.mutedBy(ALL_INHIBITED) : d;
+    }
+
+    private void record(String type, String rule, String eventId, Map<String, Object> params) {
+        List<String> ids = new ArrayList<>(1);
+        if (eventId != null) {
+            ids.add(eventId);
+        }
+        boolean update = IncidentDecisions.UPDATED.equals(type);
+        if (update && !pending.isEmpty()) {
+            Pending last = pending.remove(pending.size() - 1);
+            pending.add(new Pending(last.type(), last.rule(), merged(last.eventIds(), ids), last.params()));
+            return;
+        }
+        for (Iterator<Pending> it = pending.iterator(); it.hasNext(); ) {
+            Pending p = it.next();
+            if (IncidentDecisions.UPDATED.equals(p.type()) || p.type().equals(type)) {
+                ids = merged(p.eventIds(), ids);
+                it.remove();
+            }
+        }
+        pending.add(new Pending(type, rule, ids, params));
+    }
+
+    private static List<String> merged(List<String> a, List<String> b) {
+        List<String> out = new ArrayList<>(a);
+        for (String id : b) {
+            if (!out.contains(id)) {
+                out.add(id);
+            }
+        }
+        return out;
+    }
+
+    /** True while a change of the incident waits to be published. */
+    public boolean isPending() { return !pending.isEmpty(); }
+
+    /** The oldest pending decision, with the snapshot now and the next version; removes it. */
+    public Decision takePending() {
+        Pending p = pending.remove(0);
+        version++;
+        return IncidentDecisions.of(p.type(), this, p.rule(), p.eventIds(), p.params());
+    }
+
+    /**
+     * The incident as JSON-ready data (strings, numbers, booleans, lists, maps, null): times as RFC 3339
+     * UTC strings, durations as ISO-8601. Keys: id, correlationKey, groupLabels, commonLabels, status,
+     * kind, openedAt, updatedAt, acknowledgedAt, acknowledgedBy, resolvedAt, resolvedBy, reopenCount,
+     * escalationLevel, routing ({team, priority, channels, escalationDelay} or null), alerts (fingerprint,
+     * alertname, status, labels, startsAt, inhibited, flapping), firingCount, resolvedCount,
+     * lastNotifiedAt, version; a storm incident also has stormCount (the alerts of the storm when it last
+     * changed).
+     */
+    public Map<String, Object> snapshot() {
+        Map<String, Object> s = new LinkedHashMap<>();
+        s.put("id", id);
+        s.put("correlationKey", correlationKey);
+        s.put("groupLabels", groupLabels);
+        s.put("commonLabels", getCommonLabels());
+        s.put("status", status);
+        s.put("kind", kind);
+        s.put("openedAt", time(openedAt));
+        s.put("updatedAt", time(updatedAt));
+        s.put("acknowledgedAt", time(acknowledgedAt));
+        s.put("acknowledgedBy", acknowledgedBy);
+        s.put("resolvedAt", time(resolvedAt));
+        s.put("resolvedBy", resolvedBy);
+        s.put("reopenCount", reopenCount);
+        s.put("escalationLevel", escalationLevel);
+        s.put("routing", routingMap());
+        List<Map<String, Object>> list = new ArrayList<>(alerts.size());
+        for (Member m : alerts.values()) {
+            list.add(m.summary());
+        }
+        s.put("alerts", Collections.unmodifiableList(list));
+        s.put("firingCount", getFiringCount());
+        s.put("resolvedCount", alerts.size() - getFiringCount());
+        s.put("lastNotifiedAt", time(lastNotifiedAt));
+        s.put("version", version);
+        if (KIND_STORM.equals(kind)) {
+            s.put("stormCount", stormCount);
+        }
+        return Collections.unmodifiableMap(s);
+    }
+
+    private Map<String, Object> routingMap() {
+        if (routing == null) {
+            return null;
+        }
+        Map<String, Object> r = new LinkedHashMap<>();
+        r.put("team", routing.getTeam());
+        r.put("priority", routing.getPriority().name());
+        r.put("channels", routing.getChannels());
+        Duration delay = routing.getEscalationDelay();
+        r.put("escalationDelay", delay == null ? null : delay.toString());
+        return Collections.unmodifiableMap(r);
+    }
+
+    private static String time(long epochMillis) {
+        return epochMillis < 0 ? null : Instant.ofEpochMilli(epochMillis).toString();
+    }
+
+    public String getId() { return id; }
+
+    public String getCorrelationKey() { return correlationKey; }
+
+    /** The group-by labels with their values (present ones only); for a storm key, {@code service}. */
+    public Map<String, String> getGroupLabels() { return groupLabels; }
+
+    /** The labels every alert of the incident has with the same value (Alertmanager's commonLabels). */
+    public Map<String, String> getCommonLabels() {
+        Map<String, String> common = null;
+        for (Member m : alerts.values()) {
+            if (common == null) {
+                common = new LinkedHashMap<>(m.labels);
+            } else {
+                common.entrySet().removeIf(e -> !e.getValue().equals(m.labels.get(e.getKey())));
+            }
+        }
+        return common == null ? Map.of() : Collections.unmodifiableMap(common);
+    }
+
+    /**
+     * The service the incident is about: the {@code service} value of its group labels, else of its common
+     * labels; null when its alerts name none or different ones. For rules that relate incidents to the
+     * service catalogue (such as inhibition by an incident on a dependency).
+     */
+    public String getService() {
+        String service = groupLabels.get("service");
+        return service != null ? service : getCommonLabels().get("service");
+    }
+
+    /** {@link #OPEN}, {@link #ACKNOWLEDGED} or {@link #RESOLVED}. */
+    public String getStatus() { return status; }
+
+    /** Open or acknowledged. */
+    public boolean isActive() { return !RESOLVED.equals(status); }
+
+    /** {@link #KIND_ALERTS}, or {@link #KIND_STORM} once an alert joined it during a storm of its service. */
+    public String getKind() { return kind; }
+
+    public int getStormCount() { return stormCount; }
+
+    /** Epoch ms. */
+    public long getOpenedAt() { return openedAt; }
+
+    /** Epoch ms of the last change. */
+    public long getUpdatedAt() { return updatedAt; }
+
+    /** Epoch ms, -1 while not resolved. */
+    public long getResolvedAt() { return resolvedAt; }
+
+    public String getResolvedBy() { return resolvedBy; }
+
+    public String getAcknowledgedBy() { return acknowledgedBy; }
+
+    public int getReopenCount() { return reopenCount; }
+
+    /** 1 at open and after a reopen; +1 at each escalation. */
+    public int getEscalationLevel() { return escalationLevel; }
+
+    /** The routing of its most urgent member alert, or null before any was routed. */
+    public Routing getRouting() { return routing; }
+
+    /** The routing's team, or null. */
+    public String getRoutingTeam() { return routing == null ? null : routing.getTeam(); }
+
+    /** The routing's escalation delay in ms, or -1 when there is no routing or it never escalates. */
+    public long getEscalationDelayMillis() {
+        return routing == null || routing.getEscalationDelay() == null ? -1 : routing.getEscalationDelay().toMillis();
+    }
+
+    /** Epoch ms of the last notification, -1 before the first. */
+    public long getLastNotifiedAt() { return lastNotifiedAt; }
+
+    public long getVersion() { return version; }
+
+    /** True once the reopen window after its resolve has passed. */
+    public boolean isExpired() { return expired; }
+
+    /** How many of its alerts fire now. */
+    public int getFiringCount() {
+        int n = 0;
+        for (Member m : alerts.values()) {
+            if (m.firing) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    /** The fingerprints of its alerts, in the order they joined. */
+    public List<String> getFingerprints() { return List.copyOf(alerts.keySet()); }
+
+    @Override
+    public String toString() {
+        return "Incident{" + id + ", key=" + correlationKey + ", status=" + status + ", alerts=" + alerts.size() + "}";
+    }
+}
