@@ -11,16 +11,19 @@ import java.util.Map;
  * rules of {@code alerts.drl} insert one where they change an alert, and the rule "alerts: send the
  * notice" (salience {@value #SEND_SALIENCE}) sends its decision and deletes it. A rule of higher salience
  * that deletes a notice first holds the decision back: {@code flapping.drl} and {@code alert-storm.drl}
- * do so. Every notice leaves working memory in the rule firing cycle that inserted it.
+ * do so. Every notice leaves working memory in the rule firing cycle that inserted it. A rule of
+ * higher salience may also {@link #muteBy mute} it: the decision is still sent, but its actions are held
+ * back ({@code inhibition.drl} does so for inhibited alerts).
  *
- * <p>Immutable. Its decision is built when the alert changes, so it carries the alert as it was then.
+ * <p>Immutable but for the mute reason of its decision. Its decision is built when the alert changes, so
+ * it carries the alert as it was then.
  */
 public final class AlertNotice {
 
     /** The salience of the rule that sends notices; rules that hold notices back need a higher one. */
     public static final int SEND_SALIENCE = -20;
 
-    private final Decision decision;
+    private Decision decision;
     private final String fingerprint;
     private final Map<String, String> labels;
     private final String service;
@@ -56,8 +59,17 @@ public final class AlertNotice {
         return new AlertNotice(decision, alert, true, at);
     }
 
-    /** The decision to send, not yet stamped. */
+    /** The decision to send, not yet stamped; with {@link Decision#MUTED_BY_PARAM} once muted. */
     public Decision getDecision() { return decision; }
+
+    /**
+     * Replaces the decision with {@code decision.mutedBy(reason)}: the dispatcher performs none of its
+     * actions and audits them as suppressed with this reason. A later call replaces the reason. No rule
+     * matches on the decision, so a rule calls this without {@code update}.
+     */
+    public void muteBy(String reason) {
+        decision = decision.mutedBy(reason);
+    }
 
     public String getFingerprint() { return fingerprint; }
 

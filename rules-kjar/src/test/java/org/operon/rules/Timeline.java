@@ -45,14 +45,21 @@ final class Timeline implements AutoCloseable {
      * inserts them.
      */
     static Timeline seeded(Object... facts) {
-        Timeline timeline = new Timeline();
+        return new Timeline().withFacts(facts);
+    }
+
+    /**
+     * Inserts seed facts (configuration and reference data such as inhibit rules or services), as the
+     * engine does when it opens a session; call it before the first event.
+     */
+    Timeline withFacts(Object... facts) {
         for (Object fact : facts) {
-            timeline.session.insert(fact);
+            session.insert(fact);
             if (!(fact instanceof AlertLimits) && !(fact instanceof IncidentPolicy)) {
-                timeline.seeds++;
+                seeds++;
             }
         }
-        return timeline;
+        return this;
     }
 
     static Duration seconds(long s) {
