@@ -53,8 +53,9 @@ import java.util.concurrent.TimeUnit;
  * Operon assembled: state, journal, Camel (intake, read API, action routes), the action dispatcher
  * and the engine, started in dependency order and stopped in reverse.
  *
- * <p>Start order: the rules (the packaged ones plus {@code operon.rules.dir}; invalid user rules refuse
- * the start), Infinispan state, the event journal, Camel with all routes (intake answers 503
+ * <p>Start order: Infinispan state (the incident store's active incidents start every session), the
+ * rules (the packaged ones plus {@code operon.rules.dir}; invalid user rules refuse the start), the event
+ * journal, Camel with all routes (intake answers 503
  * until the engine accepts), the dispatcher, then the engine, which restores its session from the
  * checkpoint and the journal (its decisions need the action routes) and starts accepting, then the
  * rules directory's watcher.
@@ -93,10 +94,14 @@ public final class OperonApp implements AutoCloseable {
         config.inhibitRules().forEach(r -> LOG.info("Inhibit rule {}", r));
         config.throttles().forEach(t -> LOG.info("Throttle {}", t));
         Clock wallClock = new MonotonicJavaClock(clock);
-        // Rules first: invalid files in the rules directory refuse the start before anything opens.
+        // The state first: every session starts with the active incidents of the store, so that they
+        // continue across restarts and reloads. Then the rules: invalid files refuse the start.
+        state = OperonState.open(dataDir, wallClock,
+                OperonState.Options.defaults().withRetention(config.get(OperonConfig.STATE_RETENTION)));
+        IncidentStore incidents = IncidentStore.open(state);
         Path rulesDir = config.get(OperonConfig.RULES_DIR);
         RuleReloader rules = new RuleReloader(rulesDir == null ? null : new RulesDirectory(rulesDir),
-                config.sessionFacts(), clock);
+                config.sessionFacts(incidents, wallClock), clock);
         SessionOpener initialRules;
         try {
             initialRules = rules.loadAtStart();
@@ -106,10 +111,7 @@ public final class OperonApp implements AutoCloseable {
             throw e;
         }
 
-        state = OperonState.open(dataDir, wallClock,
-                OperonState.Options.defaults().withRetention(config.get(OperonConfig.STATE_RETENTION)));
         SilenceStore silences = SilenceStore.open(state, wallClock);
-        IncidentStore incidents = IncidentStore.open(state);
         journal = FileEventJournal.open(dataDir.resolve("journal"), clock,
                 JournalOptions.defaults().withSegmentBytes(config.get(OperonConfig.JOURNAL_SEGMENT_BYTES)));
 

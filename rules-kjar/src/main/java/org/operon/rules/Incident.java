@@ -2,10 +2,13 @@ package org.operon.rules;
 
 import org.kie.api.definition.type.ClassReactive;
 import org.operon.model.Decision;
+import org.operon.model.IncidentSnapshot;
+import org.operon.model.Priority;
 import org.operon.model.Routing;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Iterator;
@@ -32,6 +35,13 @@ import java.util.Map;
  * session's rules touch it. Read-only for other rules: {@link #getId()}, {@link #getCorrelationKey()},
  * {@link #getStatus()}, {@link #isActive()}, {@link #getService()}, {@link #getGroupLabels()},
  * {@link #getCommonLabels()}, {@link #getFingerprints()}.
+ *
+ * <p><b>Restored.</b> {@link #restore} rebuilds an incident from its stored snapshot when a new session
+ * starts (incident-restore.drl). Such an incident holds every change up to the snapshot's
+ * {@code updatedAt}; the journal the session replays next reaches back before that moment, so the changes
+ * the replay would make at or before it ({@link #join}, {@link #reopen}, {@link #memberResolved},
+ * {@link #acknowledge}, {@link #resolve}, {@link #notification}) are already in it and change nothing.
+ * Routing, flapping and inhibition marks are states the incident follows, so they apply as usual.
  */
 @ClassReactive
 public final class Incident {
@@ -59,9 +69,13 @@ public final class Incident {
         String notified;
 
         Member(UngroupedAlert alert) {
-            this.fingerprint = alert.getFingerprint();
-            this.labels = alert.getLabels();
-            this.startsAt = alert.getStartsAt();
+            this(alert.getFingerprint(), alert.getLabels(), alert.getStartsAt());
+        }
+
+        Member(String fingerprint, Map<String, String> labels, Instant startsAt) {
+            this.fingerprint = fingerprint;
+            this.labels = labels;
+            this.startsAt = startsAt;
         }
 
         /** A notification counts this member as changed: its state differs from the one last sent. */
@@ -108,13 +122,24 @@ public final class Incident {
     private long lastNotifiedAt = -1;
     private long version;
     private boolean expired;
+    /** When the pending escalation countdown falls due (epoch ms), -1 when none is armed. */
+    private long escalatesAt = -1;
+    /** A restored incident's countdown from its snapshot, taken by the next arming; -1 when none. */
+    private long restoredEscalatesAt = -1;
+    /** A restored incident holds every change up to this moment (epoch ms); -1 when not restored. */
+    private long restoredThrough = -1;
 
     private Incident(UngroupedAlert first, long now) {
-        this.correlationKey = first.getCorrelationKey();
-        this.groupLabels = first.getGroupLabels();
-        this.openedAt = now;
-        this.updatedAt = now;
-        this.id = IncidentDecisions.incidentId(correlationKey, now);
+        this(IncidentDecisions.incidentId(first.getCorrelationKey(), now), first.getCorrelationKey(),
+                first.getGroupLabels(), now);
+    }
+
+    private Incident(String id, String correlationKey, Map<String, String> groupLabels, long openedAt) {
+        this.id = id;
+        this.correlationKey = correlationKey;
+        this.groupLabels = groupLabels;
+        this.openedAt = openedAt;
+        this.updatedAt = openedAt;
         this.kind = KIND_ALERTS;
     }
 
@@ -126,8 +151,152 @@ public final class Incident {
         return incident;
     }
 
+    /**
+     * The incident a stored snapshot describes (see {@link #snapshot()}), for a new session: same id, key,
+     * labels, status, times, version, escalation level, routing, notification state and alert list. It
+     * holds every change up to the snapshot's {@code updatedAt} (see the class comment) and has no pending
+     * decision. Fields a snapshot may lack are taken as: {@code notifiedAlerts} absent, each firing alert
+     * that is not inhibited as notified firing and each resolved one as notified resolved (if it was ever
+     * notified); {@code escalatesAt} absent, a full escalation delay from the next arming. It never throws
+     * for a snapshot {@link IncidentSnapshot} accepted: a malformed optional field counts as absent (a
+     * time as none, labels as none, a routing as none), an alert entry without fingerprint is left out.
+     */
+    public static Incident restore(IncidentSnapshot s) {
+        Map<String, Object> m = s.getSnapshot();
+        Incident incident = new Incident(s.getId(), s.getCorrelationKey(), stringMap(m.get("groupLabels")),
+                millis(m, "openedAt"));
+        incident.status = s.getStatus();
+        incident.kind = KIND_STORM.equals(m.get("kind")) ? KIND_STORM : KIND_ALERTS;
+        incident.stormCount = intOf(m.get("stormCount"), 0);
+        incident.updatedAt = s.getUpdatedAt().toEpochMilli();
+        incident.acknowledgedAt = optionalMillis(m, "acknowledgedAt");
+        incident.acknowledgedBy = m.get("acknowledgedBy") instanceof String by ? by : null;
+        incident.reopenCount = intOf(m.get("reopenCount"), 0);
+        incident.escalationLevel = Math.max(1, intOf(m.get("escalationLevel"), 1));
+        incident.routing = restoredRouting(m.get("routing"), s);
+        incident.lastNotifiedAt = optionalMillis(m, "lastNotifiedAt");
+        incident.version = s.getVersion();
+        incident.restoredEscalatesAt = optionalMillis(m, "escalatesAt");
+        incident.restoredThrough = incident.updatedAt;
+        Map<String, String> notified = m.containsKey("notifiedAlerts") ? stringMap(m.get("notifiedAlerts")) : null;
+        if (m.get("alerts") instanceof List<?> list) {
+            for (Object o : list) {
+                if (!(o instanceof Map<?, ?> a) || !(a.get("fingerprint") instanceof String fp)) {
+                    continue;
+                }
+                long startsAt = optionalMillis(a.get("startsAt"));
+                Member member = new Member(fp, stringMap(a.get("labels")),
+                        Instant.ofEpochMilli(startsAt < 0 ? incident.openedAt : startsAt));
+                member.firing = FIRING.equals(a.get("status"));
+                member.inhibited = Boolean.TRUE.equals(a.get("inhibited"));
+                member.flapping = Boolean.TRUE.equals(a.get("flapping"));
+                if (notified != null) {
+                    member.notified = notified.get(fp);
+                } else if (incident.lastNotifiedAt >= 0) {
+                    member.notified = !member.firing ? RESOLVED : member.inhibited ? null : FIRING;
+                }
+                incident.alerts.put(fp, member);
+            }
+        }
+        return incident;
+    }
+
+    private static Routing restoredRouting(Object value, IncidentSnapshot s) {
+        if (!(value instanceof Map<?, ?> r) || !(r.get("team") instanceof String team)) {
+            return null;
+        }
+        Priority priority;
+        Duration delay;
+        try {
+            priority = Priority.valueOf(String.valueOf(r.get("priority")));
+            delay = r.get("escalationDelay") instanceof String d ? Duration.parse(d) : null;
+        } catch (RuntimeException e) {
+            return null;
+        }
+        List<String> channels = new ArrayList<>();
+        if (r.get("channels") instanceof List<?> list) {
+            list.forEach(c -> channels.add(String.valueOf(c)));
+        }
+        // Only team, priority, channels and delay are kept; the incident reads nothing else of its routing.
+        return new Routing("", team, priority, channels, delay, false, "restored", s.getUpdatedAt());
+    }
+
+    /** A map of strings (labels, notified states); anything else counts as none. */
+    private static Map<String, String> stringMap(Object value) {
+        Map<String, String> copy = new LinkedHashMap<>();
+        if (value instanceof Map<?, ?> map) {
+            map.forEach((k, v) -> {
+                if (k != null && v != null) {
+                    copy.put(String.valueOf(k), String.valueOf(v));
+                }
+            });
+        }
+        return Collections.unmodifiableMap(copy);
+    }
+
+    private static long millis(Map<String, Object> m, String field) {
+        return Instant.parse(String.valueOf(m.get(field))).toEpochMilli();
+    }
+
+    private static long optionalMillis(Map<String, Object> m, String field) {
+        return optionalMillis(m.get(field));
+    }
+
+    /** Epoch ms of an RFC 3339 time; -1 for null or anything unreadable. */
+    private static long optionalMillis(Object value) {
+        if (value instanceof String t) {
+            try {
+                return Instant.parse(t).toEpochMilli();
+            } catch (DateTimeParseException e) {
+                return -1;
+            }
+        }
+        return -1;
+    }
+
+    private static int intOf(Object value, int absent) {
+        return value instanceof Number n ? n.intValue() : absent;
+    }
+
+    /** True for a restored incident at or before the moment its snapshot was taken: the change is in it. */
+    private boolean restoredAlready(long now) {
+        return now <= restoredThrough;
+    }
+
+    /**
+     * For a restored incident: the wait from {@code now} to its next notification tick. On the
+     * group-interval grid of its last notification (the first tick at or after now); never notified,
+     * {@code groupWaitMillis} after it opened; 0 when that has passed.
+     */
+    public long restoredNotificationWait(long now, long groupWaitMillis, long groupIntervalMillis) {
+        long due;
+        if (lastNotifiedAt < 0) {
+            due = openedAt + groupWaitMillis;
+        } else {
+            long ticks = Math.max(1, Math.floorDiv(now - lastNotifiedAt + groupIntervalMillis - 1, groupIntervalMillis));
+            due = lastNotifiedAt + ticks * groupIntervalMillis;
+        }
+        return Math.max(0, due - now);
+    }
+
+    /**
+     * An escalation countdown is armed now: returns its wait, the routing's delay, or for a restored
+     * incident the rest of the countdown its snapshot had (0 when overdue: it escalates at once), and
+     * records when it falls due ({@code escalatesAt} in the snapshot). No rule reads that time, so the
+     * caller need not {@code update} the incident.
+     */
+    public long armEscalation(long now) {
+        long wait = restoredEscalatesAt >= 0 ? Math.max(0, restoredEscalatesAt - now) : getEscalationDelayMillis();
+        restoredEscalatesAt = -1;
+        escalatesAt = now + wait;
+        return wait;
+    }
+
     /** The alert joins (or, having resolved, rejoins) this active incident: pending incident-updated. */
     public void join(UngroupedAlert alert, long now, String rule) {
+        if (restoredAlready(now)) {
+            return;
+        }
         place(alert);
         updatedAt = now;
         record(IncidentDecisions.UPDATED, rule, alert.getEventId(), Map.of());
@@ -138,10 +307,14 @@ public final class Incident {
      * level 1, acknowledgement and resolve cleared. Pending incident-reopened.
      */
     public void reopen(UngroupedAlert alert, long now, String rule) {
+        if (restoredAlready(now)) {
+            return;
+        }
         place(alert);
         status = OPEN;
         reopenCount++;
         escalationLevel = 1;
+        escalatesAt = -1;
         acknowledgedAt = -1;
         acknowledgedBy = null;
         resolvedAt = -1;
@@ -170,7 +343,7 @@ public final class Incident {
      */
     public void memberResolved(String fingerprint, String eventId, long now, String rule) {
         Member m = alerts.get(fingerprint);
-        if (m == null || !m.firing) {
+        if (m == null || !m.firing || restoredAlready(now)) {
             return;
         }
         m.firing = false;
@@ -184,10 +357,11 @@ public final class Incident {
 
     /** The operator's acknowledgement: only an open incident changes (pending incident-acknowledged). */
     public boolean acknowledge(String by, String comment, String eventId, long now, String rule) {
-        if (!OPEN.equals(status)) {
+        if (!OPEN.equals(status) || restoredAlready(now)) {
             return false;
         }
         status = ACKNOWLEDGED;
+        escalatesAt = -1;
         acknowledgedAt = now;
         acknowledgedBy = by;
         updatedAt = now;
@@ -200,10 +374,11 @@ public final class Incident {
 
     /** Resolves an incident that is not resolved yet (pending incident-resolved); false when it was. */
     public boolean resolve(String by, String eventId, long now, String rule) {
-        if (RESOLVED.equals(status)) {
+        if (RESOLVED.equals(status) || restoredAlready(now)) {
             return false;
         }
         status = RESOLVED;
+        escalatesAt = -1;
         resolvedAt = now;
         resolvedBy = by;
         updatedAt = now;
@@ -226,6 +401,7 @@ public final class Incident {
     /** Escalates to {@code level}: pending incident-escalated (level, team, contact, channels). */
     public void escalate(int level, String contact, long now, String rule) {
         escalationLevel = level;
+        escalatesAt = -1;
         updatedAt = now;
         Map<String, Object> params = new LinkedHashMap<>();
         params.put("level", level);
@@ -289,9 +465,13 @@ public final class Incident {
      * </ul>
      * {@code firing} lists the firing alerts that are not inhibited; {@code resolved} those resolved since
      * a notification listed them firing. When firing alerts exist and all are inhibited, the decision is
-     * muted {@value #ALL_INHIBITED}. A notification (muted or not) counts as sent.
+     * muted {@value #ALL_INHIBITED}. A notification (muted or not) counts as sent. A restored incident
+     * sends none at or before the moment its snapshot was taken (the snapshot says what was sent).
      */
     public Decision notification(long now, long repeatMillis, String rule) {
+        if (restoredAlready(now)) {
+            return null;
+        }
         String reason;
         if (RESOLVED.equals(status)) {
             if (lastNotifiedAt < 0) {
@@ -364,6 +544,16 @@ public final class Incident {
         return out;
     }
 
+    private Map<String, String> notifiedAlerts() {
+        Map<String, String> notified = new LinkedHashMap<>();
+        for (Member m : alerts.values()) {
+            if (m.notified != null) {
+                notified.put(m.fingerprint, m.notified);
+            }
+        }
+        return Collections.unmodifiableMap(notified);
+    }
+
     /** True while a change of the incident waits to be published. */
     public boolean isPending() { return !pending.isEmpty(); }
 
@@ -380,8 +570,10 @@ public final class Incident {
      * kind, openedAt, updatedAt, acknowledgedAt, acknowledgedBy, resolvedAt, resolvedBy, reopenCount,
      * escalationLevel, routing ({team, priority, channels, escalationDelay} or null), alerts (fingerprint,
      * alertname, status, labels, startsAt, inhibited, flapping), firingCount, resolvedCount,
-     * lastNotifiedAt, version; a storm incident also has stormCount (the alerts of the storm when it last
-     * changed).
+     * lastNotifiedAt, notifiedAlerts ({fingerprint: "firing"|"resolved"}, what the last notification that
+     * listed each alert said of it), escalatesAt (when the pending escalation falls due, or null), version;
+     * a storm incident also has stormCount (the alerts of the storm when it last changed). {@link #restore}
+     * reads it back.
      */
     public Map<String, Object> snapshot() {
         Map<String, Object> s = new LinkedHashMap<>();
@@ -408,6 +600,8 @@ public final class Incident {
         s.put("firingCount", getFiringCount());
         s.put("resolvedCount", alerts.size() - getFiringCount());
         s.put("lastNotifiedAt", time(lastNotifiedAt));
+        s.put("notifiedAlerts", notifiedAlerts());
+        s.put("escalatesAt", time(escalatesAt));
         s.put("version", version);
         if (KIND_STORM.equals(kind)) {
             s.put("stormCount", stormCount);
@@ -520,6 +714,23 @@ public final class Incident {
         }
         return n;
     }
+
+    /** The fingerprints of its firing alerts, in the order they joined. */
+    public List<String> getFiringFingerprints() {
+        List<String> firing = new ArrayList<>();
+        for (Member m : alerts.values()) {
+            if (m.firing) {
+                firing.add(m.fingerprint);
+            }
+        }
+        return firing;
+    }
+
+    /** For a restored incident, the moment its snapshot holds every change up to (epoch ms); -1 otherwise. */
+    public long getRestoredThrough() { return restoredThrough; }
+
+    /** When the pending escalation falls due (epoch ms), -1 when none is armed. */
+    public long getEscalatesAt() { return escalatesAt; }
 
     /** The fingerprints of its alerts, in the order they joined. */
     public List<String> getFingerprints() { return List.copyOf(alerts.keySet()); }

@@ -4,7 +4,8 @@ import org.kie.api.definition.type.ClassReactive;
 
 /**
  * A countdown for one incident: the next notification tick ({@link #NOTIFY}), the next escalation
- * ({@link #ESCALATE}) or the end of the reopen window ({@link #FORGET}). One timer rule in
+ * ({@link #ESCALATE}), the end of the reopen window ({@link #FORGET}) or the resolve timeout of a restored
+ * incident's alerts ({@link #UNREPORTED}). One timer rule in
  * {@code incidents.drl} marks it {@link #isDue() due} when it falls due; the rule of its kind then acts
  * and deletes it. The timer rule joins nothing but this fact, so no change of the incident can move or
  * cancel a pending countdown. A fresh instance per countdown.
@@ -17,6 +18,8 @@ public final class IncidentTimer {
     public static final String ESCALATE = "escalate";
     /** The reopen window of a resolved incident, after which incidents.drl forgets it. */
     public static final String FORGET = "forget";
+    /** The resolve timeout of the firing alerts of a restored incident, of incident-restore.drl. */
+    public static final String UNREPORTED = "unreported";
     /** How many escalation levels an incident has when its routing's team is not on record. */
     public static final int LEVELS_WITHOUT_TEAM = 3;
 
@@ -50,6 +53,18 @@ public final class IncidentTimer {
     /** The end of the reopen window of an incident resolved at {@code resolvedAt}. */
     public static IncidentTimer forget(String incidentId, long resolvedAt, long now, long waitMillis) {
         return new IncidentTimer(FORGET, incidentId, 0, resolvedAt, now, waitMillis);
+    }
+
+    /**
+     * The resolve timeout of the firing alerts of an incident restored now: the alerts no report names
+     * by then resolve. It falls {@code resolveTimeoutMillis} after the latest of now, the snapshot's last
+     * change ({@code updatedAt}) and the moment it was read from the store ({@code readAt}, when Operon
+     * started hearing alerts again, which after a stop lies beyond the replayed journal).
+     */
+    public static IncidentTimer unreported(String incidentId, long now, long updatedAt, long readAt,
+                                           long resolveTimeoutMillis) {
+        long from = Math.max(now, Math.max(updatedAt, readAt));
+        return new IncidentTimer(UNREPORTED, incidentId, 0, -1, now, from + resolveTimeoutMillis - now);
     }
 
     public String getKind() { return kind; }

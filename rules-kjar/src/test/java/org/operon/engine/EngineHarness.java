@@ -51,13 +51,26 @@ final class EngineHarness implements AutoCloseable {
      */
     EngineHarness(Path rulesDir, Path dataDir, CheckpointStore checkpoints, Duration offset)
             throws RulesInvalidException, IOException {
+        this(rulesDir, dataDir, checkpoints, offset, SessionFacts.none(), d -> {
+        });
+    }
+
+    /**
+     * Starts, or restarts, as above, with {@code facts} in every session and every decision also handed to
+     * {@code listener} (as the application keeps incident snapshots).
+     */
+    EngineHarness(Path rulesDir, Path dataDir, CheckpointStore checkpoints, Duration offset, SessionFacts facts,
+                  DecisionListener listener) throws RulesInvalidException, IOException {
         clock.set(T0 + offset.toMillis());
         this.rulesDir = Files.createDirectories(rulesDir);
         journal = FileEventJournal.open(dataDir.resolve("journal"), clock::get, JournalOptions.defaults());
-        reloader = new RuleReloader(new RulesDirectory(rulesDir), clock::get);
+        reloader = new RuleReloader(new RulesDirectory(rulesDir), facts, clock::get);
         EngineOptions options = new EngineOptions(10_000, 100, Duration.ofMillis(5), Duration.ofMinutes(15),
                 Duration.ofSeconds(1), 1);
-        engine = new Engine(reloader.loadAtStart(), journal, checkpoints, decisions::add, clock::get, options);
+        engine = new Engine(reloader.loadAtStart(), journal, checkpoints, d -> {
+            listener.onDecision(d);
+            decisions.add(d);
+        }, clock::get, options);
         reloader.attach(engine);
         engine.start();
     }

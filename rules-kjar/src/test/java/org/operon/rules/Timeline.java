@@ -36,7 +36,11 @@ final class Timeline implements AutoCloseable {
     private long seeds;
 
     Timeline() {
-        session = RuleSession.openPackaged(T0, decisions::add);
+        this(T0);
+    }
+
+    private Timeline(long startTime) {
+        session = RuleSession.openPackaged(startTime, decisions::add);
     }
 
     /**
@@ -49,13 +53,24 @@ final class Timeline implements AutoCloseable {
     }
 
     /**
+     * A timeline whose session opens at {@code start} after {@link #T0} with these facts, as the engine
+     * opens one on a restart or a switch of rules (at its restore horizon, with the configuration and the
+     * restored incidents).
+     */
+    static Timeline startingAt(Duration start, Object... facts) {
+        return new Timeline(T0 + start.toMillis()).withFacts(facts);
+    }
+
+    /**
      * Inserts seed facts (configuration and reference data such as inhibit rules or services), as the
      * engine does when it opens a session; call it before the first event.
      */
     Timeline withFacts(Object... facts) {
         for (Object fact : facts) {
             session.insert(fact);
-            if (!(fact instanceof AlertLimits) && !(fact instanceof IncidentPolicy)) {
+            // Restored incidents are no seeds: the rules replace each by its Incident at once.
+            if (!(fact instanceof AlertLimits) && !(fact instanceof IncidentPolicy)
+                    && !(fact instanceof org.operon.model.IncidentSnapshot)) {
                 seeds++;
             }
         }

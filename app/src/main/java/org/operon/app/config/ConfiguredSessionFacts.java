@@ -5,10 +5,18 @@ import org.operon.engine.SessionFacts;
 import org.operon.engine.SessionFactsInvalidException;
 import org.operon.model.AlertLimits;
 import org.operon.model.IncidentPolicy;
+import org.operon.model.IncidentSnapshot;
+import org.operon.state.incident.IncidentQuery;
+import org.operon.state.incident.IncidentStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -17,27 +25,41 @@ import java.util.Objects;
  * and the services and teams of {@code operon.reference.dir}. The two files are read anew on every
  * {@link #load()}, so an edit takes effect with the next session the engine opens (it opens one when
  * {@link #fingerprint()} changes).
+ *
+ * <p>With an {@link IncidentStore}, every load also gives one {@link IncidentSnapshot} per active (open or
+ * acknowledged) incident kept there, so that the rules continue those incidents in the new session
+ * (incident-restore.drl): a restart or a reload replays only the last minutes of the journal. These are
+ * state, not configuration: they do not count in the {@link #fingerprint()}.
  */
 final class ConfiguredSessionFacts implements SessionFacts {
+    private static final Logger LOG = LoggerFactory.getLogger(ConfiguredSessionFacts.class);
+
     private final IncidentPolicy policy;
     private final AlertLimits limits;
     private final Path inhibitFile;
     private final Path referenceDir;
+    private final IncidentStore incidents;
+    private final Clock wallClock;
 
     /**
      * @param inhibitFile  null for none
      * @param referenceDir null for none
+     * @param incidents    the store whose active incidents every session starts with; null for none
+     * @param wallClock    stamps each {@link IncidentSnapshot} with the time it was read; null without a store
      */
-    ConfiguredSessionFacts(IncidentPolicy policy, AlertLimits limits, Path inhibitFile, Path referenceDir) {
+    ConfiguredSessionFacts(IncidentPolicy policy, AlertLimits limits, Path inhibitFile, Path referenceDir,
+                           IncidentStore incidents, Clock wallClock) {
         this.policy = Objects.requireNonNull(policy, "policy");
         this.limits = Objects.requireNonNull(limits, "limits");
         this.inhibitFile = inhibitFile;
         this.referenceDir = referenceDir;
+        this.incidents = incidents;
+        this.wallClock = incidents == null ? wallClock : Objects.requireNonNull(wallClock, "wallClock");
     }
 
     /**
-     * The incident policy, the alert limits, the inhibition rules, then the services and teams; new
-     * instances on every call.
+     * The incident policy, the alert limits, the inhibition rules, the services and teams, then the active
+     * incidents of the store (newest update first); new instances on every call.
      *
      * @throws SessionFactsInvalidException with one error per invalid source, naming its file
      */
@@ -66,7 +88,37 @@ final class ConfiguredSessionFacts implements SessionFacts {
         if (!errors.isEmpty()) {
             throw new SessionFactsInvalidException(errors);
         }
+        facts.addAll(activeIncidents());
         return facts;
+    }
+
+    /**
+     * The store's active incidents, at most {@link IncidentQuery#MAX_LIMIT} (a warning says so when that
+     * many were read: the least recently updated beyond it start no session). A snapshot that cannot be
+     * restored is skipped with a warning naming it, so that one damaged record cannot stop a start.
+     */
+    private List<IncidentSnapshot> activeIncidents() {
+        if (incidents == null) {
+            return List.of();
+        }
+        List<Map<String, Object>> active = incidents.list(
+                new IncidentQuery(IncidentQuery.StatusFilter.ACTIVE, null, IncidentQuery.MAX_LIMIT));
+        if (active.size() == IncidentQuery.MAX_LIMIT) {
+            LOG.warn("{} or more incidents are open or acknowledged; only the {} most recently updated continue in "
+                    + "the new rule session, the others stay open in the incident store until resolved through the API",
+                    IncidentQuery.MAX_LIMIT, IncidentQuery.MAX_LIMIT);
+        }
+        Instant readAt = wallClock.instant();
+        List<IncidentSnapshot> snapshots = new ArrayList<>(active.size());
+        for (Map<String, Object> snapshot : active) {
+            try {
+                snapshots.add(IncidentSnapshot.of(snapshot, readAt));
+            } catch (IllegalArgumentException e) {
+                LOG.warn("incident {} in the incident store cannot continue in the new rule session, skipped: {}",
+                        snapshot.get("id"), e.getMessage());
+            }
+        }
+        return snapshots;
     }
 
     private static RuleError errorOf(ConfigFileException e) {
@@ -89,6 +141,7 @@ final class ConfiguredSessionFacts implements SessionFacts {
     @Override
     public String toString() {
         return "configuration facts (inhibit file " + (inhibitFile == null ? "none" : inhibitFile)
-                + ", reference directory " + (referenceDir == null ? "none" : referenceDir) + ")";
+                + ", reference directory " + (referenceDir == null ? "none" : referenceDir) + ")"
+                + (incidents == null ? "" : " and the active incidents");
     }
 }

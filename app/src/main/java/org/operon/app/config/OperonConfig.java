@@ -7,6 +7,7 @@ import org.operon.engine.ThrottlePolicy;
 import org.operon.model.AlertLimits;
 import org.operon.model.IncidentPolicy;
 import org.operon.model.InhibitRule;
+import org.operon.state.incident.IncidentStore;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -17,12 +18,14 @@ import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Properties;
 import java.util.TreeMap;
 import java.util.regex.Matcher;
@@ -384,7 +387,19 @@ public final class OperonConfig {
      * {@link SessionFacts#load()}; its {@link SessionFacts#fingerprint()} changes when those files change.
      */
     public SessionFacts sessionFacts() {
-        return new ConfiguredSessionFacts(incidentPolicy, alertLimits, get(INHIBIT_FILE), get(REFERENCE_DIR));
+        return new ConfiguredSessionFacts(incidentPolicy, alertLimits, get(INHIBIT_FILE), get(REFERENCE_DIR), null,
+                null);
+    }
+
+    /**
+     * {@link #sessionFacts()} followed by one {@link org.operon.model.IncidentSnapshot} per active incident
+     * of {@code incidents}, read anew on every {@link SessionFacts#load()} and stamped with
+     * {@code wallClock}, so that incidents continue in every new session (restart, reload). The incidents
+     * do not count in the {@link SessionFacts#fingerprint()}: their changes never trigger a reload.
+     */
+    public SessionFacts sessionFacts(IncidentStore incidents, Clock wallClock) {
+        return new ConfiguredSessionFacts(incidentPolicy, alertLimits, get(INHIBIT_FILE), get(REFERENCE_DIR),
+                Objects.requireNonNull(incidents, "incidents"), Objects.requireNonNull(wallClock, "wallClock"));
     }
 
     /** The data directory, absolute. */
