@@ -184,6 +184,11 @@ public final class OperonApp implements AutoCloseable {
     }
 
     private ActionOptions actionOptions(Path dataDir) {
+        return actionOptions(config, dataDir);
+    }
+
+    /** The action options of a configuration: targets per type, webhook, retries, file directory. */
+    static ActionOptions actionOptions(OperonConfig config, Path dataDir) {
         Path fileDir = config.get(OperonConfig.ACTIONS_FILE_DIR);
         ActionOptions options = ActionOptions.defaults()
                 .withWebhookUrl(config.get(OperonConfig.WEBHOOK_URL).isBlank() ? null : config.get(OperonConfig.WEBHOOK_URL))

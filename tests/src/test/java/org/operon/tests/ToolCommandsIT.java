@@ -1,0 +1,109 @@
+package org.operon.tests;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.operon.tests.support.CloudEvents;
+import org.operon.tests.support.OperonProcess;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The rule authoring commands of the runnable jar: {@code operon test} runs scenario files and fails
+ * with a readable difference; {@code operon replay} replays the journal the server recorded and decides
+ * exactly what the server decided (same decision ids), without performing anything.
+ */
+class ToolCommandsIT {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    Path tmp;
+
+    @Test
+    void testPassesAGoodScenarioAndFailsAWrongOneWithTheDifference() throws Exception {
+        Path scenarios = Files.createDirectories(tmp.resolve("scenarios"));
+        String scenario = """
+                name: three critical events are a burst
+                start: 2026-01-05T10:00:00Z
+                steps:
+                  - {at: 0s,  event: {id: e1, type: host.cpu.high, subject: web-1, severity: critical}}
+                  - {at: 30s, event: {id: e2, type: host.cpu.high, subject: web-1, severity: critical}}
+                  - {at: 90s, event: {id: e3, type: host.cpu.high, subject: web-1, severity: critical}}
+                expect:
+                  - {type: notify, subject: web-1, at: %s}
+                expect_none:
+                  - {type: heartbeat-missed}
+                until: 1h
+                """;
+        Files.writeString(scenarios.resolve("burst.yaml"), scenario.formatted("90s"));
+        Result passed = run("test", scenarios.toString());
+        assertThat(passed.exit).as(passed.out + passed.err).isZero();
+        assertThat(passed.out).contains("PASS three critical events are a burst");
+
+        Files.writeString(scenarios.resolve("burst.yaml"), scenario.formatted("80s"));
+        Result failed = run("test", scenarios.toString());
+        assertThat(failed.exit).isEqualTo(1);
+        assertThat(failed.out).contains("FAIL three critical events are a burst")
+                .contains("expected, but no action fits").contains("+1m30s notify web-1");
+    }
+
+    @Test
+    void replayOfTheServersJournalDecidesWhatTheServerDecided() throws Exception {
+        Path data = tmp.resolve("data");
+        List<String> served = new ArrayList<>();
+        try (OperonProcess operon = OperonProcess.start(data, Map.of())) {
+            for (String id : List.of("j-1", "j-2", "j-3")) {
+                assertThat(operon.post("/api/v1/events", "application/json", CloudEvents.critical(id, "db-9"))
+                        .statusCode()).isEqualTo(202);
+            }
+            await().atMost(Duration.ofSeconds(20)).until(() -> !decisionIds(operon).isEmpty());
+            served.addAll(decisionIds(operon));
+            operon.terminate();
+        }
+        Result replayed = run("replay", "--events", data.resolve("journal").toString());
+        assertThat(replayed.exit).as(replayed.err).isZero();
+        List<String> replayedIds = new ArrayList<>();
+        for (String line : replayed.out.strip().split("\n")) {
+            JsonNode action = JSON.readTree(line);
+            if (action.get("type").asText().equals("notify")) replayedIds.add(action.get("decisionId").asText());
+        }
+        assertThat(replayedIds).isNotEmpty().allSatisfy(id -> assertThat(served).contains(id));
+        // Nothing was performed: the server's audit is untouched by the replay.
+        assertThat(replayed.err).contains("operon replay");
+    }
+
+    private static List<String> decisionIds(OperonProcess operon) throws Exception {
+        List<String> ids = new ArrayList<>();
+        for (JsonNode a : operon.getJson("/api/v1/actions?limit=100").get("actions")) {
+            if (a.get("type").asText().equals("notify")) ids.add(a.get("decisionId").asText());
+        }
+        return ids;
+    }
+
+    private record Result(int exit, String out, String err) {
+    }
+
+    private Result run(String... args) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx512m", "-jar", OperonProcess.jar().toString()));
+        command.addAll(List.of(args));
+        Path out = Files.createTempFile(tmp, "out-", ".txt");
+        Path err = Files.createTempFile(tmp, "err-", ".txt");
+        Process p = new ProcessBuilder(command).directory(tmp.toFile())
+                .redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+        assertThat(p.waitFor(120, TimeUnit.SECONDS)).as("the command finished").isTrue();
+        return new Result(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8), Files.readString(err, StandardCharsets.UTF_8));
+    }
+}
