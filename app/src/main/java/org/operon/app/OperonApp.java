@@ -26,6 +26,8 @@ import org.operon.integration.alertmanager.SilenceRoutes;
 import org.operon.state.incident.IncidentStore;
 import org.operon.state.silence.SilenceStore;
 import org.operon.integration.incident.IncidentRoutes;
+import org.operon.integration.source.SourceIntake;
+import org.operon.integration.source.SourceIntakeRoute;
 import org.operon.integration.api.EngineControlRoutes;
 import org.operon.integration.api.ReadApiRoutes;
 import org.operon.integration.api.RulesRoutes;
@@ -155,6 +157,9 @@ public final class OperonApp implements AutoCloseable {
         camel.configure().addRoutesBuilder(new AlertmanagerWebhookRoutes(engine, state.deadLetters(), wallClock,
                 intakeOptions, tokenCheck));
         camel.configure().addRoutesBuilder(new IncidentRoutes(incidents, engine, wallClock, intakeOptions, tokenCheck));
+        // Every other source (brokers, named webhooks, syslog, the routes directory) enters through here.
+        SourceIntake sources = new SourceIntake(engine, state.deadLetters(), wallClock, intakeOptions);
+        camel.configure().addRoutesBuilder(new SourceIntakeRoute(sources));
         camel.configure().addRoutesBuilder(new ActionRoutes(actionOptions));
         camel.start();
         CamelContext context = camel.getCamelContext();

@@ -1,0 +1,189 @@
+package org.operon.integration.source;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.operon.engine.EngineOverloadedException;
+import org.operon.engine.EventAcceptor;
+import org.operon.integration.http.ApiException;
+import org.operon.integration.http.DeadLetterWriter;
+import org.operon.integration.http.DurableAcceptance;
+import org.operon.integration.http.IntakeOptions;
+import org.operon.model.CloudEventJson;
+import org.operon.model.Event;
+import org.operon.model.InvalidEventException;
+import org.operon.state.DeadLetterStore;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The one way into the engine for every source that is not Operon's own HTTP API (Kafka, AMQP, MQTT,
+ * named webhooks, syslog, routes from the routes directory): decodes CloudEvents, keeps what is bad in
+ * the dead-letter store with the reason, hands the rest to the engine and returns only once they are
+ * durable in the event journal. A source acknowledges or commits its input only after {@link #submit}
+ * returned; when it throws, nothing was accepted or the outcome is unknown, and the source must not
+ * acknowledge (the broker redelivers; duplicates are dropped by the rules by id and source).
+ *
+ * <p>Counts received, accepted and rejected events per source name ({@link #counters()}).
+ *
+ * <p>Camel routes use it through {@link SourceIntakeRoute}: {@code to("direct:operon-intake")} with the
+ * header {@value #SOURCE_HEADER} naming the source.
+ */
+public final class SourceIntake {
+    /** The Camel endpoint of the intake for routes. */
+    public static final String ENDPOINT = "direct:operon-intake";
+    /** The header naming the source (e.g. {@code kafka:alerts}); the dead-letter channel and counters use it. */
+    public static final String SOURCE_HEADER = "OperonSource";
+
+    private final DurableAcceptance durable;
+    private final DeadLetterStore deadLetterStore;
+    private final Clock clock;
+    private final IntakeOptions options;
+    private final CloudEventJson cloudEvents;
+    private final Map<String, Counters> counters = new ConcurrentHashMap<>();
+
+    public SourceIntake(EventAcceptor acceptor, DeadLetterStore deadLetters, Clock clock, IntakeOptions options) {
+        this.durable = new DurableAcceptance(Objects.requireNonNull(acceptor, "acceptor"), options.acceptTimeout());
+        this.deadLetterStore = Objects.requireNonNull(deadLetters, "deadLetters");
+        this.clock = Objects.requireNonNull(clock, "clock");
+        this.options = Objects.requireNonNull(options, "options");
+        ObjectMapper mapper = new ObjectMapper().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+        // Types starting with "operon." are Operon's own: no source may send them.
+        this.cloudEvents = new CloudEventJson(mapper).rejectingReservedTypes();
+    }
+
+    /**
+     * What happened to one payload.
+     *
+     * @param accepted the ids of the events now durable in the journal
+     * @param rejected one entry per rejected payload or batch element: {@code error} and {@code detail}
+     *                 as the dead letter has them
+     */
+    public record Outcome(List<String> accepted, List<Rejection> rejected) {
+        public Outcome {
+            accepted = List.copyOf(accepted);
+            rejected = List.copyOf(rejected);
+        }
+    }
+
+    /** One rejected payload or batch element (index null for the whole payload). */
+    public record Rejection(Integer index, String error, String detail) {
+    }
+
+    /**
+     * Decodes {@code payload} as one CloudEvent (a JSON object) or a batch (a JSON array of them) and
+     * accepts the valid ones; bad input is dead-lettered, never thrown.
+     *
+     * @throws EngineOverloadedException the engine's queue is full: nothing accepted, try again later
+     * @throws ApiException              503: not accepting now, or the journal did not confirm; do not acknowledge
+     */
+    public Outcome submit(String source, byte[] payload) throws EngineOverloadedException, ApiException {
+        Objects.requireNonNull(source, "source");
+        byte[] body = payload == null ? new byte[0] : payload;
+        counters(source).received(1);
+        if (body.length > options.maxBodyBytes()) {
+            return rejectWhole(source, body, "body_too_large", "the payload has " + body.length
+                    + " bytes; the limit is " + options.maxBodyBytes() + " (operon.intake.max-body-bytes)");
+        }
+        JsonNode tree;
+        try {
+            tree = cloudEvents.parseTree(new String(body, StandardCharsets.UTF_8));
+        } catch (InvalidEventException e) {
+            return rejectWhole(source, body, e.error(), e.detail());
+        }
+        List<Event> events = new ArrayList<>();
+        List<Rejection> rejected = new ArrayList<>();
+        List<JsonNode> elements = new ArrayList<>();
+        if (tree.isArray()) {
+            tree.forEach(elements::add);
+            if (elements.isEmpty()) {
+                return rejectWhole(source, body, "empty_batch", "the batch is an empty JSON array");
+            }
+        } else {
+            elements.add(tree);
+        }
+        for (int i = 0; i < elements.size(); i++) {
+            try {
+                events.add(cloudEvents.fromJson(elements.get(i)));
+            } catch (InvalidEventException e) {
+                rejected.add(new Rejection(tree.isArray() ? i : null, e.error(), e.detail()));
+            }
+        }
+        return finish(source, body, events, rejected);
+    }
+
+    /**
+     * Accepts events a source built itself (a mapped webhook, a syslog line), dead-lettering the given
+     * rejections with {@code payload}.
+     */
+    public Outcome submitEvents(String source, List<Event> events, List<Rejection> rejected, byte[] payload)
+            throws EngineOverloadedException, ApiException {
+        counters(source).received(1);
+        return finish(source, payload == null ? new byte[0] : payload, events, rejected);
+    }
+
+    private Outcome finish(String source, byte[] body, List<Event> events, List<Rejection> rejected)
+            throws EngineOverloadedException, ApiException {
+        List<String> accepted = new ArrayList<>();
+        if (!events.isEmpty()) {
+            for (Event e : durable.accept(events, "events", "and resending them is safe: duplicates are dropped by id")) {
+                accepted.add(e.getId());
+            }
+        }
+        // Dead letters only after acceptance, so a payload that must be redelivered leaves none twice.
+        DeadLetterWriter writer = writer(source);
+        for (Rejection r : rejected) {
+            writer.write(r.error(), r.detail(), r.index(), prefix(body), body.length);
+        }
+        Counters c = counters(source);
+        c.accepted(accepted.size());
+        c.rejected(rejected.size());
+        return new Outcome(accepted, rejected);
+    }
+
+    private Outcome rejectWhole(String source, byte[] body, String error, String detail) {
+        writer(source).write(error, detail, null, prefix(body), body.length);
+        counters(source).rejected(1);
+        return new Outcome(List.of(), List.of(new Rejection(null, error, detail)));
+    }
+
+    private DeadLetterWriter writer(String source) {
+        return new DeadLetterWriter(deadLetterStore, clock, source, options.deadLetterPayloadBytes());
+    }
+
+    private byte[] prefix(byte[] body) {
+        int keep = Math.min(body.length, options.deadLetterPayloadBytes());
+        return keep == body.length ? body : java.util.Arrays.copyOf(body, keep);
+    }
+
+    private Counters counters(String source) {
+        return counters.computeIfAbsent(source, s -> new Counters());
+    }
+
+    /** Received (payloads), accepted and rejected (events or payloads) per source name, since start. */
+    public Map<String, Map<String, Long>> counters() {
+        Map<String, Map<String, Long>> out = new java.util.TreeMap<>();
+        counters.forEach((name, c) -> out.put(name, c.snapshot()));
+        return out;
+    }
+
+    private static final class Counters {
+        private final java.util.concurrent.atomic.LongAdder received = new java.util.concurrent.atomic.LongAdder();
+        private final java.util.concurrent.atomic.LongAdder accepted = new java.util.concurrent.atomic.LongAdder();
+        private final java.util.concurrent.atomic.LongAdder rejected = new java.util.concurrent.atomic.LongAdder();
+
+        void received(long n) { received.add(n); }
+        void accepted(long n) { accepted.add(n); }
+        void rejected(long n) { rejected.add(n); }
+
+        Map<String, Long> snapshot() {
+            return Map.of("received", received.sum(), "accepted", accepted.sum(), "rejected", rejected.sum());
+        }
+    }
+}
