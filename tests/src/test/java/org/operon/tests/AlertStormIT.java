@@ -13,7 +13,10 @@ import java.util.StringJoiner;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-/** A storm through the running jar: 25 alerts of one service at once decide one alert-storm, no alert-firing. */
+/**
+ * A storm through the running jar: 25 alerts of one service at once decide one alert-storm, no
+ * alert-firing, and make one storm incident.
+ */
 class AlertStormIT {
     @TempDir
     Path tmp;
@@ -46,6 +49,13 @@ class AlertStormIT {
                 assertThat(firings).isZero();
             });
             assertThat(operon.getJson("/api/v2/alerts")).hasSize(25);
+            // One storm incident for the service, not 25 of anything.
+            await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+                JsonNode incidents = operon.getJson("/api/v1/incidents?key=checkout").get("incidents");
+                assertThat(incidents).hasSize(1);
+                assertThat(incidents.get(0).get("kind").asText()).isEqualTo("storm");
+                assertThat(incidents.get(0).get("alerts")).hasSize(25);
+            });
         }
     }
 }
