@@ -3,9 +3,17 @@ import org.kie.api.builder.KieBuilder;
 import org.kie.api.builder.KieFileSystem;
 import org.kie.api.builder.Message;
 
+import org.drools.base.definitions.rule.impl.RuleImpl;
+import org.kie.api.KieBase;
+import org.kie.api.definition.KiePackage;
+import org.kie.api.definition.rule.Rule;
+
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Properties;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -16,6 +24,11 @@ import java.util.stream.Stream;
  * (line=-1); the classic DRL compiler, run here on the same files and classpath, reports file, line
  * and column. Run as a single-file Java program: {@code java -cp <compile classpath> DrlCheck.java DIR}.
  * Exits 1 after printing each error as {@code file:line:column: message}.
+ *
+ * <p>Given a second argument, the classes directory, it also writes the rule file index
+ * {@code META-INF/operon/rule-files.properties} there: one line {@code <package>/<rule name>=<resource path>}
+ * per rule. The executable model keeps no trace of the file a rule came from; the engine reads this index to
+ * name it in the lineage of the rule's decisions (engine {@code RuleFiles}).
  */
 public class DrlCheck {
     /** Names in messages that come without a line: an unknown field (method) or class. */
@@ -43,6 +56,30 @@ public class DrlCheck {
             }
         }
         return -1;
+    }
+
+    /** Writes {@code META-INF/operon/rule-files.properties} under {@code classes}, sorted, without a date. */
+    static void writeRuleFileIndex(KieBase kieBase, Path classes) throws java.io.IOException {
+        Properties index = new Properties();
+        for (KiePackage p : kieBase.getKiePackages()) {
+            for (Rule r : p.getRules()) {
+                if (r instanceof RuleImpl impl && !impl.isQuery() && impl.getResource() != null
+                        && impl.getResource().getSourcePath() != null) {
+                    String path = impl.getResource().getSourcePath().replace('\\', '/');
+                    if (path.startsWith("src/main/resources/")) {
+                        path = path.substring("src/main/resources/".length());
+                    }
+                    index.setProperty(p.getName() + "/" + r.getName(), path);
+                }
+            }
+        }
+        StringWriter text = new StringWriter();
+        index.store(text, null);
+        List<String> lines = text.toString().lines().filter(l -> !l.startsWith("#")).sorted().toList();
+        Path file = classes.resolve("META-INF/operon/rule-files.properties");
+        Files.createDirectories(file.getParent());
+        Files.writeString(file, "# Written by src/build/DrlCheck.java: the file of each packaged rule (engine RuleFiles).\n"
+                + String.join("\n", lines) + "\n", StandardCharsets.ISO_8859_1);
     }
 
     public static void main(String[] args) throws Exception {
@@ -73,6 +110,9 @@ public class DrlCheck {
         if (!errors.isEmpty()) {
             System.err.println("[DRL ERROR] " + errors.size() + " error(s) in the packaged rules; see the lines above.");
             System.exit(1);
+        }
+        if (args.length > 1) {
+            writeRuleFileIndex(ks.newKieContainer(builder.getKieModule().getReleaseId()).getKieBase(), Path.of(args[1]));
         }
         System.out.println("DRL check: " + files.size() + " file(s) (rules and decision tables), no errors");
     }

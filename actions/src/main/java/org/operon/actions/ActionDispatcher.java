@@ -3,6 +3,7 @@ package org.operon.actions;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -18,6 +19,8 @@ import org.operon.actions.mute.Muter;
 import org.operon.model.Decision;
 import org.operon.state.AuditEntry;
 import org.operon.state.AuditLog;
+import org.operon.state.DecisionTrace;
+import org.operon.state.LineageStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -48,6 +51,11 @@ import org.slf4j.LoggerFactory;
  * (e.g. {@code silenced by <silence id>}) is written; being done, it is never performed later. A muter
  * that throws is logged and the action is performed, as Alertmanager sends when its silence query fails.
  *
+ * <p><b>Lineage.</b> With a {@link LineageStore}, the worker of a decision's first target keeps the
+ * decision's {@link DecisionTrace} (its action ids and {@link Decision#getLineage() lineage}) before it
+ * writes that action's audit entry, so an action listed in the audit log can be explained. A trace that
+ * cannot be written is logged and the action goes on: explaining must never stop acting.
+ *
  * <p><b>Lifecycle.</b> {@link #start()} after the CamelContext has started; {@link #stop(Duration)}
  * before the CamelContext stops (the routes must still run while the queues drain).
  * {@link #awaitIdle(Duration)} waits until every action handed off so far is done, e.g. on SIGTERM
@@ -64,6 +72,7 @@ public final class ActionDispatcher {
     private final AuditLog auditLog;
     private final ActionOptions options;
     private final Muter muter;
+    private final LineageStore lineage;
     private final Map<String, Lane> lanes = new LinkedHashMap<>();
     private final AtomicLong pending = new AtomicLong();
     private final Object idle = new Object();
@@ -77,10 +86,17 @@ public final class ActionDispatcher {
 
     /** A dispatcher that asks {@code muter} before every action (see the class comment). */
     public ActionDispatcher(CamelContext camel, AuditLog auditLog, ActionOptions options, Muter muter) {
+        this(camel, auditLog, options, muter, LineageStore.NONE);
+    }
+
+    /** A dispatcher that asks {@code muter} and keeps each decision's lineage in {@code lineage} (see the class comment). */
+    public ActionDispatcher(CamelContext camel, AuditLog auditLog, ActionOptions options, Muter muter,
+                            LineageStore lineage) {
         this.camel = camel;
         this.auditLog = auditLog;
         this.options = options;
         this.muter = Objects.requireNonNull(muter, "muter");
+        this.lineage = Objects.requireNonNull(lineage, "lineage");
         for (String target : options.targetsInUse()) {
             lanes.put(target, new Lane(target, new ArrayBlockingQueue<>(options.queueCapacity())));
         }
@@ -195,6 +211,7 @@ public final class ActionDispatcher {
                     action.target(), action.decision().getId(), previous.get().status());
             return;
         }
+        keepTrace(action);
         Optional<String> muted = muteReason(action);
         if (muted.isPresent()) {
             auditLog.record(action.audit(AuditEntry.SUPPRESSED, muted.get()));
@@ -217,6 +234,26 @@ public final class ActionDispatcher {
                     action.decision().getType(), action.decision().getSubject(), reason);
         }
         auditLog.record(entry);
+    }
+
+    /** On the decision's first target only: its trace, once per decision (see the class comment). */
+    private void keepTrace(Action action) {
+        if (lineage == LineageStore.NONE) {
+            return;
+        }
+        Decision decision = action.decision();
+        List<String> targets = options.targetsFor(decision.getType());
+        if (targets.isEmpty() || !targets.get(0).equals(action.target())) {
+            return;
+        }
+        try {
+            List<String> actionIds = targets.stream().map(t -> Action.idFor(decision.getId(), t)).toList();
+            lineage.record(new DecisionTrace(decision.getId(), actionIds,
+                    decision.getLineage() == null ? null : decision.getLineage().toMap()));
+        } catch (RuntimeException e) {
+            LOG.error("the lineage of decision {} could not be kept; its actions go on unexplained: {}",
+                    decision.getId(), FailureReason.describe(e), e);
+        }
     }
 
     private Optional<String> muteReason(Action action) {

@@ -10,7 +10,7 @@ import java.util.concurrent.CountDownLatch;
 /**
  * The command line: {@code java -jar operon.jar [run]} starts Operon with the configuration from
  * the environment (see {@link OperonConfig}) and runs until SIGTERM or Ctrl-C, which stop it cleanly;
- * {@code test}, {@code replay} and {@code diff} are the rule authoring tools ({@link ToolCommands}).
+ * {@code test}, {@code replay}, {@code diff} and {@code explain} are the rule authoring tools ({@link ToolCommands}).
  *
  * <p>Exit codes: 0 after a clean stop, 2 for a configuration error, 1 when start-up failed; the tools'
  * own codes (0 ok, 1 a scenario failed, 2 could not run).
@@ -25,10 +25,10 @@ public final class Operon {
         String command = args.length == 0 ? "run" : args[0];
         switch (command) {
             case "run" -> run();
-            case "test", "replay", "diff" -> System.exit(ToolCommands.run(args, System.out, System.err));
+            case "test", "replay", "diff", "explain" -> System.exit(ToolCommands.run(args, System.out, System.err));
             case "help", "--help", "-h" -> {
                 System.out.println("""
-                        Usage: java -jar operon.jar [run | test | replay | diff] [options]
+                        Usage: java -jar operon.jar [run | test | replay | diff | explain] [options]
 
                           run      start Operon (the default); stop with SIGTERM or Ctrl-C
                           test     run scenario files: test [--rules DIR] PATH...  (docs/testing-rules.md)
@@ -36,6 +36,8 @@ public final class Operon {
                                    replay --events FILE|DIR [--rules DIR] [--tail 30m]  (docs/replay.md)
                           diff     what a rule change would have done to the same history:
                                    diff --events FILE|DIR [--rules-a DIR] --rules-b DIR  (docs/replay.md)
+                          explain  why an action happened (rule, file, facts, events, suppression):
+                                   explain ACTION-ID [--url URL] [--token T]  (docs/explain.md)
 
                         Configuration: application.properties, environment variables (OPERON_HTTP_PORT, ...)
                         or -Dkey=value; see docs/configuration.md.""");

@@ -29,6 +29,7 @@ import org.operon.integration.incident.IncidentRoutes;
 import org.operon.integration.source.SourceIntake;
 import org.operon.integration.source.SourceIntakeRoute;
 import org.operon.integration.api.EngineControlRoutes;
+import org.operon.integration.api.ExplainRoutes;
 import org.operon.integration.api.ReadApiRoutes;
 import org.operon.integration.api.RulesRoutes;
 import org.operon.integration.http.ApiTokenCheck;
@@ -149,6 +150,7 @@ public final class OperonApp implements AutoCloseable {
         camel.configure().addRoutesBuilder(new EventIntakeRoutes(engine, state.deadLetters(), wallClock, intakeOptions,
                 tokenCheck));
         camel.configure().addRoutesBuilder(new ReadApiRoutes(state.auditLog(), state.deadLetters(), engine, tokenCheck));
+        camel.configure().addRoutesBuilder(new ExplainRoutes(state.auditLog(), state.lineage(), tokenCheck));
         camel.configure().addRoutesBuilder(new EngineControlRoutes(engine, tokenCheck));
         camel.configure().addRoutesBuilder(new RulesRoutes(rules, tokenCheck));
         camel.configure().addRoutesBuilder(new SilenceRoutes(silences, wallClock, tokenCheck));
@@ -168,7 +170,7 @@ public final class OperonApp implements AutoCloseable {
         // The rules' own reason (inhibition, throttles) first: it is the most specific.
         Muter muter = CompositeMuter.of(new MutedByParamMuter(), new MaintenanceMuter(config.maintenanceWindows()),
                 new SilenceMuter(silences));
-        dispatcher = new ActionDispatcher(context, state.auditLog(), actionOptions, muter);
+        dispatcher = new ActionDispatcher(context, state.auditLog(), actionOptions, muter, state.lineage());
         dispatcher.start();
 
         engine.start();

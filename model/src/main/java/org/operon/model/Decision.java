@@ -35,9 +35,10 @@ public final class Decision {
     private final Map<String, Object> params;
     private final long time;
     private final String id;
+    private final Lineage lineage;
 
     private Decision(String type, String subject, String rule, List<String> eventIds, Map<String, Object> params,
-                     long time) {
+                     long time, Lineage lineage) {
         this.type = Objects.requireNonNull(type, "type");
         this.subject = Objects.requireNonNull(subject, "subject");
         this.rule = Objects.requireNonNull(rule, "rule");
@@ -45,18 +46,19 @@ public final class Decision {
         this.params = Collections.unmodifiableMap(new LinkedHashMap<>(params));
         this.time = time;
         this.id = time < 0 ? null : digest(rule, type, subject, time);
+        this.lineage = lineage;
     }
 
     /** A decision not yet stamped by the engine. */
     public static Decision of(String type, String subject, String rule, List<String> eventIds) {
-        return new Decision(type, subject, rule, eventIds, Map.of(), -1);
+        return new Decision(type, subject, rule, eventIds, Map.of(), -1, null);
     }
 
     /** A copy with one more parameter, for the action's template. */
     public Decision withParam(String name, Object value) {
         Map<String, Object> p = new LinkedHashMap<>(params);
         p.put(name, value);
-        return new Decision(type, subject, rule, eventIds, p, time);
+        return new Decision(type, subject, rule, eventIds, p, time, lineage);
     }
 
     /** A copy stamped with the session clock's epoch milliseconds; this fixes the id. */
@@ -64,7 +66,7 @@ public final class Decision {
         if (sessionTime < 0) {
             throw new IllegalArgumentException("session time must not be negative: " + sessionTime);
         }
-        return new Decision(type, subject, rule, eventIds, params, sessionTime);
+        return new Decision(type, subject, rule, eventIds, params, sessionTime, lineage);
     }
 
     private static String digest(String rule, String type, String subject, long time) {
@@ -98,6 +100,18 @@ public final class Decision {
     public Decision mutedBy(String reason) {
         return withParam(MUTED_BY_PARAM, Objects.requireNonNull(reason, "reason"));
     }
+
+    /**
+     * A copy carrying {@code lineage}: why it was decided (the engine attaches it when a rule sends the
+     * decision). The lineage is not part of the decision's id, {@link #equals} or params, so it changes
+     * nothing about what is done, only what can be explained; copies made later keep it.
+     */
+    public Decision withLineage(Lineage lineage) {
+        return new Decision(type, subject, rule, eventIds, params, time, lineage);
+    }
+
+    /** Why it was decided (see {@link #withLineage}); null when nobody attached one. */
+    public Lineage getLineage() { return lineage; }
 
     /** Session-clock epoch milliseconds of the decision; -1 until stamped. */
     public long getTime() { return time; }

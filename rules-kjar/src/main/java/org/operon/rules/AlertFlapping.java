@@ -2,10 +2,12 @@ package org.operon.rules;
 
 import org.operon.model.AlertLimits;
 import org.operon.model.Decision;
+import org.operon.model.Explainable;
 
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -26,7 +28,7 @@ import java.util.Map;
  *
  * <p>Not thread-safe; only the session's rules touch it.
  */
-public final class AlertFlapping {
+public final class AlertFlapping implements Explainable {
 
     /** The decision sent once when an alert starts flapping; also the {@link QuietTimer} behaviour. */
     public static final String FLAPPING = "alert-flapping";
@@ -142,6 +144,23 @@ public final class AlertFlapping {
             d = d.withParam("alertname", labels.get("alertname"));
         }
         return d.withParam("labels", labels).withParam("window", DurationText.of(windowMillis));
+    }
+
+    @Override
+    public String explainKey() {
+        return fingerprint;
+    }
+
+    /** {@code flapping}, {@code alertname}, {@code labels}, the {@code changes} that make flapping and the {@code window}. */
+    @Override
+    public Map<String, Object> explain() {
+        Map<String, Object> fields = new LinkedHashMap<>();
+        fields.put("flapping", flapping);
+        fields.put("alertname", labels.get("alertname"));
+        fields.put("labels", new LinkedHashMap<>(labels));
+        fields.put("changes", changes);
+        fields.put("window", DurationText.of(windowMillis));
+        return fields;
     }
 
     @Override

@@ -2,8 +2,10 @@ package org.operon.rules;
 
 import org.operon.model.Alert;
 import org.operon.model.Decision;
+import org.operon.model.Explainable;
 
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -18,7 +20,7 @@ import java.util.Map;
  * <p>Immutable but for the mute reason of its decision. Its decision is built when the alert changes, so
  * it carries the alert as it was then.
  */
-public final class AlertNotice {
+public final class AlertNotice implements Explainable {
 
     /** The salience of the rule that sends notices; rules that hold notices back need a higher one. */
     public static final int SEND_SALIENCE = -20;
@@ -94,6 +96,32 @@ public final class AlertNotice {
     /** The id of the report behind the change, or null when the decision names none. */
     public String getEventId() {
         return decision.getEventIds().isEmpty() ? null : decision.getEventIds().get(0);
+    }
+
+    @Override
+    public String explainKey() {
+        return fingerprint;
+    }
+
+    /**
+     * The alert as the change left it ({@code status}, {@code alertname}, {@code labels}), the {@code change}
+     * (the decision type), the rule that made it ({@code decidedBy}, the decision's rule, not the rule that
+     * sends notices), the report behind it ({@code eventId}) and the mute reason, if any ({@code mutedBy}).
+     */
+    @Override
+    public Map<String, Object> explain() {
+        Map<String, Object> fields = new LinkedHashMap<>();
+        fields.put("status", firing ? "firing" : "resolved");
+        fields.put("alertname", getAlertname());
+        fields.put("labels", new LinkedHashMap<>(labels));
+        fields.put("change", decision.getType());
+        fields.put("decidedBy", decision.getRule());
+        fields.put("eventId", getEventId());
+        Object mutedBy = decision.getParams().get(Decision.MUTED_BY_PARAM);
+        if (mutedBy != null) {
+            fields.put("mutedBy", mutedBy);
+        }
+        return fields;
     }
 
     @Override

@@ -2,6 +2,7 @@ package org.operon.rules;
 
 import org.operon.model.AlertLimits;
 import org.operon.model.Decision;
+import org.operon.model.Explainable;
 
 import java.time.Instant;
 import java.util.ArrayList;
@@ -9,6 +10,7 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -28,7 +30,7 @@ import java.util.Set;
  *
  * <p>Not thread-safe; only the session's rules touch it.
  */
-public final class AlertStorm {
+public final class AlertStorm implements Explainable {
 
     /** The decision sent once when a storm starts; also the {@link QuietTimer} behaviour. */
     public static final String STORM = "alert-storm";
@@ -160,6 +162,24 @@ public final class AlertStorm {
                 .withParam("alertnames", List.copyOf(names))
                 .withParam("since", Instant.ofEpochMilli(since).toString())
                 .withParam("window", DurationText.of(windowMillis));
+    }
+
+    @Override
+    public String explainKey() {
+        return service;
+    }
+
+    /** {@code service}, {@code storming}, the alerts counted ({@code count}), {@code threshold} and {@code window}. */
+    @Override
+    public Map<String, Object> explain() {
+        Map<String, Object> fields = new LinkedHashMap<>();
+        fields.put("service", service);
+        fields.put("storming", storming);
+        fields.put("count", getCount());
+        fields.put("threshold", threshold);
+        fields.put("window", DurationText.of(windowMillis));
+        fields.put("onsetEventIds", List.copyOf(onsetEventIds));
+        return fields;
     }
 
     @Override

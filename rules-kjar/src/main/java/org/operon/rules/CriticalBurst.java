@@ -1,9 +1,12 @@
 package org.operon.rules;
 
 import org.operon.model.Event;
+import org.operon.model.Explainable;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The critical events of one subject: the state behind {@code critical-burst.drl}. One instance per
@@ -28,7 +31,7 @@ import java.util.List;
  *
  * <p>Not thread-safe; only the session's rules touch it.
  */
-public final class CriticalBurst {
+public final class CriticalBurst implements Explainable {
 
     /** How far back events count towards a burst: events younger than this, by arrival time. */
     public static final long WINDOW_MILLIS = 5 * 60_000L;
@@ -41,6 +44,8 @@ public final class CriticalBurst {
     private long lastArrival = Long.MIN_VALUE;
     private boolean notified;
     private boolean due;
+    /** The events of the burst last reported, for the lineage of its decision. */
+    private List<Event> reported = List.of();
 
     public CriticalBurst(String subject) {
         this.subject = subject;
@@ -106,7 +111,30 @@ public final class CriticalBurst {
         notified = true;
         List<Event> burst = List.copyOf(pending);
         pending.clear();
+        reported = burst;
         return burst;
+    }
+
+    @Override
+    public String explainKey() {
+        return subject;
+    }
+
+    /** {@code subject}, whether the burst is {@code notified}, the {@code threshold} and the {@code window}. */
+    @Override
+    public Map<String, Object> explain() {
+        Map<String, Object> fields = new LinkedHashMap<>();
+        fields.put("subject", subject);
+        fields.put("notified", notified);
+        fields.put("threshold", THRESHOLD);
+        fields.put("window", DurationText.of(WINDOW_MILLIS));
+        return fields;
+    }
+
+    /** The events of the burst last reported ({@link #takeBurst}), oldest first. */
+    @Override
+    public List<Event> explainEvents() {
+        return reported;
     }
 
     @Override

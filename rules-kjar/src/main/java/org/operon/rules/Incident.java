@@ -2,6 +2,7 @@ package org.operon.rules;
 
 import org.kie.api.definition.type.ClassReactive;
 import org.operon.model.Decision;
+import org.operon.model.Explainable;
 import org.operon.model.IncidentSnapshot;
 import org.operon.model.Priority;
 import org.operon.model.Routing;
@@ -44,7 +45,7 @@ import java.util.Map;
  * Routing, flapping and inhibition marks are states the incident follows, so they apply as usual.
  */
 @ClassReactive
-public final class Incident {
+public final class Incident implements Explainable {
     public static final String OPEN = "open";
     public static final String ACKNOWLEDGED = "acknowledged";
     public static final String RESOLVED = "resolved";
@@ -734,6 +735,24 @@ public final class Incident {
 
     /** The fingerprints of its alerts, in the order they joined. */
     public List<String> getFingerprints() { return List.copyOf(alerts.keySet()); }
+
+    @Override
+    public String explainKey() {
+        return id;
+    }
+
+    /** {@code status}, {@code correlationKey}, {@code kind}, {@code version}, {@code alerts} (fingerprints), {@code escalationLevel}. */
+    @Override
+    public Map<String, Object> explain() {
+        Map<String, Object> fields = new LinkedHashMap<>();
+        fields.put("status", status);
+        fields.put("correlationKey", correlationKey);
+        fields.put("kind", kind);
+        fields.put("version", version);
+        fields.put("alerts", getFingerprints());
+        fields.put("escalationLevel", escalationLevel);
+        return fields;
+    }
 
     @Override
     public String toString() {

@@ -26,6 +26,7 @@ final class CacheDefinitions {
     static final String AUDIT = "audit";
     static final String DEAD_LETTERS = "dead-letters";
     static final String CHECKPOINTS = "checkpoints";
+    static final String LINEAGE = "lineage";
 
     private CacheDefinitions() {
     }

@@ -14,8 +14,8 @@ import java.time.Duration;
 import java.util.List;
 
 /**
- * Operon's durable state in an embedded Infinispan: the audit log, the dead letters and the engine
- * checkpoints, each a local cache written through to a soft-index file store under
+ * Operon's durable state in an embedded Infinispan: the audit log, the lineage of the decisions behind
+ * it, the dead letters and the engine checkpoints, each a local cache written through to a soft-index file store under
  * {@code <dataDir>/infinispan}. The configuration lives in {@link CacheDefinitions}.
  *
  * <p><b>After an unclean shutdown</b> ({@code kill -9}, power loss) Infinispan 15 may find lock files
@@ -39,7 +39,7 @@ import java.util.List;
  * holds it with an operating-system lock. The choice above is therefore what will govern once caches
  * are clustered; revisit it then, since a crashed member's global state holds a topology.
  *
- * <p>Retention: audit entries and dead letters expire {@link Options#retention()} after they were
+ * <p>Retention: audit entries, decision lineage and dead letters expire {@link Options#retention()} after they were
  * written (Infinispan's wall clock; default 30 days). Checkpoints never expire.
  *
  * <p>Instances are thread-safe. {@link #close()} stops the cache manager cleanly (the next start finds
@@ -53,6 +53,7 @@ public final class OperonState implements AutoCloseable {
     private final AuditLog auditLog;
     private final DeadLetterStore deadLetters;
     private final CheckpointStore checkpoints;
+    private final LineageStore lineage;
     private final long maxEntriesInMemory;
     private final Duration retention;
 
@@ -91,6 +92,7 @@ public final class OperonState implements AutoCloseable {
         this.auditLog = new InfinispanAuditLog(this.<String, String>cache(CacheDefinitions.AUDIT), json);
         this.deadLetters = new InfinispanDeadLetterStore(cache(CacheDefinitions.DEAD_LETTERS), json, clock);
         this.checkpoints = new InfinispanCheckpointStore(cache(CacheDefinitions.CHECKPOINTS), json);
+        this.lineage = new InfinispanLineageStore(this.<String, String>cache(CacheDefinitions.LINEAGE), json);
     }
 
     /** Opens with {@link Options#defaults()}. */
@@ -121,6 +123,8 @@ public final class OperonState implements AutoCloseable {
             manager = new DefaultCacheManager(CacheDefinitions.global(root), false);
             manager.defineConfiguration(CacheDefinitions.AUDIT,
                     CacheDefinitions.durableCache(options.retention(), options.maxEntriesInMemory()));
+            manager.defineConfiguration(CacheDefinitions.LINEAGE,
+                    CacheDefinitions.durableCache(options.retention(), options.maxEntriesInMemory()));
             manager.defineConfiguration(CacheDefinitions.DEAD_LETTERS,
                     CacheDefinitions.durableCache(options.retention(), options.maxEntriesInMemory()));
             manager.defineConfiguration(CacheDefinitions.CHECKPOINTS,
@@ -150,6 +154,11 @@ public final class OperonState implements AutoCloseable {
         return auditLog;
     }
 
+    /** The lineage of dispatched decisions, kept as long as the audit log's entries. */
+    public LineageStore lineage() {
+        return lineage;
+    }
+
     public DeadLetterStore deadLetters() {
         return deadLetters;
     }
@@ -177,7 +186,8 @@ public final class OperonState implements AutoCloseable {
      * @throws IllegalArgumentException when {@code name} is one of the caches this class owns
      */
     public synchronized Cache<String, String> durableCache(String name) {
-        if (List.of(CacheDefinitions.AUDIT, CacheDefinitions.DEAD_LETTERS, CacheDefinitions.CHECKPOINTS).contains(name)) {
+        if (List.of(CacheDefinitions.AUDIT, CacheDefinitions.DEAD_LETTERS, CacheDefinitions.CHECKPOINTS,
+                CacheDefinitions.LINEAGE).contains(name)) {
             throw new IllegalArgumentException("the cache '" + name + "' belongs to OperonState");
         }
         if (cacheManager.getCacheConfiguration(name) == null) {

@@ -9,15 +9,23 @@ import org.kie.api.runtime.KieSession;
 import org.kie.api.runtime.KieSessionConfiguration;
 import org.kie.api.runtime.conf.ClockTypeOption;
 import org.kie.api.runtime.conf.TimerJobFactoryOption;
+import org.kie.api.definition.rule.Rule;
+import org.kie.api.event.rule.AfterMatchFiredEvent;
+import org.kie.api.event.rule.BeforeMatchFiredEvent;
+import org.kie.api.event.rule.DefaultAgendaEventListener;
 import org.kie.api.runtime.rule.ConsequenceException;
+import org.kie.api.runtime.rule.Match;
 import org.kie.api.time.SessionPseudoClock;
 import org.operon.engine.DecisionListener;
 import org.operon.engine.SessionView;
 import org.operon.model.Decision;
 import org.operon.model.Event;
+import org.operon.model.Lineage;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 
@@ -53,6 +61,11 @@ import java.util.concurrent.TimeUnit;
  * fire at the next call, and the decision whose delivery failed is not sent again. A rule whose
  * consequence throws for another reason surfaces as a {@link RuleFailedException} naming the rule.
  *
+ * <p>Every decision a rule sends carries its {@link Lineage} ({@link Decision#getLineage()}): the rule that
+ * sent it, the file that rule was written in ({@link RuleFiles}) and the facts its match holds. An agenda
+ * listener remembers the match whose consequence is running (one field write per firing); the lineage is
+ * built only when that consequence sends a decision. A decision that already carries a lineage keeps it.
+ *
  * <h2>Threads</h2>
  * Not thread-safe. One thread (the engine thread) owns a session from open to close.
  */
@@ -75,6 +88,10 @@ public final class RuleSession implements SessionView, AutoCloseable {
     private final KieSession session;
     private final SessionPseudoClock clock;
     private final PseudoClockScheduler scheduler;
+    /** The rule files seen so far, by rule: looked up once per rule and session. */
+    private final Map<Rule, RuleRef> rules = new HashMap<>();
+    /** The match whose consequence is running now; null between firings. */
+    private Match firing;
     private boolean closed;
 
     private RuleSession(KieSession session, long startTime, DecisionListener listener) {
@@ -91,6 +108,17 @@ public final class RuleSession implements SessionView, AutoCloseable {
         this.scheduler = pseudo;
         this.clock = pseudo;
         session.registerChannel(DECISIONS_CHANNEL, decision -> deliver(decision, listener));
+        session.addEventListener(new DefaultAgendaEventListener() {
+            @Override
+            public void beforeMatchFired(BeforeMatchFiredEvent event) {
+                firing = event.getMatch();
+            }
+
+            @Override
+            public void afterMatchFired(AfterMatchFiredEvent event) {
+                firing = null;
+            }
+        });
         // A fresh pseudo clock reads 0 and has no timers yet, so this jump runs nothing.
         clock.advanceTime(startTime, TimeUnit.MILLISECONDS);
     }
@@ -265,6 +293,9 @@ public final class RuleSession implements SessionView, AutoCloseable {
             }
             throw new RuleFailedException(e.getRule().getPackageName(), e.getRule().getName(),
                     e.getCause() == null ? e : e.getCause());
+        } finally {
+            // A consequence that threw never reached afterMatchFired.
+            firing = null;
         }
     }
 
@@ -274,6 +305,10 @@ public final class RuleSession implements SessionView, AutoCloseable {
                     + DECISIONS_CHANNEL + "', not " + (sent == null ? "null" : sent.getClass().getName()));
         }
         Decision stamped = decision.stamped(clock.getCurrentTime());
+        Match match = firing;
+        if (match != null && stamped.getLineage() == null) {
+            stamped = stamped.withLineage(lineageOf(match));
+        }
         try {
             listener.onDecision(stamped);
         } catch (RuntimeException e) {
@@ -281,6 +316,15 @@ public final class RuleSession implements SessionView, AutoCloseable {
             // listener's own exception instead of a ConsequenceException about the rule.
             throw new ListenerFailure(e);
         }
+    }
+
+    private Lineage lineageOf(Match match) {
+        Rule rule = match.getRule();
+        RuleRef ref = rules.computeIfAbsent(rule, r -> new RuleRef(r.getName(), r.getPackageName(), RuleFiles.fileOf(r)));
+        return Lineage.of(ref.name(), ref.packageName(), ref.file(), match.getObjects());
+    }
+
+    private record RuleRef(String name, String packageName, String file) {
     }
 
     private void requireOpen() {

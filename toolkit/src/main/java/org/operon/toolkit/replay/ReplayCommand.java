@@ -30,7 +30,7 @@ import java.util.Set;
 public final class ReplayCommand {
     public static final String USAGE = """
             Usage: operon replay --events FILE|DIR [--events FILE|DIR ...] [--rules DIR] [--reference DIR]
-                                 [--tail DURATION | --until TIME]
+                                 [--tail DURATION | --until TIME] [--explain]
 
             Replays recorded events through the packaged rules (plus the rule files of --rules) in event
             time and writes the actions they decide as JSON lines on standard output, one per action,
@@ -45,9 +45,11 @@ public final class ReplayCommand {
               --tail DURATION    after the last event, let the clock run on this long (e.g. 30m) so
                                  that timers fire; default 0s
               --until TIME       or run the clock on to this instant (e.g. 2026-01-05T12:00:00Z)
+              --explain          add to each line a field "lineage": the rule (name, file), the facts it
+                                 matched and the events behind them, as 'operon explain' shows it
             """;
     private static final Set<String> OPTIONS = Set.of("--events", "--rules", "--reference", "--tail", "--until");
-    private static final Set<String> FLAGS = Set.of("--help", "-h");
+    private static final Set<String> FLAGS = Set.of("--help", "-h", "--explain");
 
     private final ReplaySetup setup;
 
@@ -84,7 +86,7 @@ public final class ReplayCommand {
             Writer lines = new BufferedWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8), 1 << 16);
             Replay.Summary summary = replay.run(events, request.inputs().tailAfter(events), action -> {
                 try {
-                    lines.write(action.toJson());
+                    lines.write(action.toJson(request.explain()));
                     lines.write('\n');
                 } catch (IOException e) {
                     throw new UncheckedIOException(e);
@@ -121,8 +123,8 @@ public final class ReplayCommand {
         }
     }
 
-    /** The parsed command line: the shared replay inputs and the rules directory. */
-    private record Request(ReplayInputs inputs, Path rules) {
+    /** The parsed command line: the shared replay inputs, the rules directory and whether to explain. */
+    private record Request(ReplayInputs inputs, Path rules, boolean explain) {
 
         /** Null when help was asked for. */
         static Request parse(String[] args) throws UsageException {
@@ -133,7 +135,7 @@ public final class ReplayCommand {
             if (!a.positional().isEmpty()) {
                 throw new UsageException("unexpected argument '" + a.positional().get(0) + "'; give files with --events");
             }
-            return new Request(ReplayInputs.from(a), ReplayInputs.directory(a, "--rules"));
+            return new Request(ReplayInputs.from(a), ReplayInputs.directory(a, "--rules"), a.has("--explain"));
         }
 
         CompiledRules loadRules() throws CannotRun {

@@ -1,9 +1,13 @@
 package org.operon.toolkit.replay;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.operon.model.Decision;
 import org.operon.state.AuditEntry;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /**
  * One action a replay decided: what the audit log would hold for it ({@link #audit()}, status
@@ -12,6 +16,9 @@ import org.operon.state.AuditEntry;
  */
 public record ReplayedAction(AuditEntry audit, Decision decision) {
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final TypeReference<LinkedHashMap<String, Object>> AS_MAP =
+            new TypeReference<>() {
+            };
 
     /**
      * The audit entry as one line of JSON, without a line break, fields in the audit log's order:
@@ -23,6 +30,24 @@ public record ReplayedAction(AuditEntry audit, Decision decision) {
             return JSON.writeValueAsString(audit);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("an audit entry holds only strings: " + e.getOriginalMessage(), e);
+        }
+    }
+
+    /**
+     * As {@link #toJson()}, plus with {@code explain} a last field {@code lineage}: the decision's lineage
+     * ({@code {rule: {name, package, file}, facts: [...], events: [...]}}, see {@code org.operon.model.Lineage})
+     * as {@code GET /api/v1/actions/{id}/explain} shows it, or null when the decision carries none.
+     */
+    public String toJson(boolean explain) {
+        if (!explain) {
+            return toJson();
+        }
+        Map<String, Object> line = JSON.convertValue(audit, AS_MAP);
+        line.put("lineage", decision.getLineage() == null ? null : decision.getLineage().toMap());
+        try {
+            return JSON.writeValueAsString(line);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("a lineage holds only JSON values: " + e.getOriginalMessage(), e);
         }
     }
 
