@@ -204,7 +204,8 @@ public final class DecisionThrottle {
                     summary = summary.withParam(p.getKey(), p.getValue());
                 }
             }
-            return summary.withParam(THROTTLE_PARAM, Collections.unmodifiableMap(throttle)).stamped(end);
+            return summary.withParam(THROTTLE_PARAM, Collections.unmodifiableMap(throttle)).stamped(end)
+                    .withLineage(first.getLineage());
         }
     }
 
