@@ -28,6 +28,9 @@ import org.operon.state.silence.SilenceStore;
 import org.operon.integration.incident.IncidentRoutes;
 import org.operon.integration.source.SourceIntake;
 import org.operon.integration.source.SourceIntakeRoute;
+import org.operon.integration.source.SourceCountersRoutes;
+import org.operon.integration.syslog.SyslogServer;
+import org.operon.integration.webhook.WebhookRoutes;
 import org.operon.integration.api.EngineControlRoutes;
 import org.operon.integration.api.ExplainRoutes;
 import org.operon.integration.api.ReadApiRoutes;
@@ -79,6 +82,7 @@ public final class OperonApp implements AutoCloseable {
     private ActionDispatcher dispatcher;
     private Engine engine;
     private RulesDirectoryWatcher rulesWatcher;
+    private SyslogServer syslog;
     private ScheduledExecutorService pruner;
     private volatile boolean stopped;
 
@@ -162,6 +166,10 @@ public final class OperonApp implements AutoCloseable {
         // Every other source (brokers, named webhooks, syslog, the routes directory) enters through here.
         SourceIntake sources = new SourceIntake(engine, state.deadLetters(), wallClock, intakeOptions);
         camel.configure().addRoutesBuilder(new SourceIntakeRoute(sources));
+        camel.configure().addRoutesBuilder(new SourceCountersRoutes(sources, tokenCheck));
+        camel.configure().addRoutesBuilder(new WebhookRoutes(config.webhooks(), sources, intakeOptions));
+        syslog = new SyslogServer(sources, SyslogServer.Options.of(config.get(OperonConfig.SYSLOG_HOST),
+                config.get(OperonConfig.SYSLOG_UDP_PORT), config.get(OperonConfig.SYSLOG_TCP_PORT)));
         camel.configure().addRoutesBuilder(new ActionRoutes(actionOptions));
         camel.start();
         CamelContext context = camel.getCamelContext();
@@ -174,6 +182,7 @@ public final class OperonApp implements AutoCloseable {
         dispatcher.start();
 
         engine.start();
+        syslog.start();
         if (rules.hasWatchedSources()) {
             rulesWatcher = new RulesDirectoryWatcher(rules, RULES_SCAN_INTERVAL);
             rulesWatcher.start();
@@ -266,6 +275,9 @@ public final class OperonApp implements AutoCloseable {
             }
         } catch (Exception e) {
             LOG.warn("Could not stop the intake route first: {}", e.toString());
+        }
+        if (syslog != null) {
+            syslog.close();
         }
         if (rulesWatcher != null) {
             rulesWatcher.close();

@@ -4,6 +4,8 @@ import org.operon.actions.mute.MaintenanceWindow;
 import org.operon.actions.mute.MaintenanceWindowFile;
 import org.operon.engine.SessionFacts;
 import org.operon.engine.ThrottlePolicy;
+import org.operon.integration.webhook.Webhook;
+import org.operon.integration.webhook.WebhookConfig;
 import org.operon.model.AlertLimits;
 import org.operon.model.IncidentPolicy;
 import org.operon.model.InhibitRule;
@@ -146,6 +148,21 @@ public final class OperonConfig {
             "How long a clean shutdown waits for accepted events and actions to finish.",
             OperonConfig::positiveDuration, false);
 
+    // ---- Sources (issue 5): named webhooks and syslog ----
+    public static final Setting<Path> WEBHOOKS_FILE = new Setting<>("operon.webhooks.file", "",
+            "YAML file of named JSON webhooks (POST /api/v1/webhooks/<name>): each with its own bearer token or "
+                    + "HMAC-SHA256 secret and a mapping from the payload to event fields (see docs/sources/webhooks.md). "
+                    + "Checked at start. Empty: no webhooks.", OperonConfig::optionalPath, false);
+    public static final Setting<String> SYSLOG_HOST = new Setting<>("operon.syslog.host", "127.0.0.1",
+            "Address the syslog listeners bind to. Any address other than a loopback one requires operon.api.token "
+                    + "(syslog itself has no authentication).", OperonConfig::nonEmpty, false);
+    public static final Setting<Integer> SYSLOG_UDP_PORT = new Setting<>("operon.syslog.udp-port", "",
+            "UDP port of the syslog listener (RFC 5424 and RFC 3164; see docs/sources/syslog.md). 0: any free port. "
+                    + "Empty: no UDP listener.", v -> v.isBlank() ? null : intIn(v, 0, 65535), false);
+    public static final Setting<Integer> SYSLOG_TCP_PORT = new Setting<>("operon.syslog.tcp-port", "",
+            "TCP port of the syslog listener (line-framed or octet-counted messages). 0: any free port. Empty: no "
+                    + "TCP listener.", v -> v.isBlank() ? null : intIn(v, 0, 65535), false);
+
     /** All options, in documentation order. */
     public static final List<Setting<?>> ALL = List.of(HTTP_HOST, HTTP_PORT, API_TOKEN, DATA_DIR, INTAKE_MAX_BODY,
             ENGINE_QUEUE, ENGINE_BATCH, ENGINE_TICK, ENGINE_RESTORE_HORIZON, RULES_DIR, JOURNAL_SEGMENT_BYTES,
@@ -153,7 +170,8 @@ public final class OperonConfig {
             ACTIONS_FILE_DIR, ACTIONS_DEFAULT_TARGETS, MAINTENANCE_FILE, INCIDENTS_GROUP_BY, INCIDENTS_GROUPING_WINDOW,
             INCIDENTS_REOPEN_WINDOW, INCIDENTS_GROUP_WAIT, INCIDENTS_GROUP_INTERVAL, INCIDENTS_REPEAT_INTERVAL,
             FLAPPING_CHANGES, FLAPPING_WINDOW, STORM_THRESHOLD, STORM_WINDOW, INHIBIT_FILE, THROTTLE_FILE,
-            REFERENCE_DIR, SHUTDOWN_TIMEOUT);
+            REFERENCE_DIR, SHUTDOWN_TIMEOUT,
+            WEBHOOKS_FILE, SYSLOG_HOST, SYSLOG_UDP_PORT, SYSLOG_TCP_PORT);
 
     /** Per-type targets: {@code operon.actions.targets.<decision type>=log,webhook}. */
     public static final String TARGETS_PREFIX = "operon.actions.targets.";
@@ -166,6 +184,7 @@ public final class OperonConfig {
     private AlertLimits alertLimits;
     private List<InhibitRule> inhibitRules = List.of();
     private List<ThrottlePolicy> throttles = List.of();
+    private List<Webhook> webhooks = List.of();
 
     private OperonConfig() {
     }
@@ -231,6 +250,9 @@ public final class OperonConfig {
         Path throttleFile = config.get(THROTTLE_FILE);
         config.throttles = throttleFile == null ? List.of() : checked(THROTTLE_FILE,
                 () -> ThrottleFile.read(throttleFile), "See \"Throttles\" in docs/configuration.md.");
+        Path webhooksFile = config.get(WEBHOOKS_FILE);
+        config.webhooks = webhooksFile == null ? List.of() : checked(WEBHOOKS_FILE,
+                () -> readWebhooks(webhooksFile, env), "See docs/sources/webhooks.md.");
         Path referenceDir = config.get(REFERENCE_DIR);
         if (referenceDir != null) {
             checked(REFERENCE_DIR, () -> ReferenceData.load(referenceDir), "See docs/reference-data.md.");
@@ -304,8 +326,24 @@ public final class OperonConfig {
         return String.join(", ", out);
     }
 
+    /** The webhooks of the file; secrets named by {@code *_env} keys come from {@code env}. */
+    private static List<Webhook> readWebhooks(Path file, Map<String, String> env) {
+        try {
+            return WebhookConfig.parse(YamlFile.read(file), env::get);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigFileException(file, 0, e.getMessage());
+        }
+    }
+
     /** Refuses to listen beyond loopback without an API token. */
     private void checkExposure() {
+        String syslogHost = get(SYSLOG_HOST);
+        if ((get(SYSLOG_UDP_PORT) != null || get(SYSLOG_TCP_PORT) != null) && !isLoopback(syslogHost)
+                && get(API_TOKEN).isBlank()) {
+            throw new ConfigException("Refusing to start: operon.syslog.host = '" + syslogHost + "' is not a loopback "
+                    + "address and operon.api.token is not set. Set OPERON_API_TOKEN (at least 16 characters) to "
+                    + "listen for syslog on other addresses, or bind to 127.0.0.1.");
+        }
         String host = get(HTTP_HOST);
         if (!isLoopback(host) && get(API_TOKEN).isBlank()) {
             throw new ConfigException("Refusing to start: operon.http.host = '" + host + "' is not a loopback address "
@@ -374,6 +412,11 @@ public final class OperonConfig {
      */
     public List<InhibitRule> inhibitRules() {
         return inhibitRules;
+    }
+
+    /** The named webhooks of {@code operon.webhooks.file} as read at load, in file order; none without a file. */
+    public List<Webhook> webhooks() {
+        return webhooks;
     }
 
     /** The throttles of {@code operon.throttle.file} as read at load, in file order; none without a file. */
