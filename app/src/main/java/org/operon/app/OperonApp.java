@@ -31,6 +31,10 @@ import org.operon.integration.source.SourceIntakeRoute;
 import org.operon.integration.source.SourceCountersRoutes;
 import org.operon.integration.syslog.SyslogServer;
 import org.operon.integration.webhook.WebhookRoutes;
+import org.operon.integration.source.messaging.AmqpSourceOptions;
+import org.operon.integration.source.messaging.BrokerSourceRoutes;
+import org.operon.integration.source.messaging.IntakeRetry;
+import org.operon.integration.source.messaging.MqttSourceOptions;
 import org.operon.integration.api.EngineControlRoutes;
 import org.operon.integration.api.ExplainRoutes;
 import org.operon.integration.api.ReadApiRoutes;
@@ -51,6 +55,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -84,6 +89,7 @@ public final class OperonApp implements AutoCloseable {
     private RulesDirectoryWatcher rulesWatcher;
     private SyslogServer syslog;
     private ScheduledExecutorService pruner;
+    private List<String> brokerSourceRouteIds = List.of();
     private volatile boolean stopped;
 
     public OperonApp(OperonConfig config) {
@@ -170,6 +176,12 @@ public final class OperonApp implements AutoCloseable {
         camel.configure().addRoutesBuilder(new WebhookRoutes(config.webhooks(), sources, intakeOptions));
         syslog = new SyslogServer(sources, SyslogServer.Options.of(config.get(OperonConfig.SYSLOG_HOST),
                 config.get(OperonConfig.SYSLOG_UDP_PORT), config.get(OperonConfig.SYSLOG_TCP_PORT)));
+        // AMQP 1.0 and MQTT sources, when their broker URL is set (docs/sources/amqp-mqtt.md).
+        BrokerSourceRoutes brokerSources = brokerSources(config, sources);
+        if (!brokerSources.routeIds().isEmpty()) {
+            camel.configure().addRoutesBuilder(brokerSources);
+            brokerSourceRouteIds = brokerSources.routeIds();
+        }
         camel.configure().addRoutesBuilder(new ActionRoutes(actionOptions));
         camel.start();
         CamelContext context = camel.getCamelContext();
@@ -219,6 +231,18 @@ public final class OperonApp implements AutoCloseable {
             options = options.withTargets(e.getKey(), e.getValue());
         }
         return options;
+    }
+
+    /** The AMQP and MQTT source routes of the configuration; without a broker URL they have no routes. */
+    static BrokerSourceRoutes brokerSources(OperonConfig config, SourceIntake intake) {
+        Optional<AmqpSourceOptions> amqp = config.get(OperonConfig.AMQP_URL).isBlank() ? Optional.empty()
+                : Optional.of(new AmqpSourceOptions(config.get(OperonConfig.AMQP_URL), config.get(OperonConfig.AMQP_QUEUES),
+                config.get(OperonConfig.AMQP_USERNAME), config.get(OperonConfig.AMQP_PASSWORD)));
+        Optional<MqttSourceOptions> mqtt = config.get(OperonConfig.MQTT_URL).isBlank() ? Optional.empty()
+                : Optional.of(new MqttSourceOptions(config.get(OperonConfig.MQTT_URL), config.get(OperonConfig.MQTT_TOPICS),
+                config.get(OperonConfig.MQTT_CLIENT_ID), config.get(OperonConfig.MQTT_USERNAME),
+                config.get(OperonConfig.MQTT_PASSWORD), config.get(OperonConfig.MQTT_SESSION_EXPIRY)));
+        return new BrokerSourceRoutes(intake, amqp, mqtt, IntakeRetry.defaults());
     }
 
     /**
@@ -272,6 +296,10 @@ public final class OperonApp implements AutoCloseable {
         try {
             if (camel != null && camel.getCamelContext() != null) {
                 camel.getCamelContext().getRouteController().stopRoute(EventIntakeRoutes.ROUTE_ID);
+                // Broker sources next: a message not yet accepted stays unacknowledged and is delivered again.
+                for (String id : brokerSourceRouteIds) {
+                    camel.getCamelContext().getRouteController().stopRoute(id);
+                }
             }
         } catch (Exception e) {
             LOG.warn("Could not stop the intake route first: {}", e.toString());

@@ -162,6 +162,38 @@ public final class OperonConfig {
     public static final Setting<Integer> SYSLOG_TCP_PORT = new Setting<>("operon.syslog.tcp-port", "",
             "TCP port of the syslog listener (line-framed or octet-counted messages). 0: any free port. Empty: no "
                     + "TCP listener.", v -> v.isBlank() ? null : intIn(v, 0, 65535), false);
+    // ---- AMQP 1.0 and MQTT sources (docs/sources/amqp-mqtt.md) ----
+    public static final Setting<String> AMQP_URL = new Setting<>("operon.amqp.url", "",
+            "AMQP 1.0 broker the AMQP source consumes from: amqp://host:5672, amqps://host:5671 or "
+                    + "failover:(amqp://a:5672,amqp://b:5672) (Qpid JMS URI). Credentials go in operon.amqp.username "
+                    + "and operon.amqp.password, never in the URL. Empty: no AMQP source.",
+            OperonConfig::optionalAmqpUrl, true);
+    public static final Setting<List<String>> AMQP_QUEUES = new Setting<>("operon.amqp.queues", "",
+            "Queues the AMQP source consumes (comma-separated), each as the source amqp:<queue>; required when "
+                    + "operon.amqp.url is set.", OperonConfig::list, false);
+    public static final Setting<String> AMQP_USERNAME = new Setting<>("operon.amqp.username", "",
+            "User the AMQP source connects as. Empty: none.", v -> v, false);
+    public static final Setting<String> AMQP_PASSWORD = new Setting<>("operon.amqp.password", "",
+            "Password of operon.amqp.username; never logged. Empty: none.", v -> v, true);
+    public static final Setting<String> MQTT_URL = new Setting<>("operon.mqtt.url", "",
+            "MQTT broker the MQTT source subscribes at (MQTT 5): tcp://host:1883, ssl://host:8883, ws://… or wss://…. "
+                    + "Credentials go in operon.mqtt.username and operon.mqtt.password. Empty: no MQTT source.",
+            OperonConfig::optionalMqttUrl, true);
+    public static final Setting<List<String>> MQTT_TOPICS = new Setting<>("operon.mqtt.topics", "",
+            "Topic filters the MQTT source subscribes to with QoS 1 (comma-separated, + and # allowed), each as the "
+                    + "source mqtt:<topic>; required when operon.mqtt.url is set.", OperonConfig::list, false);
+    public static final Setting<String> MQTT_CLIENT_ID = new Setting<>("operon.mqtt.client-id", "operon",
+            "MQTT client id; it names the broker's persistent session, so keep it stable and unique to this Operon. "
+                    + "With several topics each connection uses <client-id>-<topic>.", OperonConfig::nonEmpty, false);
+    public static final Setting<String> MQTT_USERNAME = new Setting<>("operon.mqtt.username", "",
+            "User the MQTT source connects as. Empty: none.", v -> v, false);
+    public static final Setting<String> MQTT_PASSWORD = new Setting<>("operon.mqtt.password", "",
+            "Password of operon.mqtt.username; never logged. Empty: none.", v -> v, true);
+    public static final Setting<Duration> MQTT_SESSION_EXPIRY = new Setting<>("operon.mqtt.session-expiry", "7d",
+            "How long the broker keeps the MQTT session (subscriptions, unacknowledged messages) while Operon is "
+                    + "disconnected; messages published during a longer absence are lost.",
+            OperonConfig::positiveDuration, false);
+    // ---- end of AMQP 1.0 and MQTT sources ----
 
     /** All options, in documentation order. */
     public static final List<Setting<?>> ALL = List.of(HTTP_HOST, HTTP_PORT, API_TOKEN, DATA_DIR, INTAKE_MAX_BODY,
@@ -171,7 +203,9 @@ public final class OperonConfig {
             INCIDENTS_REOPEN_WINDOW, INCIDENTS_GROUP_WAIT, INCIDENTS_GROUP_INTERVAL, INCIDENTS_REPEAT_INTERVAL,
             FLAPPING_CHANGES, FLAPPING_WINDOW, STORM_THRESHOLD, STORM_WINDOW, INHIBIT_FILE, THROTTLE_FILE,
             REFERENCE_DIR, SHUTDOWN_TIMEOUT,
-            WEBHOOKS_FILE, SYSLOG_HOST, SYSLOG_UDP_PORT, SYSLOG_TCP_PORT);
+            WEBHOOKS_FILE, SYSLOG_HOST, SYSLOG_UDP_PORT, SYSLOG_TCP_PORT,
+            AMQP_URL, AMQP_QUEUES, AMQP_USERNAME, AMQP_PASSWORD, MQTT_URL, MQTT_TOPICS, MQTT_CLIENT_ID, MQTT_USERNAME,
+            MQTT_PASSWORD, MQTT_SESSION_EXPIRY);
 
     /** Per-type targets: {@code operon.actions.targets.<decision type>=log,webhook}. */
     public static final String TARGETS_PREFIX = "operon.actions.targets.";
@@ -241,6 +275,7 @@ public final class OperonConfig {
         typed.remove(ACTIONS_DEFAULT_TARGETS.key());
         typed.forEach((k, v) -> config.targetsByType.put(k.substring(TARGETS_PREFIX.length()), list(v)));
         config.checkExposure();
+        config.checkBrokerSources();
         config.maintenanceWindows = readMaintenanceWindows(config.get(MAINTENANCE_FILE));
         config.incidentPolicy = config.incidentPolicyOf();
         config.alertLimits = config.alertLimitsOf();
@@ -355,6 +390,45 @@ public final class OperonConfig {
             throw new ConfigException("Invalid configuration: operon.api.token is shorter than 16 characters; "
                     + "use a long random token (e.g. openssl rand -hex 32).");
         }
+    }
+
+    /** A broker URL needs something to consume: queues for AMQP, topics for MQTT. */
+    private void checkBrokerSources() {
+        if (!get(AMQP_URL).isBlank() && get(AMQP_QUEUES).isEmpty()) {
+            throw new ConfigException("Invalid configuration: operon.amqp.url is set but operon.amqp.queues is empty; "
+                    + "name the queues to consume (comma-separated), or unset operon.amqp.url.");
+        }
+        if (!get(MQTT_URL).isBlank() && get(MQTT_TOPICS).isEmpty()) {
+            throw new ConfigException("Invalid configuration: operon.mqtt.url is set but operon.mqtt.topics is empty; "
+                    + "name the topic filters to subscribe to (comma-separated), or unset operon.mqtt.url.");
+        }
+    }
+
+    /** An AMQP URI for Qpid JMS, or empty; refuses credentials in it (they would be logged with the URL). */
+    static String optionalAmqpUrl(String v) {
+        return optionalBrokerUrl(v, List.of("amqp", "amqps", "amqpws", "amqpwss", "failover"),
+                "amqp://host:5672, amqps://host:5671 or failover:(amqp://a:5672,amqp://b:5672)");
+    }
+
+    /** An MQTT broker URI for Paho, or empty; refuses credentials in it. */
+    static String optionalMqttUrl(String v) {
+        return optionalBrokerUrl(v, List.of("tcp", "ssl", "ws", "wss"), "tcp://host:1883 or ssl://host:8883");
+    }
+
+    private static String optionalBrokerUrl(String v, List<String> schemes, String example) {
+        if (v.isBlank()) {
+            return "";
+        }
+        int colon = v.indexOf(':');
+        String scheme = colon < 0 ? "" : v.substring(0, colon).toLowerCase(java.util.Locale.ROOT);
+        if (!schemes.contains(scheme)) {
+            throw new IllegalArgumentException("must be a broker URI such as " + example);
+        }
+        String authority = v.contains("?") ? v.substring(0, v.indexOf('?')) : v;
+        if (authority.contains("@") || v.toLowerCase(java.util.Locale.ROOT).contains("password")) {
+            throw new IllegalArgumentException("must not contain credentials; set the username and password keys");
+        }
+        return v;
     }
 
     /** The windows of the maintenance file, or none without one; a bad file stops start-up. */
