@@ -35,6 +35,8 @@ import org.operon.integration.source.messaging.AmqpSourceOptions;
 import org.operon.integration.source.messaging.BrokerSourceRoutes;
 import org.operon.integration.source.messaging.IntakeRetry;
 import org.operon.integration.source.messaging.MqttSourceOptions;
+import org.operon.integration.kafka.KafkaSourceOptions;
+import org.operon.integration.kafka.KafkaSourceRoutes;
 import org.operon.integration.api.EngineControlRoutes;
 import org.operon.integration.api.ExplainRoutes;
 import org.operon.integration.api.ReadApiRoutes;
@@ -69,8 +71,8 @@ import java.util.concurrent.TimeUnit;
  * journal, Camel with all routes (intake answers 503
  * until the engine accepts), the dispatcher, then the engine, which restores its session from the
  * checkpoint and the journal (its decisions need the action routes) and starts accepting, then the
- * rules directory's watcher.
- * Stop order: HTTP intake stops taking events, the engine processes what it accepted and writes its
+ * Kafka source (when configured) and the rules directory's watcher.
+ * Stop order: HTTP intake and the Kafka source stop taking events, the engine processes what it accepted and writes its
  * checkpoint, the dispatcher finishes its actions, Camel stops, the journal and Infinispan close.
  */
 public final class OperonApp implements AutoCloseable {
@@ -182,6 +184,9 @@ public final class OperonApp implements AutoCloseable {
             camel.configure().addRoutesBuilder(brokerSources);
             brokerSourceRouteIds = brokerSources.routeIds();
         }
+        // The Kafka source (operon.kafka.*) starts once the engine accepts and stops before it (see stop()).
+        java.util.Optional<KafkaSourceOptions> kafka = config.kafkaSource();
+        kafka.ifPresent(k -> camel.configure().addRoutesBuilder(new KafkaSourceRoutes(sources, k)));
         camel.configure().addRoutesBuilder(new ActionRoutes(actionOptions));
         camel.start();
         CamelContext context = camel.getCamelContext();
@@ -195,6 +200,11 @@ public final class OperonApp implements AutoCloseable {
 
         engine.start();
         syslog.start();
+        if (kafka.isPresent()) {
+            context.getRouteController().startRoute(KafkaSourceRoutes.ROUTE_ID);
+            LOG.info("Kafka source: consuming {} from {} as group {}", kafka.get().topics(),
+                    kafka.get().bootstrapServers(), kafka.get().groupId());
+        }
         if (rules.hasWatchedSources()) {
             rulesWatcher = new RulesDirectoryWatcher(rules, RULES_SCAN_INTERVAL);
             rulesWatcher.start();
@@ -299,6 +309,10 @@ public final class OperonApp implements AutoCloseable {
                 // Broker sources next: a message not yet accepted stays unacknowledged and is delivered again.
                 for (String id : brokerSourceRouteIds) {
                     camel.getCamelContext().getRouteController().stopRoute(id);
+                }
+                // Records in progress finish and are committed; the others are consumed again on the next start.
+                if (camel.getCamelContext().getRoute(KafkaSourceRoutes.ROUTE_ID) != null) {
+                    camel.getCamelContext().getRouteController().stopRoute(KafkaSourceRoutes.ROUTE_ID);
                 }
             }
         } catch (Exception e) {

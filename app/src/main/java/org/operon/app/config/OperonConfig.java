@@ -6,6 +6,7 @@ import org.operon.engine.SessionFacts;
 import org.operon.engine.ThrottlePolicy;
 import org.operon.integration.webhook.Webhook;
 import org.operon.integration.webhook.WebhookConfig;
+import org.operon.integration.kafka.KafkaSourceOptions;
 import org.operon.model.AlertLimits;
 import org.operon.model.IncidentPolicy;
 import org.operon.model.InhibitRule;
@@ -194,6 +195,76 @@ public final class OperonConfig {
                     + "disconnected; messages published during a longer absence are lost.",
             OperonConfig::positiveDuration, false);
     // ---- end of AMQP 1.0 and MQTT sources ----
+    // ---- Kafka source (docs/sources/kafka.md) ----
+    public static final Setting<String> KAFKA_BOOTSTRAP_SERVERS = new Setting<>("operon.kafka.bootstrap-servers", "",
+            "Kafka brokers (host:port, comma-separated) to consume CloudEvents from (see docs/sources.md, Kafka). "
+                    + "Empty: no Kafka source.", v -> v, false);
+    public static final Setting<List<String>> KAFKA_TOPICS = new Setting<>("operon.kafka.topics", "",
+            "Topics the Kafka source consumes (comma-separated); required with operon.kafka.bootstrap-servers.",
+            OperonConfig::list, false);
+    public static final Setting<String> KAFKA_GROUP_ID = new Setting<>("operon.kafka.group-id", "operon",
+            "Consumer group of the Kafka source; its committed offsets say where consumption continues after a restart.",
+            OperonConfig::nonEmpty, false);
+    public static final Setting<String> KAFKA_AUTO_OFFSET_RESET = new Setting<>("operon.kafka.auto-offset-reset",
+            "earliest", "Where a consumer group without committed offsets starts: earliest (everything in the topic) "
+                    + "or latest (only new records).", v -> oneOf(v, "earliest", "latest"), false);
+    public static final Setting<String> KAFKA_SECURITY_PROTOCOL = new Setting<>("operon.kafka.security-protocol",
+            "PLAINTEXT", "Kafka security.protocol: PLAINTEXT, SSL, SASL_PLAINTEXT or SASL_SSL.",
+            v -> oneOf(v, "PLAINTEXT", "SSL", "SASL_PLAINTEXT", "SASL_SSL"), false);
+    public static final Setting<String> KAFKA_SASL_MECHANISM = new Setting<>("operon.kafka.sasl-mechanism", "",
+            "Kafka sasl.mechanism, e.g. PLAIN, SCRAM-SHA-256, SCRAM-SHA-512. Empty: the client's default (GSSAPI).",
+            v -> v, false);
+    public static final Setting<String> KAFKA_SASL_JAAS_CONFIG = new Setting<>("operon.kafka.sasl-jaas-config", "",
+            "Kafka sasl.jaas.config (login module with user and password); never logged.", v -> v, true);
+    public static final Setting<String> KAFKA_SSL_TRUSTSTORE_LOCATION = new Setting<>(
+            "operon.kafka.ssl-truststore-location", "", "Kafka ssl.truststore.location: the CA certificates that "
+                    + "verify the brokers. Empty: the JVM's default trust store.", v -> v, false);
+    public static final Setting<String> KAFKA_SSL_TRUSTSTORE_PASSWORD = new Setting<>(
+            "operon.kafka.ssl-truststore-password", "", "Kafka ssl.truststore.password; never logged.", v -> v, true);
+    public static final Setting<String> KAFKA_SSL_KEYSTORE_LOCATION = new Setting<>(
+            "operon.kafka.ssl-keystore-location", "", "Kafka ssl.keystore.location: Operon's client certificate "
+                    + "for mutual TLS. Empty: no client certificate.", v -> v, false);
+    public static final Setting<String> KAFKA_SSL_KEYSTORE_PASSWORD = new Setting<>(
+            "operon.kafka.ssl-keystore-password", "", "Kafka ssl.keystore.password; never logged.", v -> v, true);
+    public static final Setting<Duration> KAFKA_RETRY_BACKOFF = new Setting<>("operon.kafka.retry-backoff", "1s",
+            "Delay before retrying a record the engine could not accept now (doubled per attempt, at most 30s); "
+                    + "after 5 retries the consumer seeks back and polls the record again. Its offset is not "
+                    + "committed meanwhile.", OperonConfig::positiveDuration, false);
+
+    /**
+     * The Kafka source's options, or empty when {@code operon.kafka.bootstrap-servers} is not set.
+     *
+     * @throws ConfigException when brokers are set without topics
+     */
+    public java.util.Optional<KafkaSourceOptions> kafkaSource() {
+        String servers = get(KAFKA_BOOTSTRAP_SERVERS);
+        if (servers.isBlank()) {
+            return java.util.Optional.empty();
+        }
+        if (get(KAFKA_TOPICS).isEmpty()) {
+            throw new ConfigException("Invalid configuration: operon.kafka.bootstrap-servers is set (from "
+                    + origins.get(KAFKA_BOOTSTRAP_SERVERS.key()) + ") but operon.kafka.topics is empty; name the "
+                    + "topics to consume (comma-separated), or unset operon.kafka.bootstrap-servers.");
+        }
+        KafkaSourceOptions.Security security = new KafkaSourceOptions.Security(get(KAFKA_SECURITY_PROTOCOL),
+                get(KAFKA_SASL_MECHANISM), get(KAFKA_SASL_JAAS_CONFIG), get(KAFKA_SSL_TRUSTSTORE_LOCATION),
+                get(KAFKA_SSL_TRUSTSTORE_PASSWORD), get(KAFKA_SSL_KEYSTORE_LOCATION), get(KAFKA_SSL_KEYSTORE_PASSWORD));
+        try {
+            return java.util.Optional.of(KafkaSourceOptions.of(servers, get(KAFKA_TOPICS), get(KAFKA_GROUP_ID))
+                    .withAutoOffsetReset(get(KAFKA_AUTO_OFFSET_RESET)).withSecurity(security)
+                    .withRetries(get(KAFKA_RETRY_BACKOFF), KafkaSourceOptions.DEFAULT_RETRIES));
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException("Invalid configuration: operon.kafka.*: " + e.getMessage());
+        }
+    }
+
+    static String oneOf(String v, String... allowed) {
+        if (!List.of(allowed).contains(v)) {
+            throw new IllegalArgumentException("must be one of " + String.join(", ", allowed));
+        }
+        return v;
+    }
+    // ---- end of the Kafka source ----
 
     /** All options, in documentation order. */
     public static final List<Setting<?>> ALL = List.of(HTTP_HOST, HTTP_PORT, API_TOKEN, DATA_DIR, INTAKE_MAX_BODY,
@@ -205,7 +276,11 @@ public final class OperonConfig {
             REFERENCE_DIR, SHUTDOWN_TIMEOUT,
             WEBHOOKS_FILE, SYSLOG_HOST, SYSLOG_UDP_PORT, SYSLOG_TCP_PORT,
             AMQP_URL, AMQP_QUEUES, AMQP_USERNAME, AMQP_PASSWORD, MQTT_URL, MQTT_TOPICS, MQTT_CLIENT_ID, MQTT_USERNAME,
-            MQTT_PASSWORD, MQTT_SESSION_EXPIRY);
+            MQTT_PASSWORD, MQTT_SESSION_EXPIRY,
+            // the Kafka source
+            KAFKA_BOOTSTRAP_SERVERS, KAFKA_TOPICS, KAFKA_GROUP_ID, KAFKA_AUTO_OFFSET_RESET, KAFKA_SECURITY_PROTOCOL,
+            KAFKA_SASL_MECHANISM, KAFKA_SASL_JAAS_CONFIG, KAFKA_SSL_TRUSTSTORE_LOCATION, KAFKA_SSL_TRUSTSTORE_PASSWORD,
+            KAFKA_SSL_KEYSTORE_LOCATION, KAFKA_SSL_KEYSTORE_PASSWORD, KAFKA_RETRY_BACKOFF);
 
     /** Per-type targets: {@code operon.actions.targets.<decision type>=log,webhook}. */
     public static final String TARGETS_PREFIX = "operon.actions.targets.";
@@ -288,6 +363,7 @@ public final class OperonConfig {
         Path webhooksFile = config.get(WEBHOOKS_FILE);
         config.webhooks = webhooksFile == null ? List.of() : checked(WEBHOOKS_FILE,
                 () -> readWebhooks(webhooksFile, env), "See docs/sources/webhooks.md.");
+        config.kafkaSource(); // checks that brokers come with topics
         Path referenceDir = config.get(REFERENCE_DIR);
         if (referenceDir != null) {
             checked(REFERENCE_DIR, () -> ReferenceData.load(referenceDir), "See docs/reference-data.md.");

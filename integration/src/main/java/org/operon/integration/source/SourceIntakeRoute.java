@@ -25,7 +25,9 @@ public final class SourceIntakeRoute extends RouteBuilder {
 
     @Override
     public void configure() {
-        from(SourceIntake.ENDPOINT).routeId(ROUTE_ID).process(this::submit);
+        // No error handler of its own: a failure goes back to the calling route, whose error handling
+        // decides about retries and acknowledgement (a handler here would mark it final and stop them).
+        from(SourceIntake.ENDPOINT).routeId(ROUTE_ID).errorHandler(noErrorHandler()).process(this::submit);
     }
 
     private void submit(Exchange exchange) throws Exception {

@@ -1,0 +1,211 @@
+package org.operon.integration.kafka;
+
+import kafka.testkit.KafkaClusterTestKit;
+import kafka.testkit.TestKitNodes;
+import org.apache.camel.CamelContext;
+import org.apache.camel.impl.DefaultCamelContext;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInfo;
+import org.operon.integration.http.IntakeOptions;
+import org.operon.integration.source.SourceIntake;
+import org.operon.integration.testing.InMemoryDeadLetters;
+import org.operon.state.DeadLetter;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The Kafka source against a real Kafka broker (one combined KRaft node in the test JVM, started once for
+ * the class): records become events, offsets are committed only after the intake accepted them, malformed
+ * records are dead-lettered and passed, a record the engine cannot take comes again in order, and a
+ * restart with the same group neither repeats nor loses records. Each test has its own topic and group.
+ */
+class KafkaSourceIT {
+    private static final Instant NOW = Instant.parse("2026-01-31T12:00:00Z");
+    private static final Duration BROKER_WAIT = Duration.ofSeconds(30);
+    /** Short retries keep the overload tests fast: 3 attempts in place (20 ms, 40 ms apart), then a seek back. */
+    private static final int RETRIES = 2;
+
+    private static KafkaClusterTestKit cluster;
+    private static Admin admin;
+    private static KafkaProducer<String, String> producer;
+
+    private final OverloadableAcceptor engine = new OverloadableAcceptor();
+    private final InMemoryDeadLetters deadLetters = new InMemoryDeadLetters();
+    private final SourceIntake intake = new SourceIntake(engine, deadLetters, Clock.fixed(NOW, ZoneOffset.UTC),
+            IntakeOptions.defaults());
+    private String topic;
+    private String group;
+    private CamelContext camel;
+
+    @BeforeAll
+    static void startBroker() throws Exception {
+        TestKitNodes nodes = new TestKitNodes.Builder().setCombined(true).setNumBrokerNodes(1)
+                .setNumControllerNodes(1).build();
+        // Without these a single broker never forms a consumer group (see STACK-NOTES).
+        cluster = new KafkaClusterTestKit.Builder(nodes)
+                .setConfigProp("offsets.topic.replication.factor", "1")
+                .setConfigProp("transaction.state.log.replication.factor", "1")
+                .setConfigProp("transaction.state.log.min.isr", "1")
+                .setConfigProp("group.initial.rebalance.delay.ms", "0")
+                .build();
+        cluster.format();
+        cluster.startup();
+        cluster.waitForReadyBrokers();
+        admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrapServers()));
+        producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrapServers(),
+                ProducerConfig.ACKS_CONFIG, "all"), new StringSerializer(), new StringSerializer());
+    }
+
+    @AfterAll
+    static void stopBroker() throws Exception {
+        producer.close();
+        admin.close();
+        cluster.close();
+    }
+
+    @BeforeEach
+    void topicAndGroup(TestInfo test) throws Exception {
+        String name = test.getTestMethod().orElseThrow().getName();
+        topic = "events-" + name;
+        group = "operon-" + name;
+        admin.createTopics(List.of(new NewTopic(topic, 1, (short) 1))).all().get();
+    }
+
+    @AfterEach
+    void stopSource() throws Exception {
+        if (camel != null) {
+            camel.stop();
+        }
+    }
+
+    static String event(String id) {
+        return """
+                {"specversion":"1.0","id":"%s","source":"/kafka-test","type":"alert","subject":"db-1",
+                 "severity":"critical"}""".formatted(id);
+    }
+
+    @Test
+    void eachRecordsEventsAreAcceptedAndItsOffsetCommitted() throws Exception {
+        startSource();
+        send(event("k1"));
+        send("[" + event("k2") + "," + event("k3") + "]");
+
+        await().atMost(BROKER_WAIT).until(() -> engine.accepted().size() == 3);
+        assertThat(engine.accepted()).containsExactly("k1", "k2", "k3");
+        await().atMost(BROKER_WAIT).until(() -> committed() == 2);
+        assertThat(intake.counters().get(KafkaSourceRoutes.sourceName(topic)))
+                .containsEntry("received", 2L).containsEntry("accepted", 3L).containsEntry("rejected", 0L);
+        assertThat(deadLetters.count()).isZero();
+    }
+
+    @Test
+    void malformedRecordsAreDeadLetteredOnceAndConsumptionContinues() throws Exception {
+        startSource();
+        send("{not json");
+        send("[" + event("m1") + ",{\"specversion\":\"1.0\",\"type\":\"alert\"}]");
+        send(event("m2"));
+
+        await().atMost(BROKER_WAIT).until(() -> committed() == 3);
+        assertThat(engine.accepted()).containsExactly("m1", "m2");
+        List<DeadLetter> letters = deadLetters.all();
+        assertThat(letters).hasSize(2);
+        assertThat(letters).extracting(DeadLetter::channel).containsOnly("kafka:" + topic);
+        assertThat(letters.get(0).index()).isNull();
+        assertThat(letters.get(1).index()).isEqualTo(1);
+        assertThat(intake.counters().get("kafka:" + topic)).containsEntry("rejected", 2L);
+    }
+
+    @Test
+    void aRecordTheEngineCannotTakeIsNotCommittedAndIsConsumedAgainBeforeLaterOnes() throws Exception {
+        engine.overloaded(true);
+        startSource();
+        send(event("o1"));
+        send(event("o2"));
+
+        // More refusals than attempts in place: the consumer sought back and polled o1 again.
+        await().atMost(BROKER_WAIT).until(() -> engine.refused().size() > 2 * (RETRIES + 1));
+        assertThat(engine.refused()).containsOnly("o1");
+        assertThat(engine.accepted()).isEmpty();
+        assertThat(committed()).isEqualTo(-1);
+
+        engine.overloaded(false);
+        await().atMost(BROKER_WAIT).until(() -> committed() == 2);
+        assertThat(engine.accepted()).containsExactly("o1", "o2");
+        assertThat(deadLetters.count()).isZero();
+    }
+
+    @Test
+    void aRestartWithTheSameGroupNeitherRepeatsNorLosesRecords() throws Exception {
+        startSource();
+        send(event("r1"));
+        send(event("r2"));
+        await().atMost(BROKER_WAIT).until(() -> committed() == 2);
+        camel.stop();
+
+        send(event("r3"));
+        send(event("r4"));
+        startSource();
+
+        await().atMost(BROKER_WAIT).until(() -> committed() == 4);
+        // Had the second consumer started before r1 and r2's commits, they would come again before r3.
+        assertThat(engine.accepted()).containsExactly("r1", "r2", "r3", "r4");
+    }
+
+    @Test
+    void aRecordNotAcceptedWhenTheSourceStopsIsConsumedAfterTheRestart() throws Exception {
+        engine.overloaded(true);
+        startSource();
+        send(event("s1"));
+        await().atMost(BROKER_WAIT).until(() -> !engine.refused().isEmpty());
+        camel.stop();
+        assertThat(committed()).isEqualTo(-1);
+
+        engine.overloaded(false);
+        startSource();
+        await().atMost(BROKER_WAIT).until(() -> committed() == 1);
+        assertThat(engine.accepted()).containsExactly("s1");
+    }
+
+    private void startSource() throws Exception {
+        KafkaSourceOptions options = KafkaSourceOptions.of(cluster.bootstrapServers(), List.of(topic), group)
+                .withRetries(Duration.ofMillis(20), RETRIES);
+        camel = new DefaultCamelContext();
+        camel.addRoutes(new KafkaSourceRoutes(intake, options));
+        camel.start();
+        camel.getRouteController().startRoute(KafkaSourceRoutes.ROUTE_ID);
+    }
+
+    private void send(String value) throws ExecutionException, InterruptedException {
+        producer.send(new ProducerRecord<>(topic, value)).get();
+    }
+
+    /** The group's committed offset of the topic's only partition (the next record it will read), or -1. */
+    private long committed() throws ExecutionException, InterruptedException {
+        Map<TopicPartition, OffsetAndMetadata> offsets = admin.listConsumerGroupOffsets(group)
+                .partitionsToOffsetAndMetadata().get();
+        OffsetAndMetadata offset = offsets.get(new TopicPartition(topic, 0));
+        return offset == null ? -1 : offset.offset();
+    }
+}

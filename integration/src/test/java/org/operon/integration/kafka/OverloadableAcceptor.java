@@ -1,0 +1,56 @@
+package org.operon.integration.kafka;
+
+import org.operon.engine.EngineOverloadedException;
+import org.operon.engine.EventAcceptor;
+import org.operon.model.Event;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * A stand-in for the engine: journals at once (completed futures) and records the ids it accepted, or,
+ * while told to be overloaded, refuses every call as a full queue does and records the ids it refused.
+ */
+final class OverloadableAcceptor implements EventAcceptor {
+    private final List<String> accepted = new CopyOnWriteArrayList<>();
+    private final List<String> refused = new CopyOnWriteArrayList<>();
+    private final AtomicLong seq = new AtomicLong();
+    private volatile boolean overloaded;
+
+    void overloaded(boolean overloaded) {
+        this.overloaded = overloaded;
+    }
+
+    /** The ids of the events accepted, in order, once per acceptance (a repeat shows as a duplicate). */
+    List<String> accepted() {
+        return List.copyOf(accepted);
+    }
+
+    /** The ids of the events refused while overloaded, once per attempt. */
+    List<String> refused() {
+        return List.copyOf(refused);
+    }
+
+    @Override
+    public CompletableFuture<List<Event>> accept(List<Event> events) throws EngineOverloadedException {
+        if (overloaded) {
+            events.forEach(e -> refused.add(e.getId()));
+            throw new EngineOverloadedException("the engine queue is full", 1);
+        }
+        List<Event> stamped = new ArrayList<>();
+        for (Event e : events) {
+            long n = seq.incrementAndGet();
+            stamped.add(e.stamped(n, 1_000 + n));
+            accepted.add(e.getId());
+        }
+        return CompletableFuture.completedFuture(stamped);
+    }
+
+    @Override
+    public boolean isAccepting() {
+        return true;
+    }
+}
