@@ -117,6 +117,34 @@ public final class AlertReport {
     }
 
     /**
+     * The report as Alertmanager's webhook means it, given the alert's {@code status} received at
+     * {@code receivedAt}: "resolved" ends it then (or at its own endsAt when that is already past);
+     * "firing" clears an endsAt that is already past (Alertmanager sends the resolve time it would use)
+     * and, since Alertmanager re-sends firing alerts only on its repeat interval, lets it fire for
+     * {@code resolveTimeout} after arrival unless re-sent; null (no status) leaves it as the v2 API has it.
+     *
+     * @throws InvalidEventException when the status is another string
+     */
+    public AlertReport withWebhookStatus(String status, Instant receivedAt, Duration resolveTimeout)
+            throws InvalidEventException {
+        if (status == null) {
+            return this;
+        }
+        switch (status) {
+            case "resolved" -> {
+                boolean endKnown = endsAt != null && !endsAt.isAfter(receivedAt);
+                return withEndsAt(endKnown ? endsAt : receivedAt);
+            }
+            case "firing" -> {
+                AlertReport firing = endsAt != null && !endsAt.isAfter(receivedAt) ? withEndsAt(null) : this;
+                return firing.withResolveTimeout(resolveTimeout);
+            }
+            default -> throw new InvalidEventException("invalid_value",
+                    "status must be \"firing\" or \"resolved\", not \"" + status + "\"");
+        }
+    }
+
+    /**
      * Parses an RFC 3339 timestamp such as {@code 2026-11-26T18:22:11.569464475Z}; the zero time in any
      * form gives null (unset), and so does a null text.
      *

@@ -144,18 +144,7 @@ public class AlertmanagerWebhookRoutes extends RouteBuilder {
             throw new InvalidEventException("wrong_type", "status must be \"firing\" or \"resolved\"");
         }
         String state = status == null || status.isNull() ? null : status.asText();
-        if ("resolved".equals(state)) {
-            boolean endKnown = report.endsAt() != null && !report.endsAt().isAfter(now);
-            report = report.withEndsAt(endKnown ? report.endsAt() : now);
-        } else if ("firing".equals(state)) {
-            if (report.endsAt() != null && !report.endsAt().isAfter(now)) {
-                report = report.withEndsAt(null);
-            }
-            report = report.withResolveTimeout(resolveTimeout);
-        } else if (state != null) {
-            throw new InvalidEventException("invalid_value", "status must be \"firing\" or \"resolved\", not \""
-                    + state + "\"");
-        }
+        report = report.withWebhookStatus(state, now, resolveTimeout);
         JsonNode fingerprint = alert.get("fingerprint");
         if (fingerprint != null && fingerprint.isTextual() && !fingerprint.asText().equals(report.fingerprint())) {
             LOG.debug("Alertmanager sent fingerprint {} for labels whose fingerprint is {}; using {}",

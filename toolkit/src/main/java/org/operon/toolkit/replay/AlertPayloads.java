@@ -63,17 +63,10 @@ final class AlertPayloads {
             JsonNode alert = alerts.get(i);
             AlertReport report = report(alert, i);
             String state = alert.path("status").isTextual() ? alert.get("status").asText() : null;
-            if ("resolved".equals(state)) {
-                boolean endKnown = report.endsAt() != null && !report.endsAt().isAfter(now);
-                report = report.withEndsAt(endKnown ? report.endsAt() : now);
-            } else if ("firing".equals(state)) {
-                if (report.endsAt() != null && !report.endsAt().isAfter(now)) {
-                    report = report.withEndsAt(null);
-                }
-                report = report.withResolveTimeout(WEBHOOK_RESOLVE_TIMEOUT);
-            } else if (state != null) {
-                throw new InvalidEventException("invalid_value", "alert " + i + ": status must be \"firing\" or "
-                        + "\"resolved\", not \"" + state + "\"");
+            try {
+                report = report.withWebhookStatus(state, now, WEBHOOK_RESOLVE_TIMEOUT);
+            } catch (InvalidEventException e) {
+                throw new InvalidEventException(e.error(), "alert " + i + ": " + e.detail());
             }
             events.add(report.toEvent(idPrefix + ":" + i, WEBHOOK_SOURCE, now));
         }

@@ -136,7 +136,7 @@ class MqttSourceIT {
         assertThat(broker.messagesHeld(address(topic))).as("kept in the persistent session").isEqualTo(1);
 
         try (BrokerSourceApp restarted = BrokerSourceApp.mqtt(options(topic), Behaviour.JOURNAL)) {
-            await().atMost(Duration.ofSeconds(20)).until(() -> restarted.acceptedIds().contains("p1"));
+            await().atMost(Duration.ofSeconds(60)).until(() -> restarted.acceptedIds().contains("p1"));
             publish(topic, event("p2"));
             await().atMost(Duration.ofSeconds(20)).until(() -> restarted.acceptedIds().contains("p2"));
             assertThat(restarted.acceptedIds()).containsExactly("p1", "p2");
