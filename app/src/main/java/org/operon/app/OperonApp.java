@@ -26,6 +26,8 @@ import org.operon.integration.alertmanager.SilenceRoutes;
 import org.operon.state.incident.IncidentStore;
 import org.operon.state.silence.SilenceStore;
 import org.operon.integration.incident.IncidentRoutes;
+import org.operon.integration.http.IntakeCounters;
+import org.operon.integration.source.RoutesDirectory;
 import org.operon.integration.source.SourceIntake;
 import org.operon.integration.source.SourceIntakeRoute;
 import org.operon.integration.source.SourceCountersRoutes;
@@ -159,20 +161,23 @@ public final class OperonApp implements AutoCloseable {
         }, clock, engineOptions, () -> dispatcher.isIdle());
         rules.attach(engine);
 
+        // One set of intake counters for GET /api/v1/sources: the HTTP API's intake and every source.
+        IntakeCounters intakeCounters = new IntakeCounters();
         camel.configure().addRoutesBuilder(new EventIntakeRoutes(engine, state.deadLetters(), wallClock, intakeOptions,
-                tokenCheck));
+                tokenCheck).countingInto(intakeCounters));
         camel.configure().addRoutesBuilder(new ReadApiRoutes(state.auditLog(), state.deadLetters(), engine, tokenCheck));
         camel.configure().addRoutesBuilder(new ExplainRoutes(state.auditLog(), state.lineage(), tokenCheck));
         camel.configure().addRoutesBuilder(new EngineControlRoutes(engine, tokenCheck));
         camel.configure().addRoutesBuilder(new RulesRoutes(rules, tokenCheck));
         camel.configure().addRoutesBuilder(new SilenceRoutes(silences, wallClock, tokenCheck));
         camel.configure().addRoutesBuilder(new AlertRoutes(engine, state.deadLetters(), wallClock, intakeOptions,
-                tokenCheck, AlertReader.of(engine), silences::activeFor));
+                tokenCheck, AlertReader.of(engine), silences::activeFor).countingInto(intakeCounters));
         camel.configure().addRoutesBuilder(new AlertmanagerWebhookRoutes(engine, state.deadLetters(), wallClock,
-                intakeOptions, tokenCheck));
+                intakeOptions, tokenCheck).countingInto(intakeCounters));
         camel.configure().addRoutesBuilder(new IncidentRoutes(incidents, engine, wallClock, intakeOptions, tokenCheck));
         // Every other source (brokers, named webhooks, syslog, the routes directory) enters through here.
-        SourceIntake sources = new SourceIntake(engine, state.deadLetters(), wallClock, intakeOptions);
+        SourceIntake sources = new SourceIntake(engine, state.deadLetters(), wallClock, intakeOptions,
+                intakeCounters);
         camel.configure().addRoutesBuilder(new SourceIntakeRoute(sources));
         camel.configure().addRoutesBuilder(new SourceCountersRoutes(sources, tokenCheck));
         camel.configure().addRoutesBuilder(new WebhookRoutes(config.webhooks(), sources, intakeOptions));
@@ -204,6 +209,17 @@ public final class OperonApp implements AutoCloseable {
             context.getRouteController().startRoute(KafkaSourceRoutes.ROUTE_ID);
             LOG.info("Kafka source: consuming {} from {} as group {}", kafka.get().topics(),
                     kafka.get().bootstrapServers(), kafka.get().groupId());
+        }
+        // The operator's route files (operon.routes.dir) once the engine accepts: invalid ones refuse the start.
+        Path routesDir = config.get(OperonConfig.ROUTES_DIR);
+        if (routesDir != null) {
+            try {
+                List<Path> loaded = new RoutesDirectory(routesDir).load(context);
+                LOG.info("Routes directory {}: loaded {}", routesDir, loaded);
+            } catch (RoutesDirectory.RoutesInvalidException e) {
+                LOG.error("Refusing to start: {}; fix them or move the files out", e.getMessage());
+                throw e;
+            }
         }
         if (rules.hasWatchedSources()) {
             rulesWatcher = new RulesDirectoryWatcher(rules, RULES_SCAN_INTERVAL);

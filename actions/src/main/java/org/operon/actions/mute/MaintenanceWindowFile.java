@@ -1,5 +1,6 @@
 package org.operon.actions.mute;
 
+import org.operon.model.cron.CronExpression;
 import org.operon.model.InvalidMatcherException;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;

@@ -1,5 +1,6 @@
 package org.operon.actions.mute;
 
+import org.operon.model.cron.CronExpression;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;

@@ -40,6 +40,7 @@ final class ConfiguredSessionFacts implements SessionFacts {
     private final Path referenceDir;
     private final IncidentStore incidents;
     private final Clock wallClock;
+    private Path schedulesFile;
 
     /**
      * @param inhibitFile  null for none
@@ -57,8 +58,14 @@ final class ConfiguredSessionFacts implements SessionFacts {
         this.wallClock = incidents == null ? wallClock : Objects.requireNonNull(wallClock, "wallClock");
     }
 
+    /** Adds the {@link org.operon.model.Schedule}s of {@code file} (null for none) to the facts. */
+    ConfiguredSessionFacts withSchedules(Path file) {
+        this.schedulesFile = file;
+        return this;
+    }
+
     /**
-     * The incident policy, the alert limits, the inhibition rules, the services and teams, then the active
+     * The incident policy, the alert limits, the inhibition rules, the services and teams, the schedules, then the active
      * incidents of the store (newest update first); new instances on every call.
      *
      * @throws SessionFactsInvalidException with one error per invalid source, naming its file
@@ -81,6 +88,13 @@ final class ConfiguredSessionFacts implements SessionFacts {
         if (referenceDir != null) {
             try {
                 facts.addAll(ReferenceData.load(referenceDir));
+            } catch (ConfigFileException e) {
+                errors.add(errorOf(e));
+            }
+        }
+        if (schedulesFile != null) {
+            try {
+                facts.addAll(ScheduleFile.read(schedulesFile));
             } catch (ConfigFileException e) {
                 errors.add(errorOf(e));
             }
@@ -135,13 +149,17 @@ final class ConfiguredSessionFacts implements SessionFacts {
         if (referenceDir != null) {
             s.append(ReferenceData.fingerprint(referenceDir));
         }
+        if (schedulesFile != null) {
+            s.append(SessionFacts.fingerprintOf(List.of(schedulesFile)));
+        }
         return s.toString();
     }
 
     @Override
     public String toString() {
         return "configuration facts (inhibit file " + (inhibitFile == null ? "none" : inhibitFile)
-                + ", reference directory " + (referenceDir == null ? "none" : referenceDir) + ")"
+                + ", reference directory " + (referenceDir == null ? "none" : referenceDir)
+                + ", schedules file " + (schedulesFile == null ? "none" : schedulesFile) + ")"
                 + (incidents == null ? "" : " and the active incidents");
     }
 }

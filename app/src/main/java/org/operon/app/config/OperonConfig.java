@@ -265,6 +265,16 @@ public final class OperonConfig {
         return v;
     }
     // ---- end of the Kafka source ----
+    // ---- Routes directory and schedules (docs/sources/routes.md, docs/sources/schedules.md) ----
+    public static final Setting<Path> ROUTES_DIR = new Setting<>("operon.routes.dir", "",
+            "Directory of Camel YAML DSL route files (*.yaml, *.camel.yaml) loaded at start; they send CloudEvents to "
+                    + "direct:operon-intake and run with Operon's rights (see docs/sources/routes.md). Invalid files stop "
+                    + "start-up. Empty: no routes.", OperonConfig::optionalPath, false);
+    public static final Setting<Path> SCHEDULES_FILE = new Setting<>("operon.schedules.file", "",
+            "YAML file of named cron schedules (name, cron, duration, zone) that rules match as Schedule facts, "
+                    + "e.g. business hours (see docs/sources/schedules.md). Checked at start, re-read when it changes. "
+                    + "Empty: no schedules.", OperonConfig::optionalPath, false);
+    // ---- end of routes directory and schedules ----
 
     /** All options, in documentation order. */
     public static final List<Setting<?>> ALL = List.of(HTTP_HOST, HTTP_PORT, API_TOKEN, DATA_DIR, INTAKE_MAX_BODY,
@@ -280,7 +290,9 @@ public final class OperonConfig {
             // the Kafka source
             KAFKA_BOOTSTRAP_SERVERS, KAFKA_TOPICS, KAFKA_GROUP_ID, KAFKA_AUTO_OFFSET_RESET, KAFKA_SECURITY_PROTOCOL,
             KAFKA_SASL_MECHANISM, KAFKA_SASL_JAAS_CONFIG, KAFKA_SSL_TRUSTSTORE_LOCATION, KAFKA_SSL_TRUSTSTORE_PASSWORD,
-            KAFKA_SSL_KEYSTORE_LOCATION, KAFKA_SSL_KEYSTORE_PASSWORD, KAFKA_RETRY_BACKOFF);
+            KAFKA_SSL_KEYSTORE_LOCATION, KAFKA_SSL_KEYSTORE_PASSWORD, KAFKA_RETRY_BACKOFF,
+            // routes directory and schedules
+            ROUTES_DIR, SCHEDULES_FILE);
 
     /** Per-type targets: {@code operon.actions.targets.<decision type>=log,webhook}. */
     public static final String TARGETS_PREFIX = "operon.actions.targets.";
@@ -581,7 +593,7 @@ public final class OperonConfig {
      */
     public SessionFacts sessionFacts() {
         return new ConfiguredSessionFacts(incidentPolicy, alertLimits, get(INHIBIT_FILE), get(REFERENCE_DIR), null,
-                null);
+                null).withSchedules(get(SCHEDULES_FILE));
     }
 
     /**
@@ -592,7 +604,8 @@ public final class OperonConfig {
      */
     public SessionFacts sessionFacts(IncidentStore incidents, Clock wallClock) {
         return new ConfiguredSessionFacts(incidentPolicy, alertLimits, get(INHIBIT_FILE), get(REFERENCE_DIR),
-                Objects.requireNonNull(incidents, "incidents"), Objects.requireNonNull(wallClock, "wallClock"));
+                Objects.requireNonNull(incidents, "incidents"), Objects.requireNonNull(wallClock, "wallClock"))
+                .withSchedules(get(SCHEDULES_FILE));
     }
 
     /** The data directory, absolute. */

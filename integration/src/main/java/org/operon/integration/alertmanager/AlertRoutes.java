@@ -9,6 +9,7 @@ import org.operon.engine.EventAcceptor;
 import org.operon.integration.http.ApiException;
 import org.operon.integration.http.ApiTokenCheck;
 import org.operon.integration.http.DecodedRequest;
+import org.operon.integration.http.IntakeCounters;
 import org.operon.integration.http.IntakeOptions;
 import org.operon.integration.http.JsonReply;
 import org.operon.model.AlertReport;
@@ -62,6 +63,10 @@ import java.util.stream.Collectors;
 public class AlertRoutes extends RouteBuilder {
     public static final String ALERTS_PATH = "/api/v2/alerts";
     public static final String STATUS_PATH = "/api/v2/status";
+    /** The name its POSTs are counted under in {@link IntakeCounters}. */
+    public static final String COUNTER_SOURCE = "http:" + ALERTS_PATH;
+    /** Exchange property: the request was counted as received, so a refusal of it counts as rejected. */
+    private static final String COUNTED_PROPERTY = "operon.intakeCounted";
     /** The name of Operon's one receiver, as listed alerts show it. */
     public static final String RECEIVER = "operon";
 
@@ -72,6 +77,7 @@ public class AlertRoutes extends RouteBuilder {
     private final IntakeOptions options;
     private final JsonReply reply;
     private Instant started;
+    private IntakeCounters counters = new IntakeCounters();
 
     /** The alert API without silence status: every listed alert is {@code active}. */
     public AlertRoutes(EventAcceptor acceptor, DeadLetterStore deadLetters, Clock clock, IntakeOptions options,
@@ -99,6 +105,15 @@ public class AlertRoutes extends RouteBuilder {
         this.reply = new JsonReply(intake.mapper());
     }
 
+    /**
+     * Counts this intake's requests into {@code counters} (shown by {@code GET /api/v1/sources}) under
+     * {@value #COUNTER_SOURCE}; without it they are counted privately. Changes nothing else.
+     */
+    public AlertRoutes countingInto(IntakeCounters counters) {
+        this.counters = Objects.requireNonNull(counters, "counters");
+        return this;
+    }
+
     @Override
     public void configure() {
         started = intake.clock().instant();
@@ -122,6 +137,8 @@ public class AlertRoutes extends RouteBuilder {
     }
 
     private void post(Exchange exchange) throws ApiException, InvalidEventException, EngineOverloadedException {
+        counters.received(COUNTER_SOURCE, 1);
+        exchange.setProperty(COUNTED_PROPERTY, true);
         JsonNode body = intake.readJson(exchange);
         if (!body.isArray()) {
             throw new InvalidEventException("wrong_type", "the body must be a JSON array of alerts "
@@ -136,7 +153,8 @@ public class AlertRoutes extends RouteBuilder {
                 rejected.add(intake.rejection(i, e, body.get(i)));
             }
         }
-        intake.accept(reports);
+        counters.accepted(COUNTER_SOURCE, intake.accept(reports).size());
+        counters.rejected(COUNTER_SOURCE, rejected.size());
         // Only once the valid ones are durable: a request the sender must repeat leaves no dead letters.
         intake.deadLetter(rejected);
         if (rejected.isEmpty()) {
@@ -229,6 +247,9 @@ public class AlertRoutes extends RouteBuilder {
     /** Answers every failure once, with a JSON string body (see the class comment). */
     private void answerFailure(Exchange exchange) {
         AlertIntake.Failure failure = intake.answer(exchange);
+        if (failure.status() < 500 && exchange.getProperty(COUNTED_PROPERTY) != null) {
+            counters.rejected(COUNTER_SOURCE, 1); // the whole request, refused as such
+        }
         reply.write(exchange, failure.status(), failure.detail());
         if (failure.retryAfter() != null) {
             exchange.getMessage().setHeader("Retry-After", String.valueOf(failure.retryAfter()));

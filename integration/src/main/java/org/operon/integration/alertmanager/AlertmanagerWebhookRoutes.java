@@ -8,6 +8,7 @@ import org.operon.engine.EventAcceptor;
 import org.operon.integration.http.ApiException;
 import org.operon.integration.http.ApiTokenCheck;
 import org.operon.integration.http.DecodedRequest;
+import org.operon.integration.http.IntakeCounters;
 import org.operon.integration.http.IntakeOptions;
 import org.operon.integration.http.JsonReply;
 import org.operon.model.AlertReport;
@@ -57,6 +58,10 @@ import java.util.Objects;
  */
 public class AlertmanagerWebhookRoutes extends RouteBuilder {
     public static final String PATH = "/api/v1/alertmanager";
+    /** The name its requests are counted under in {@link IntakeCounters}. */
+    public static final String COUNTER_SOURCE = "http:" + PATH;
+    /** Exchange property: the request was counted as received, so a refusal of it counts as rejected. */
+    private static final String COUNTED_PROPERTY = "operon.intakeCounted";
     /** Resolve timeout of firing alerts from the webhook: Alertmanager's default repeat_interval (4 h) plus 10 minutes. */
     public static final Duration DEFAULT_RESOLVE_TIMEOUT = Duration.ofHours(4).plusMinutes(10);
     private static final Logger LOG = LoggerFactory.getLogger(AlertmanagerWebhookRoutes.class);
@@ -65,6 +70,7 @@ public class AlertmanagerWebhookRoutes extends RouteBuilder {
     private final ApiTokenCheck tokenCheck;
     private final Duration resolveTimeout;
     private final JsonReply reply;
+    private IntakeCounters counters = new IntakeCounters();
 
     /** The webhook with {@link #DEFAULT_RESOLVE_TIMEOUT}. */
     public AlertmanagerWebhookRoutes(EventAcceptor acceptor, DeadLetterStore deadLetters, Clock clock,
@@ -89,6 +95,15 @@ public class AlertmanagerWebhookRoutes extends RouteBuilder {
         this.reply = new JsonReply(intake.mapper());
     }
 
+    /**
+     * Counts this intake's requests into {@code counters} (shown by {@code GET /api/v1/sources}) under
+     * {@value #COUNTER_SOURCE}; without it they are counted privately. Changes nothing else.
+     */
+    public AlertmanagerWebhookRoutes countingInto(IntakeCounters counters) {
+        this.counters = Objects.requireNonNull(counters, "counters");
+        return this;
+    }
+
     @Override
     public void configure() {
         onException(Exception.class).handled(true).process(this::answerFailure);
@@ -100,6 +115,8 @@ public class AlertmanagerWebhookRoutes extends RouteBuilder {
     }
 
     private void receive(Exchange exchange) throws ApiException, InvalidEventException, EngineOverloadedException {
+        counters.received(COUNTER_SOURCE, 1);
+        exchange.setProperty(COUNTED_PROPERTY, true);
         JsonNode body = intake.readJson(exchange);
         JsonNode alerts = body.isObject() ? body.get("alerts") : null;
         if (alerts == null || !alerts.isArray()) {
@@ -119,6 +136,7 @@ public class AlertmanagerWebhookRoutes extends RouteBuilder {
         }
         if (reports.isEmpty() && !rejected.isEmpty()) {
             intake.deadLetter(rejected);
+            counters.rejected(COUNTER_SOURCE, rejected.size());
             Map<String, Object> answer = JsonReply.errorBody("no_valid_alerts",
                     "none of the " + rejected.size() + " alerts is valid; see \"rejected\"");
             answer.put("accepted", List.of());
@@ -128,6 +146,8 @@ public class AlertmanagerWebhookRoutes extends RouteBuilder {
         }
         List<Event> accepted = intake.accept(reports);
         intake.deadLetter(rejected);
+        counters.accepted(COUNTER_SOURCE, accepted.size());
+        counters.rejected(COUNTER_SOURCE, rejected.size());
         Map<String, Object> answer = new LinkedHashMap<>();
         answer.put("accepted", accepted.stream().map(Event::getId).toList());
         if (!rejected.isEmpty()) {
@@ -168,6 +188,9 @@ public class AlertmanagerWebhookRoutes extends RouteBuilder {
     /** Answers every failure once, with Operon's JSON error object. */
     private void answerFailure(Exchange exchange) {
         AlertIntake.Failure failure = intake.answer(exchange);
+        if (failure.status() < 500 && exchange.getProperty(COUNTED_PROPERTY) != null) {
+            counters.rejected(COUNTER_SOURCE, 1); // the whole request, refused as such
+        }
         reply.writeError(exchange, failure.status(), failure.error(), failure.detail());
         if (failure.retryAfter() != null) {
             exchange.getMessage().setHeader("Retry-After", String.valueOf(failure.retryAfter()));

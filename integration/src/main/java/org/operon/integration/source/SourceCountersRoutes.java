@@ -17,8 +17,10 @@ import java.util.Objects;
  * something since start ({@link SourceIntake#counters()}), as
  * {@code {"sources": {"webhook:grafana": {"received": 3, "accepted": 5, "rejected": 1}, ...}}}, sorted by
  * name. {@code received} counts payloads (a webhook request, a syslog batch, a broker message);
- * {@code accepted} and {@code rejected} count events or whole payloads. Operon's own HTTP API
- * ({@code /api/v1/events}, the Alertmanager routes) is not counted here.
+ * {@code accepted} and {@code rejected} count events or whole payloads. Operon's own HTTP intake is
+ * listed too when it counts into the same {@link org.operon.integration.http.IntakeCounters} (as the
+ * application wires it): {@code http:/api/v1/events}, {@code http:/api/v2/alerts} and
+ * {@code http:/api/v1/alertmanager}.
  */
 public final class SourceCountersRoutes extends RouteBuilder {
     public static final String PATH = "/api/v1/sources";

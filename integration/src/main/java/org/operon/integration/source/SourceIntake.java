@@ -8,6 +8,7 @@ import org.operon.engine.EventAcceptor;
 import org.operon.integration.http.ApiException;
 import org.operon.integration.http.DeadLetterWriter;
 import org.operon.integration.http.DurableAcceptance;
+import org.operon.integration.http.IntakeCounters;
 import org.operon.integration.http.IntakeOptions;
 import org.operon.model.CloudEventJson;
 import org.operon.model.Event;
@@ -20,7 +21,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The one way into the engine for every source that is not Operon's own HTTP API (Kafka, AMQP, MQTT,
@@ -46,9 +46,16 @@ public final class SourceIntake {
     private final Clock clock;
     private final IntakeOptions options;
     private final CloudEventJson cloudEvents;
-    private final Map<String, Counters> counters = new ConcurrentHashMap<>();
+    private final IntakeCounters counters;
 
     public SourceIntake(EventAcceptor acceptor, DeadLetterStore deadLetters, Clock clock, IntakeOptions options) {
+        this(acceptor, deadLetters, clock, options, new IntakeCounters());
+    }
+
+    /** The intake counting into {@code counters}, which other intakes (the HTTP API) may share. */
+    public SourceIntake(EventAcceptor acceptor, DeadLetterStore deadLetters, Clock clock, IntakeOptions options,
+                        IntakeCounters counters) {
+        this.counters = Objects.requireNonNull(counters, "counters");
         this.durable = new DurableAcceptance(Objects.requireNonNull(acceptor, "acceptor"), options.acceptTimeout());
         this.deadLetterStore = Objects.requireNonNull(deadLetters, "deadLetters");
         this.clock = Objects.requireNonNull(clock, "clock");
@@ -86,7 +93,7 @@ public final class SourceIntake {
     public Outcome submit(String source, byte[] payload) throws EngineOverloadedException, ApiException {
         Objects.requireNonNull(source, "source");
         byte[] body = payload == null ? new byte[0] : payload;
-        counters(source).received(1);
+        counters.received(source, 1);
         if (body.length > options.maxBodyBytes()) {
             return rejectWhole(source, body, "body_too_large", "the payload has " + body.length
                     + " bytes; the limit is " + options.maxBodyBytes() + " (operon.intake.max-body-bytes)");
@@ -124,7 +131,7 @@ public final class SourceIntake {
      */
     public Outcome submitEvents(String source, List<Event> events, List<Rejection> rejected, byte[] payload)
             throws EngineOverloadedException, ApiException {
-        counters(source).received(1);
+        counters.received(source, 1);
         return finish(source, payload == null ? new byte[0] : payload, events, rejected);
     }
 
@@ -141,15 +148,14 @@ public final class SourceIntake {
         for (Rejection r : rejected) {
             writer.write(r.error(), r.detail(), r.index(), prefix(body), body.length);
         }
-        Counters c = counters(source);
-        c.accepted(accepted.size());
-        c.rejected(rejected.size());
+        counters.accepted(source, accepted.size());
+        counters.rejected(source, rejected.size());
         return new Outcome(accepted, rejected);
     }
 
     private Outcome rejectWhole(String source, byte[] body, String error, String detail) {
         writer(source).write(error, detail, null, prefix(body), body.length);
-        counters(source).rejected(1);
+        counters.rejected(source, 1);
         return new Outcome(List.of(), List.of(new Rejection(null, error, detail)));
     }
 
@@ -162,28 +168,11 @@ public final class SourceIntake {
         return keep == body.length ? body : java.util.Arrays.copyOf(body, keep);
     }
 
-    private Counters counters(String source) {
-        return counters.computeIfAbsent(source, s -> new Counters());
-    }
-
-    /** Received (payloads), accepted and rejected (events or payloads) per source name, since start. */
+    /**
+     * Received (payloads), accepted and rejected (events or payloads) per source name, since start; with
+     * shared {@link IntakeCounters}, those of the other intakes too.
+     */
     public Map<String, Map<String, Long>> counters() {
-        Map<String, Map<String, Long>> out = new java.util.TreeMap<>();
-        counters.forEach((name, c) -> out.put(name, c.snapshot()));
-        return out;
-    }
-
-    private static final class Counters {
-        private final java.util.concurrent.atomic.LongAdder received = new java.util.concurrent.atomic.LongAdder();
-        private final java.util.concurrent.atomic.LongAdder accepted = new java.util.concurrent.atomic.LongAdder();
-        private final java.util.concurrent.atomic.LongAdder rejected = new java.util.concurrent.atomic.LongAdder();
-
-        void received(long n) { received.add(n); }
-        void accepted(long n) { accepted.add(n); }
-        void rejected(long n) { rejected.add(n); }
-
-        Map<String, Long> snapshot() {
-            return Map.of("received", received.sum(), "accepted", accepted.sum(), "rejected", rejected.sum());
-        }
+        return counters.snapshot();
     }
 }

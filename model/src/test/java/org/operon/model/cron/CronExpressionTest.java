@@ -1,4 +1,4 @@
-package org.operon.actions.mute;
+package org.operon.model.cron;
 
 import org.junit.jupiter.api.Test;
 

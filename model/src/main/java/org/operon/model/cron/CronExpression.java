@@ -1,4 +1,4 @@
-package org.operon.actions.mute;
+package org.operon.model.cron;
 
 import java.time.LocalDate;
 import java.time.LocalDateTime;
