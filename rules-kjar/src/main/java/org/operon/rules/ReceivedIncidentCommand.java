@@ -36,6 +36,13 @@ public final class ReceivedIncidentCommand {
                 IncidentCommand.commentOf(event));
     }
 
+    /** A command another input stands for (a ticket change, see {@link ReceivedTicketChange#command()}). */
+    static ReceivedIncidentCommand of(String eventId, boolean acknowledge, String incidentId, String by,
+                                      String comment) {
+        return new ReceivedIncidentCommand(eventId, acknowledge, incidentId, by == null ? UNKNOWN_SENDER : by,
+                comment);
+    }
+
     public String getEventId() { return eventId; }
 
     /** True for acknowledge, false for resolve. */
