@@ -24,7 +24,7 @@ public final class RedminePollingRoute extends RouteBuilder {
     public void configure() {
         onException(Exception.class).handled(true)
                 .log(LoggingLevel.WARN, "Redmine poll failed, retried at the next tick: ${exception.message}");
-        fromF("timer:%s?period=%d&delay=%d&synchronous=true", ROUTE_ID, options.period().toMillis(),
+        fromF("timer:%s?period=%d&delay=%d", ROUTE_ID, options.period().toMillis(),
                 Math.min(options.period().toMillis(), 1000)).routeId(ROUTE_ID).autoStartup(false)
                 .process(exchange -> exchange.getMessage().setBody(poller.poll()));
     }
