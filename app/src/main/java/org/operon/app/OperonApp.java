@@ -32,6 +32,10 @@ import org.operon.integration.source.SourceIntake;
 import org.operon.integration.source.SourceIntakeRoute;
 import org.operon.integration.source.SourceCountersRoutes;
 import org.operon.integration.syslog.SyslogServer;
+import org.operon.integration.ticket.TicketWebhookRoutes;
+import org.operon.integration.ticket.redmine.RedmineOptions;
+import org.operon.integration.ticket.redmine.RedminePoller;
+import org.operon.integration.ticket.redmine.RedminePollingRoute;
 import org.operon.integration.webhook.WebhookRoutes;
 import org.operon.integration.source.messaging.AmqpSourceOptions;
 import org.operon.integration.source.messaging.BrokerSourceRoutes;
@@ -192,6 +196,13 @@ public final class OperonApp implements AutoCloseable {
         // The Kafka source (operon.kafka.*) starts once the engine accepts and stops before it (see stop()).
         java.util.Optional<KafkaSourceOptions> kafka = config.kafkaSource();
         kafka.ifPresent(k -> camel.configure().addRoutesBuilder(new KafkaSourceRoutes(sources, k)));
+        // Jira and ServiceNow push ticket changes (operon.jira.*, operon.servicenow.*).
+        camel.configure().addRoutesBuilder(new TicketWebhookRoutes(config.jiraWebhookAuth(),
+                config.serviceNowWebhookAuth(), sources, intakeOptions));
+        // The Redmine source (operon.redmine.*): polls once the engine accepts, its position in Infinispan.
+        java.util.Optional<RedmineOptions> redmine = config.redmineSource();
+        redmine.ifPresent(r -> camel.configure().addRoutesBuilder(new RedminePollingRoute(
+                new RedminePoller(r, sources, state.durableCache(RedminePoller.POSITIONS_CACHE), wallClock), r)));
         camel.configure().addRoutesBuilder(new ActionRoutes(actionOptions));
         camel.start();
         CamelContext context = camel.getCamelContext();
@@ -220,6 +231,10 @@ public final class OperonApp implements AutoCloseable {
                 LOG.error("Refusing to start: {}; fix them or move the files out", e.getMessage());
                 throw e;
             }
+        }
+        if (redmine.isPresent()) {
+            context.getRouteController().startRoute(RedminePollingRoute.ROUTE_ID);
+            LOG.info("Redmine source: polling {} every {}", redmine.get().baseUrl(), redmine.get().period());
         }
         if (rules.hasWatchedSources()) {
             rulesWatcher = new RulesDirectoryWatcher(rules, RULES_SCAN_INTERVAL);
@@ -329,6 +344,9 @@ public final class OperonApp implements AutoCloseable {
                 // Records in progress finish and are committed; the others are consumed again on the next start.
                 if (camel.getCamelContext().getRoute(KafkaSourceRoutes.ROUTE_ID) != null) {
                     camel.getCamelContext().getRouteController().stopRoute(KafkaSourceRoutes.ROUTE_ID);
+                }
+                if (camel.getCamelContext().getRoute(RedminePollingRoute.ROUTE_ID) != null) {
+                    camel.getCamelContext().getRouteController().stopRoute(RedminePollingRoute.ROUTE_ID);
                 }
             }
         } catch (Exception e) {

@@ -275,6 +275,124 @@ public final class OperonConfig {
                     + "e.g. business hours (see docs/sources/schedules.md). Checked at start, re-read when it changes. "
                     + "Empty: no schedules.", OperonConfig::optionalPath, false);
     // ---- end of routes directory and schedules ----
+    // ---- Ticket sources (docs/sources/tickets.md) ----
+    public static final Setting<URI> REDMINE_URL = new Setting<>("operon.redmine.url", "",
+            "Redmine server whose issues the Redmine source polls, e.g. https://redmine.example.com (its REST API "
+                    + "enabled). Issue changes become operon.ticket.change events; an issue whose description has a "
+                    + "line 'operon-incident: inc-…' acknowledges or resolves that incident. Empty: no Redmine source.",
+            OperonConfig::optionalRedmineUrl, false);
+    public static final Setting<String> REDMINE_API_KEY = new Setting<>("operon.redmine.api-key", "",
+            "API key the Redmine source sends as X-Redmine-API-Key (a user allowed to view the issues); never "
+                    + "logged; required when operon.redmine.url is set.", v -> v, true);
+    public static final Setting<Duration> REDMINE_POLL_INTERVAL = new Setting<>("operon.redmine.poll-interval", "30s",
+            "Time between two polls of Redmine for changed issues.", OperonConfig::positiveDuration, false);
+    public static final Setting<String> REDMINE_PROJECT = new Setting<>("operon.redmine.project", "",
+            "Only issues of this Redmine project (id or identifier). Empty: all projects the key can see.",
+            v -> v.isBlank() ? null : v.trim(), false);
+    public static final Setting<List<String>> REDMINE_ACKNOWLEDGE_STATUS_IDS = new Setting<>(
+            "operon.redmine.acknowledge-status-ids", "2",
+            "Redmine status ids (comma-separated) in which an issue acknowledges its incident (2: In Progress on "
+                    + "a default install).", OperonConfig::idList, false);
+    public static final Setting<List<String>> REDMINE_RESOLVE_STATUS_IDS = new Setting<>(
+            "operon.redmine.resolve-status-ids", "",
+            "Redmine status ids (comma-separated) in which an issue resolves its incident. Empty: every status "
+                    + "Redmine flags is_closed (Closed, Rejected on a default install; its 'Resolved', 3, is not "
+                    + "closed: add 3 here to count it).", OperonConfig::idList, false);
+    public static final Setting<Integer> REDMINE_OWN_USER_ID = new Setting<>("operon.redmine.own-user-id", "",
+            "Redmine user id of Operon's own ticket actions: a change whose last journal entry is by this user is "
+                    + "ignored. Empty: none ignored.", v -> v.isBlank() ? null : intIn(v, 1, Integer.MAX_VALUE), false);
+
+    /**
+     * The Redmine source's options, or empty when {@code operon.redmine.url} is not set.
+     *
+     * @throws ConfigException when the URL is set without an API key
+     */
+    public java.util.Optional<org.operon.integration.ticket.redmine.RedmineOptions> redmineSource() {
+        URI url = get(REDMINE_URL);
+        if (url == null) {
+            return java.util.Optional.empty();
+        }
+        if (get(REDMINE_API_KEY).isBlank()) {
+            throw new ConfigException("Invalid configuration: operon.redmine.url is set (from "
+                    + origins.get(REDMINE_URL.key()) + ") but operon.redmine.api-key is empty; set the API key of a "
+                    + "Redmine user that can view the issues (My account, API access key), or unset operon.redmine.url.");
+        }
+        return java.util.Optional.of(new org.operon.integration.ticket.redmine.RedmineOptions(url,
+                get(REDMINE_API_KEY), get(REDMINE_POLL_INTERVAL), get(REDMINE_PROJECT),
+                ids(get(REDMINE_ACKNOWLEDGE_STATUS_IDS)), ids(get(REDMINE_RESOLVE_STATUS_IDS)),
+                get(REDMINE_OWN_USER_ID), 100));
+    }
+
+    public static final Setting<String> JIRA_WEBHOOK_SECRET = new Setting<>("operon.jira.webhook-secret", "",
+            "Secret of the Jira webhook (POST /api/v1/tickets/jira): Jira signs each request with it (header "
+                    + "X-Hub-Signature: sha256=…). At least 16 characters; never logged. Set this or "
+                    + "operon.jira.webhook-token; neither: no Jira route.", v -> v, true);
+    public static final Setting<String> JIRA_WEBHOOK_TOKEN = new Setting<>("operon.jira.webhook-token", "",
+            "Bearer token the Jira sender presents (Authorization: Bearer …), for senders that cannot sign (Jira "
+                    + "automation 'Send web request'). At least 16 characters; never logged.", v -> v, true);
+    public static final Setting<String> SERVICENOW_WEBHOOK_TOKEN = new Setting<>("operon.servicenow.webhook-token", "",
+            "Bearer token ServiceNow's outbound REST message presents to POST /api/v1/tickets/servicenow. At least "
+                    + "16 characters; never logged. Empty: no ServiceNow route.", v -> v, true);
+
+    /** The Jira webhook's credential, or null when neither secret nor token is set. */
+    public org.operon.integration.webhook.WebhookAuth jiraWebhookAuth() {
+        String secret = get(JIRA_WEBHOOK_SECRET);
+        String token = get(JIRA_WEBHOOK_TOKEN);
+        if (!secret.isEmpty() && !token.isEmpty()) {
+            throw new ConfigException("Invalid configuration: both operon.jira.webhook-secret and "
+                    + "operon.jira.webhook-token are set; set one of them.");
+        }
+        try {
+            return !secret.isEmpty() ? org.operon.integration.webhook.WebhookAuth.hmacSha256(secret, "X-Hub-Signature")
+                    : !token.isEmpty() ? org.operon.integration.webhook.WebhookAuth.bearer(token) : null;
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException("Invalid configuration: operon.jira.webhook-"
+                    + (secret.isEmpty() ? "token" : "secret") + ": must have at least "
+                    + org.operon.integration.webhook.WebhookAuth.MIN_SECRET_LENGTH + " characters (e.g. openssl rand -hex 32)");
+        }
+    }
+
+    /** ServiceNow's credential, or null when no token is set. */
+    public org.operon.integration.webhook.WebhookAuth serviceNowWebhookAuth() {
+        String token = get(SERVICENOW_WEBHOOK_TOKEN);
+        try {
+            return token.isEmpty() ? null : org.operon.integration.webhook.WebhookAuth.bearer(token);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException("Invalid configuration: operon.servicenow.webhook-token: must have at least "
+                    + org.operon.integration.webhook.WebhookAuth.MIN_SECRET_LENGTH + " characters (e.g. openssl rand -hex 32)");
+        }
+    }
+
+    /** An http(s) URL without credentials, or null for empty. */
+    static URI optionalRedmineUrl(String v) {
+        if (v.isBlank()) {
+            return null;
+        }
+        URI uri;
+        try {
+            uri = URI.create(v.trim());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("must be an http:// or https:// URL, not '" + v + "'");
+        }
+        if (!"http".equals(uri.getScheme()) && !"https".equals(uri.getScheme()) || uri.getHost() == null
+                || uri.getUserInfo() != null) {
+            throw new IllegalArgumentException("must be an http:// or https:// URL without credentials, e.g. "
+                    + "https://redmine.example.com");
+        }
+        return uri;
+    }
+
+    /** Comma-separated positive whole numbers (ids), kept as text; empty: none. */
+    static List<String> idList(String v) {
+        List<String> out = list(v);
+        out.forEach(item -> intIn(item, 1, Integer.MAX_VALUE));
+        return out;
+    }
+
+    private static java.util.Set<Integer> ids(List<String> ids) {
+        return ids.stream().map(Integer::valueOf).collect(java.util.stream.Collectors.toUnmodifiableSet());
+    }
+    // ---- end of the ticket sources ----
 
     /** All options, in documentation order. */
     public static final List<Setting<?>> ALL = List.of(HTTP_HOST, HTTP_PORT, API_TOKEN, DATA_DIR, INTAKE_MAX_BODY,
@@ -292,7 +410,11 @@ public final class OperonConfig {
             KAFKA_SASL_MECHANISM, KAFKA_SASL_JAAS_CONFIG, KAFKA_SSL_TRUSTSTORE_LOCATION, KAFKA_SSL_TRUSTSTORE_PASSWORD,
             KAFKA_SSL_KEYSTORE_LOCATION, KAFKA_SSL_KEYSTORE_PASSWORD, KAFKA_RETRY_BACKOFF,
             // routes directory and schedules
-            ROUTES_DIR, SCHEDULES_FILE);
+            ROUTES_DIR, SCHEDULES_FILE,
+            // the ticket sources
+            REDMINE_URL, REDMINE_API_KEY, REDMINE_POLL_INTERVAL, REDMINE_PROJECT, REDMINE_ACKNOWLEDGE_STATUS_IDS,
+            REDMINE_RESOLVE_STATUS_IDS, REDMINE_OWN_USER_ID, JIRA_WEBHOOK_SECRET, JIRA_WEBHOOK_TOKEN,
+            SERVICENOW_WEBHOOK_TOKEN);
 
     /** Per-type targets: {@code operon.actions.targets.<decision type>=log,webhook}. */
     public static final String TARGETS_PREFIX = "operon.actions.targets.";
@@ -376,6 +498,9 @@ public final class OperonConfig {
         config.webhooks = webhooksFile == null ? List.of() : checked(WEBHOOKS_FILE,
                 () -> readWebhooks(webhooksFile, env), "See docs/sources/webhooks.md.");
         config.kafkaSource(); // checks that brokers come with topics
+        config.redmineSource(); // checks that a Redmine URL comes with an API key
+        config.jiraWebhookAuth(); // checks the ticket webhooks' credentials
+        config.serviceNowWebhookAuth();
         Path referenceDir = config.get(REFERENCE_DIR);
         if (referenceDir != null) {
             checked(REFERENCE_DIR, () -> ReferenceData.load(referenceDir), "See docs/reference-data.md.");
