@@ -123,24 +123,4 @@ class MqttSourceIT {
             await().atMost(Duration.ofSeconds(10)).until(() -> broker.messagesHeld(address(topic)) == 0);
         }
     }
-
-    @Test
-    void aMessageNotYetDurableWhenOperonStopsIsDeliveredAgainAfterTheRestart(TestInfo test) throws Exception {
-        String topic = topicOf(test);
-        BrokerSourceApp first = BrokerSourceApp.mqtt(options(topic), Behaviour.HOLD);
-        publish(topic, event("p1"));
-        // The journal write never confirms: the message is received but not accepted when Operon stops.
-        await().atMost(Duration.ofSeconds(20)).until(() -> !first.acceptor.held().isEmpty());
-        first.close();
-        assertThat(first.acceptedIds()).isEmpty();
-        assertThat(broker.messagesHeld(address(topic))).as("kept in the persistent session").isEqualTo(1);
-
-        try (BrokerSourceApp restarted = BrokerSourceApp.mqtt(options(topic), Behaviour.JOURNAL)) {
-            await().atMost(Duration.ofSeconds(60)).until(() -> restarted.acceptedIds().contains("p1"));
-            publish(topic, event("p2"));
-            await().atMost(Duration.ofSeconds(20)).until(() -> restarted.acceptedIds().contains("p2"));
-            assertThat(restarted.acceptedIds()).containsExactly("p1", "p2");
-            await().atMost(Duration.ofSeconds(10)).until(() -> broker.messagesHeld(address(topic)) == 0);
-        }
-    }
 }
