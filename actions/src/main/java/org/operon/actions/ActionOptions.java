@@ -24,7 +24,7 @@ import java.util.Set;
  * @param connectTimeout      how long the webhook may take to accept a connection ({@link #WEBHOOK_TIMEOUT})
  * @param responseTimeout     how long the webhook may take to answer once connected ({@link #WEBHOOK_TIMEOUT})
  * @param maxAttempts         attempts per action, the first included, before it is recorded as failed;
- *                            only retryable failures (HTTP 5xx, connection errors, timeouts, other I/O
+ *                            only retryable failures (HTTP 5xx and 429, connection errors, timeouts, other I/O
  *                            errors of any target) use more than one ({@link #MAX_ATTEMPTS})
  * @param backoffInitialDelay the wait before the first retry; each further retry waits twice as long
  *                            ({@link #BACKOFF_INITIAL_DELAY})
@@ -37,10 +37,15 @@ import java.util.Set;
  *                            set ({@link #DEFAULT_TARGETS})
  * @param queueCapacity       how many actions each target may hold waiting before
  *                            {@link ActionDispatcher#dispatch} blocks ({@link #QUEUE_CAPACITY})
+ * @param chat                the {@code chat} target's settings; null when it is not configured, and
+ *                            then naming it is an error ({@link ChatOptions#URL})
+ * @param pagerDuty           the {@code pagerduty} target's settings; null when it is not configured,
+ *                            and then naming it is an error ({@link PagerDutyOptions#ROUTING_KEY})
  */
 public record ActionOptions(String webhookUrl, Duration connectTimeout, Duration responseTimeout, int maxAttempts,
                             Duration backoffInitialDelay, Path fileDirectory, Map<String, List<String>> targetsByType,
-                            List<String> defaultTargets, int queueCapacity) {
+                            List<String> defaultTargets, int queueCapacity, ChatOptions chat,
+                            PagerDutyOptions pagerDuty) {
 
     public static final String WEBHOOK_URL = "operon.actions.webhook.url";
     /** One key for both webhook timeouts, as the app configures them. */
@@ -81,10 +86,19 @@ public record ActionOptions(String webhookUrl, Duration connectTimeout, Duration
                         + e.getKey() + "'");
             }
             String key = TARGETS_PREFIX + e.getKey();
-            byType.put(e.getKey(), checkTargets(e.getValue(), key, webhookUrl));
+            byType.put(e.getKey(), checkTargets(e.getValue(), key, webhookUrl, chat, pagerDuty));
         }
         targetsByType = Map.copyOf(byType);
-        defaultTargets = defaultTargets == null ? null : checkTargets(defaultTargets, DEFAULT_TARGETS, webhookUrl);
+        defaultTargets = defaultTargets == null ? null
+                : checkTargets(defaultTargets, DEFAULT_TARGETS, webhookUrl, chat, pagerDuty);
+    }
+
+    /** Options without the chat and pagerduty targets. */
+    public ActionOptions(String webhookUrl, Duration connectTimeout, Duration responseTimeout, int maxAttempts,
+                         Duration backoffInitialDelay, Path fileDirectory, Map<String, List<String>> targetsByType,
+                         List<String> defaultTargets, int queueCapacity) {
+        this(webhookUrl, connectTimeout, responseTimeout, maxAttempts, backoffInitialDelay, fileDirectory,
+                targetsByType, defaultTargets, queueCapacity, null, null);
     }
 
     /**
@@ -122,22 +136,22 @@ public record ActionOptions(String webhookUrl, Duration connectTimeout, Duration
 
     public ActionOptions withWebhookUrl(String url) {
         return new ActionOptions(url, connectTimeout, responseTimeout, maxAttempts, backoffInitialDelay,
-                fileDirectory, targetsByType, defaultTargets, queueCapacity);
+                fileDirectory, targetsByType, defaultTargets, queueCapacity, chat, pagerDuty);
     }
 
     public ActionOptions withTimeouts(Duration connect, Duration response) {
         return new ActionOptions(webhookUrl, connect, response, maxAttempts, backoffInitialDelay, fileDirectory,
-                targetsByType, defaultTargets, queueCapacity);
+                targetsByType, defaultTargets, queueCapacity, chat, pagerDuty);
     }
 
     public ActionOptions withRetries(int attempts, Duration initialDelay) {
         return new ActionOptions(webhookUrl, connectTimeout, responseTimeout, attempts, initialDelay, fileDirectory,
-                targetsByType, defaultTargets, queueCapacity);
+                targetsByType, defaultTargets, queueCapacity, chat, pagerDuty);
     }
 
     public ActionOptions withFileDirectory(Path dir) {
         return new ActionOptions(webhookUrl, connectTimeout, responseTimeout, maxAttempts, backoffInitialDelay, dir,
-                targetsByType, defaultTargets, queueCapacity);
+                targetsByType, defaultTargets, queueCapacity, chat, pagerDuty);
     }
 
     /** A copy in which decisions of {@code decisionType} go to exactly {@code targets}. */
@@ -145,17 +159,37 @@ public record ActionOptions(String webhookUrl, Duration connectTimeout, Duration
         Map<String, List<String>> byType = new LinkedHashMap<>(targetsByType);
         byType.put(decisionType, targets);
         return new ActionOptions(webhookUrl, connectTimeout, responseTimeout, maxAttempts, backoffInitialDelay,
-                fileDirectory, byType, defaultTargets, queueCapacity);
+                fileDirectory, byType, defaultTargets, queueCapacity, chat, pagerDuty);
     }
 
     public ActionOptions withDefaultTargets(List<String> targets) {
         return new ActionOptions(webhookUrl, connectTimeout, responseTimeout, maxAttempts, backoffInitialDelay,
-                fileDirectory, targetsByType, targets, queueCapacity);
+                fileDirectory, targetsByType, targets, queueCapacity, chat, pagerDuty);
     }
 
     public ActionOptions withQueueCapacity(int capacity) {
         return new ActionOptions(webhookUrl, connectTimeout, responseTimeout, maxAttempts, backoffInitialDelay,
-                fileDirectory, targetsByType, defaultTargets, capacity);
+                fileDirectory, targetsByType, defaultTargets, capacity, chat, pagerDuty);
+    }
+
+    /** A copy with the {@code chat} target configured; null removes it. */
+    public ActionOptions withChat(ChatOptions chatOptions) {
+        return new ActionOptions(webhookUrl, connectTimeout, responseTimeout, maxAttempts, backoffInitialDelay,
+                fileDirectory, targetsByType, defaultTargets, queueCapacity, chatOptions, pagerDuty);
+    }
+
+    /** A copy with the {@code pagerduty} target configured; null removes it. */
+    public ActionOptions withPagerDuty(PagerDutyOptions pagerDutyOptions) {
+        return new ActionOptions(webhookUrl, connectTimeout, responseTimeout, maxAttempts, backoffInitialDelay,
+                fileDirectory, targetsByType, defaultTargets, queueCapacity, chat, pagerDutyOptions);
+    }
+
+    public Optional<ChatOptions> chatOptions() {
+        return Optional.ofNullable(chat);
+    }
+
+    public Optional<PagerDutyOptions> pagerDutyOptions() {
+        return Optional.ofNullable(pagerDuty);
     }
 
     /** Shows the webhook only as scheme://host:port/path, so options can be logged safely. */
@@ -164,7 +198,8 @@ public record ActionOptions(String webhookUrl, Duration connectTimeout, Duration
         return "ActionOptions[webhookUrl=" + webhookForLogs().orElse(null) + ", connectTimeout=" + connectTimeout
                 + ", responseTimeout=" + responseTimeout + ", maxAttempts=" + maxAttempts + ", backoffInitialDelay="
                 + backoffInitialDelay + ", fileDirectory=" + fileDirectory + ", targetsByType=" + targetsByType
-                + ", defaultTargets=" + effectiveDefaultTargets() + ", queueCapacity=" + queueCapacity + "]";
+                + ", defaultTargets=" + effectiveDefaultTargets() + ", queueCapacity=" + queueCapacity
+                + ", chat=" + chat + ", pagerDuty=" + pagerDuty + "]";
     }
 
     private List<String> effectiveDefaultTargets() {
@@ -175,7 +210,8 @@ public record ActionOptions(String webhookUrl, Duration connectTimeout, Duration
                 : List.of(LogSink.NAME, FileSink.NAME, WebhookSink.NAME);
     }
 
-    private static List<String> checkTargets(List<String> targets, String key, String webhookUrl) {
+    private static List<String> checkTargets(List<String> targets, String key, String webhookUrl, ChatOptions chat,
+                                             PagerDutyOptions pagerDuty) {
         if (targets == null) {
             throw new IllegalArgumentException(key + " must list targets (an empty list mutes the type)");
         }
@@ -188,6 +224,13 @@ public record ActionOptions(String webhookUrl, Duration connectTimeout, Duration
             }
             if (name.equals(WebhookSink.NAME) && webhookUrl == null) {
                 throw new IllegalArgumentException(key + " names target 'webhook' but " + WEBHOOK_URL + " is not set");
+            }
+            if (name.equals(ChatSink.NAME) && chat == null) {
+                throw new IllegalArgumentException(key + " names target 'chat' but " + ChatOptions.URL + " is not set");
+            }
+            if (name.equals(PagerDutySink.NAME) && pagerDuty == null) {
+                throw new IllegalArgumentException(key + " names target 'pagerduty' but "
+                        + PagerDutyOptions.ROUTING_KEY + " is not set");
             }
             if (!checked.contains(name)) {
                 checked.add(name);

@@ -17,11 +17,11 @@ import org.slf4j.LoggerFactory;
  * ({@code context.addRoutes(new ActionRoutes(options))}); the configuration applies only to these
  * routes.
  *
- * <p>Retries: a failure worth retrying (an HTTP 5xx answer, or an {@link IOException} anywhere in the
+ * <p>Retries: a failure worth retrying (an HTTP 5xx or 429 answer, or an {@link IOException} anywhere in the
  * cause chain: refused connections, connect and response timeouts, a failed file write) is retried up
  * to {@link ActionOptions#maxAttempts()} attempts in all, waiting
  * {@link ActionOptions#backoffInitialDelay()} before the first retry and twice as long before each
- * further one. Any other failure (an HTTP 3xx or 4xx answer, params that cannot be rendered) fails
+ * further one. Any other failure (an HTTP 3xx or other 4xx answer, params that cannot be rendered) fails
  * the action at once. Camel's own
  * failure logging is off for these routes because its messages may carry the webhook URL with its
  * query; {@link ActionDispatcher} logs each outcome with a redacted reason instead.
@@ -46,11 +46,11 @@ public final class ActionRoutes extends RouteConfigurationBuilder {
         return "direct:operon-action-" + target;
     }
 
-    /** Whether a failed attempt is worth another: I/O errors and HTTP 5xx answers. */
+    /** Whether a failed attempt is worth another: I/O errors, HTTP 5xx and 429 (Too Many Requests) answers. */
     static boolean isRetryable(Exception failure) {
         for (Throwable t = failure; t != null; t = t.getCause()) {
             if (t instanceof HttpOperationFailedException http) {
-                return http.getStatusCode() >= 500;
+                return http.getStatusCode() >= 500 || http.getStatusCode() == 429;
             }
             if (t instanceof IOException) {
                 return true;

@@ -12,7 +12,9 @@ public final class ActionSinks {
     private static final Map<String, Function<ActionOptions, ActionSink>> REGISTERED = Map.of(
             LogSink.NAME, LogSink::new,
             FileSink.NAME, FileSink::new,
-            WebhookSink.NAME, WebhookSink::new);
+            WebhookSink.NAME, WebhookSink::new,
+            ChatSink.NAME, ChatSink::new,
+            PagerDutySink.NAME, PagerDutySink::new);
 
     private ActionSinks() {
     }

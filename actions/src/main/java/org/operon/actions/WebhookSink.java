@@ -12,7 +12,7 @@ import org.apache.camel.model.RouteDefinition;
  * Target {@code webhook}: POSTs the decision as JSON ({@link ActionJson#decision}) to the configured
  * URL with {@code Content-Type: application/json} and {@code Idempotency-Key: <action id>}, through
  * camel-http (Apache HttpClient 5). Any 2xx answer means sent; any other answer is an
- * {@code HttpOperationFailedException}, retried by {@link ActionRoutes} when it is a 5xx.
+ * {@code HttpOperationFailedException}, retried by {@link ActionRoutes} when it is a 5xx or 429.
  *
  * <p>The endpoint URI holds only scheme://host:port/path and the timeouts; the URL's query (which may
  * carry a token) is handed to the producer per message in the {@code CamelHttpQuery} header, and user

@@ -256,14 +256,16 @@ public final class OperonApp implements AutoCloseable {
         return actionOptions(config, dataDir);
     }
 
-    /** The action options of a configuration: targets per type, webhook, retries, file directory. */
+    /** The action options of a configuration: targets per type, webhook, chat, pagerduty, retries, file directory. */
     static ActionOptions actionOptions(OperonConfig config, Path dataDir) {
         Path fileDir = config.get(OperonConfig.ACTIONS_FILE_DIR);
         ActionOptions options = ActionOptions.defaults()
                 .withWebhookUrl(config.get(OperonConfig.WEBHOOK_URL).isBlank() ? null : config.get(OperonConfig.WEBHOOK_URL))
                 .withTimeouts(config.get(OperonConfig.WEBHOOK_TIMEOUT), config.get(OperonConfig.WEBHOOK_TIMEOUT))
                 .withRetries(config.get(OperonConfig.WEBHOOK_ATTEMPTS), config.get(OperonConfig.WEBHOOK_BACKOFF))
-                .withFileDirectory(fileDir == null ? dataDir.resolve("actions") : fileDir.toAbsolutePath());
+                .withFileDirectory(fileDir == null ? dataDir.resolve("actions") : fileDir.toAbsolutePath())
+                .withChat(config.chatOptions().orElse(null))
+                .withPagerDuty(config.pagerDutyOptions().orElse(null));
         List<String> defaults = config.get(OperonConfig.ACTIONS_DEFAULT_TARGETS);
         if (!defaults.isEmpty()) {
             options = options.withDefaultTargets(defaults);

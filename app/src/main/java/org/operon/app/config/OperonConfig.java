@@ -1,5 +1,7 @@
 package org.operon.app.config;
 
+import org.operon.actions.ChatOptions;
+import org.operon.actions.PagerDutyOptions;
 import org.operon.actions.mute.MaintenanceWindow;
 import org.operon.actions.mute.MaintenanceWindowFile;
 import org.operon.engine.SessionFacts;
@@ -29,6 +31,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.TreeMap;
 import java.util.regex.Matcher;
@@ -89,7 +92,8 @@ public final class OperonConfig {
     public static final Setting<Duration> WEBHOOK_TIMEOUT = new Setting<>("operon.actions.webhook.timeout", "5s",
             "Connect and response timeout of one webhook attempt.", OperonConfig::positiveDuration, false);
     public static final Setting<Integer> WEBHOOK_ATTEMPTS = new Setting<>("operon.actions.webhook.max-attempts", "3",
-            "Attempts per webhook action (5xx, timeouts and connection errors are retried; 4xx is not).",
+            "Attempts per webhook, chat and pagerduty action (5xx, 429, timeouts and connection errors are retried; "
+                    + "other 4xx is not).",
             v -> intIn(v, 1, 20), false);
     public static final Setting<Duration> WEBHOOK_BACKOFF = new Setting<>("operon.actions.webhook.backoff", "500ms",
             "Delay before the first webhook retry; doubled for each further attempt.",
@@ -99,8 +103,22 @@ public final class OperonConfig {
             v -> v.isBlank() ? null : Path.of(v), false);
     public static final Setting<List<String>> ACTIONS_DEFAULT_TARGETS = new Setting<>("operon.actions.targets.default",
             "", "Targets for decision types without their own operon.actions.targets.<type>: a comma-separated "
-                    + "list of log, file, webhook. Empty: log and file, plus webhook when a webhook URL is set.",
+                    + "list of log, file, webhook, chat, pagerduty. Empty: log and file, plus webhook when a webhook "
+                    + "URL is set.",
             OperonConfig::list, false);
+    // ---- the chat and pagerduty targets (docs/actions.md) ----
+    public static final Setting<String> CHAT_URL = new Setting<>("operon.actions.chat.url", "",
+            "Slack (or Mattermost) incoming-webhook URL the chat target POSTs messages to; its path is the token. "
+                    + "Empty: no chat target.", OperonConfig::optionalHttpUrl, true);
+    public static final Setting<String> CHAT_TEMPLATE = new Setting<>("operon.actions.chat.template", "",
+            "Message text of the chat target with {{name}} placeholders (see docs/actions.md); checked at start. "
+                    + "Empty: the default per decision family.", v -> v, false);
+    public static final Setting<String> PAGERDUTY_URL = new Setting<>("operon.actions.pagerduty.url",
+            "https://events.pagerduty.com/v2/enqueue", "PagerDuty Events API v2 endpoint of the pagerduty target.",
+            OperonConfig::optionalHttpUrl, false);
+    public static final Setting<String> PAGERDUTY_ROUTING_KEY = new Setting<>("operon.actions.pagerduty.routing-key",
+            "", "Routing (integration) key of the pagerduty target. Empty: no pagerduty target.", v -> v, true);
+    // ---- end of the chat and pagerduty targets ----
     public static final Setting<Path> MAINTENANCE_FILE = new Setting<>("operon.maintenance.file", "",
             "JSON file of recurring maintenance windows that mute matching decisions like silences (see "
                     + "docs/maintenance-windows.md); read and checked at start. Empty: no maintenance windows.",
@@ -398,7 +416,8 @@ public final class OperonConfig {
     public static final List<Setting<?>> ALL = List.of(HTTP_HOST, HTTP_PORT, API_TOKEN, DATA_DIR, INTAKE_MAX_BODY,
             ENGINE_QUEUE, ENGINE_BATCH, ENGINE_TICK, ENGINE_RESTORE_HORIZON, RULES_DIR, JOURNAL_SEGMENT_BYTES,
             JOURNAL_RETENTION, STATE_RETENTION, WEBHOOK_URL, WEBHOOK_TIMEOUT, WEBHOOK_ATTEMPTS, WEBHOOK_BACKOFF,
-            ACTIONS_FILE_DIR, ACTIONS_DEFAULT_TARGETS, MAINTENANCE_FILE, INCIDENTS_GROUP_BY, INCIDENTS_GROUPING_WINDOW,
+            ACTIONS_FILE_DIR, ACTIONS_DEFAULT_TARGETS, CHAT_URL, CHAT_TEMPLATE, PAGERDUTY_URL, PAGERDUTY_ROUTING_KEY,
+            MAINTENANCE_FILE, INCIDENTS_GROUP_BY, INCIDENTS_GROUPING_WINDOW,
             INCIDENTS_REOPEN_WINDOW, INCIDENTS_GROUP_WAIT, INCIDENTS_GROUP_INTERVAL, INCIDENTS_REPEAT_INTERVAL,
             FLAPPING_CHANGES, FLAPPING_WINDOW, STORM_THRESHOLD, STORM_WINDOW, INHIBIT_FILE, THROTTLE_FILE,
             REFERENCE_DIR, SHUTDOWN_TIMEOUT,
@@ -428,6 +447,8 @@ public final class OperonConfig {
     private List<InhibitRule> inhibitRules = List.of();
     private List<ThrottlePolicy> throttles = List.of();
     private List<Webhook> webhooks = List.of();
+    private ChatOptions chatOptions;
+    private PagerDutyOptions pagerDutyOptions;
 
     private OperonConfig() {
     }
@@ -488,6 +509,8 @@ public final class OperonConfig {
         config.maintenanceWindows = readMaintenanceWindows(config.get(MAINTENANCE_FILE));
         config.incidentPolicy = config.incidentPolicyOf();
         config.alertLimits = config.alertLimitsOf();
+        config.chatOptions = config.chatOptionsOf();
+        config.pagerDutyOptions = config.pagerDutyOptionsOf();
         Path inhibitFile = config.get(INHIBIT_FILE);
         config.inhibitRules = inhibitFile == null ? List.of() : checked(INHIBIT_FILE,
                 () -> InhibitRuleFile.read(inhibitFile), "See \"Inhibition rules\" in docs/configuration.md.");
@@ -553,6 +576,32 @@ public final class OperonConfig {
             throw new ConfigException("Invalid configuration: operon.incidents.* (" + originsOf(INCIDENTS_GROUP_BY,
                     INCIDENTS_GROUPING_WINDOW, INCIDENTS_REOPEN_WINDOW, INCIDENTS_GROUP_WAIT, INCIDENTS_GROUP_INTERVAL,
                     INCIDENTS_REPEAT_INTERVAL) + "): " + e.getMessage());
+        }
+    }
+
+    /** The chat target's options when its URL is set; the template is checked here, at load. */
+    private ChatOptions chatOptionsOf() {
+        if (get(CHAT_URL).isBlank()) {
+            return null;
+        }
+        try {
+            return new ChatOptions(get(CHAT_URL), get(CHAT_TEMPLATE));
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException("Invalid configuration: " + e.getMessage() + " (" + originsOf(CHAT_URL,
+                    CHAT_TEMPLATE) + "). See \"Templates\" in docs/actions.md.");
+        }
+    }
+
+    /** The pagerduty target's options when its routing key is set. */
+    private PagerDutyOptions pagerDutyOptionsOf() {
+        if (get(PAGERDUTY_ROUTING_KEY).isBlank()) {
+            return null;
+        }
+        try {
+            return new PagerDutyOptions(get(PAGERDUTY_URL), get(PAGERDUTY_ROUTING_KEY));
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException("Invalid configuration: " + e.getMessage() + " (" + originsOf(PAGERDUTY_URL,
+                    PAGERDUTY_ROUTING_KEY) + ")");
         }
     }
 
@@ -676,6 +725,16 @@ public final class OperonConfig {
     /** Targets configured per decision type ({@code operon.actions.targets.<type>}). */
     public Map<String, List<String>> targetsByType() {
         return targetsByType;
+    }
+
+    /** The chat target's options ({@code operon.actions.chat.*}); empty when its URL is not set. */
+    public Optional<ChatOptions> chatOptions() {
+        return Optional.ofNullable(chatOptions);
+    }
+
+    /** The pagerduty target's options ({@code operon.actions.pagerduty.*}); empty without a routing key. */
+    public Optional<PagerDutyOptions> pagerDutyOptions() {
+        return Optional.ofNullable(pagerDutyOptions);
     }
 
     /** The maintenance windows read from {@code operon.maintenance.file} at load, in file order. */
