@@ -41,11 +41,18 @@ import java.util.Set;
  *                            then naming it is an error ({@link ChatOptions#URL})
  * @param pagerDuty           the {@code pagerduty} target's settings; null when it is not configured,
  *                            and then naming it is an error ({@link PagerDutyOptions#ROUTING_KEY})
+ * @param webhook             the {@code webhook} target's method, body template and headers; null means
+ *                            {@link WebhookOptions#defaults()}
+ * @param email               the {@code email} target's settings; null when it is not configured, and
+ *                            then naming it is an error ({@link EmailOptions#HOST})
+ * @param opsgenie            the {@code opsgenie} target's settings; null when it is not configured, and
+ *                            then naming it is an error ({@link OpsgenieOptions#API_KEY})
  */
 public record ActionOptions(String webhookUrl, Duration connectTimeout, Duration responseTimeout, int maxAttempts,
                             Duration backoffInitialDelay, Path fileDirectory, Map<String, List<String>> targetsByType,
                             List<String> defaultTargets, int queueCapacity, ChatOptions chat,
-                            PagerDutyOptions pagerDuty) {
+                            PagerDutyOptions pagerDuty, WebhookOptions webhook, EmailOptions email,
+                            OpsgenieOptions opsgenie) {
 
     public static final String WEBHOOK_URL = "operon.actions.webhook.url";
     /** One key for both webhook timeouts, as the app configures them. */
@@ -59,6 +66,7 @@ public record ActionOptions(String webhookUrl, Duration connectTimeout, Duration
     public static final String QUEUE_CAPACITY = "operon.actions.queue-capacity";
 
     public ActionOptions {
+        webhook = webhook == null ? WebhookOptions.defaults() : webhook;
         webhookUrl = webhookUrl == null || webhookUrl.isBlank() ? null : webhookUrl.strip();
         if (webhookUrl != null) {
             parseWebhookUrl(webhookUrl);
@@ -86,11 +94,11 @@ public record ActionOptions(String webhookUrl, Duration connectTimeout, Duration
                         + e.getKey() + "'");
             }
             String key = TARGETS_PREFIX + e.getKey();
-            byType.put(e.getKey(), checkTargets(e.getValue(), key, webhookUrl, chat, pagerDuty));
+            byType.put(e.getKey(), checkTargets(e.getValue(), key, webhookUrl, chat, pagerDuty, email, opsgenie));
         }
         targetsByType = Map.copyOf(byType);
         defaultTargets = defaultTargets == null ? null
-                : checkTargets(defaultTargets, DEFAULT_TARGETS, webhookUrl, chat, pagerDuty);
+                : checkTargets(defaultTargets, DEFAULT_TARGETS, webhookUrl, chat, pagerDuty, email, opsgenie);
     }
 
     /** Options without the chat and pagerduty targets. */
@@ -98,7 +106,7 @@ public record ActionOptions(String webhookUrl, Duration connectTimeout, Duration
                          Duration backoffInitialDelay, Path fileDirectory, Map<String, List<String>> targetsByType,
                          List<String> defaultTargets, int queueCapacity) {
         this(webhookUrl, connectTimeout, responseTimeout, maxAttempts, backoffInitialDelay, fileDirectory,
-                targetsByType, defaultTargets, queueCapacity, null, null);
+                targetsByType, defaultTargets, queueCapacity, null, null, null, null, null);
     }
 
     /**
@@ -136,22 +144,22 @@ public record ActionOptions(String webhookUrl, Duration connectTimeout, Duration
 
     public ActionOptions withWebhookUrl(String url) {
         return new ActionOptions(url, connectTimeout, responseTimeout, maxAttempts, backoffInitialDelay,
-                fileDirectory, targetsByType, defaultTargets, queueCapacity, chat, pagerDuty);
+                fileDirectory, targetsByType, defaultTargets, queueCapacity, chat, pagerDuty, webhook, email, opsgenie);
     }
 
     public ActionOptions withTimeouts(Duration connect, Duration response) {
         return new ActionOptions(webhookUrl, connect, response, maxAttempts, backoffInitialDelay, fileDirectory,
-                targetsByType, defaultTargets, queueCapacity, chat, pagerDuty);
+                targetsByType, defaultTargets, queueCapacity, chat, pagerDuty, webhook, email, opsgenie);
     }
 
     public ActionOptions withRetries(int attempts, Duration initialDelay) {
         return new ActionOptions(webhookUrl, connectTimeout, responseTimeout, attempts, initialDelay, fileDirectory,
-                targetsByType, defaultTargets, queueCapacity, chat, pagerDuty);
+                targetsByType, defaultTargets, queueCapacity, chat, pagerDuty, webhook, email, opsgenie);
     }
 
     public ActionOptions withFileDirectory(Path dir) {
         return new ActionOptions(webhookUrl, connectTimeout, responseTimeout, maxAttempts, backoffInitialDelay, dir,
-                targetsByType, defaultTargets, queueCapacity, chat, pagerDuty);
+                targetsByType, defaultTargets, queueCapacity, chat, pagerDuty, webhook, email, opsgenie);
     }
 
     /** A copy in which decisions of {@code decisionType} go to exactly {@code targets}. */
@@ -159,29 +167,63 @@ public record ActionOptions(String webhookUrl, Duration connectTimeout, Duration
         Map<String, List<String>> byType = new LinkedHashMap<>(targetsByType);
         byType.put(decisionType, targets);
         return new ActionOptions(webhookUrl, connectTimeout, responseTimeout, maxAttempts, backoffInitialDelay,
-                fileDirectory, byType, defaultTargets, queueCapacity, chat, pagerDuty);
+                fileDirectory, byType, defaultTargets, queueCapacity, chat, pagerDuty, webhook, email, opsgenie);
     }
 
     public ActionOptions withDefaultTargets(List<String> targets) {
         return new ActionOptions(webhookUrl, connectTimeout, responseTimeout, maxAttempts, backoffInitialDelay,
-                fileDirectory, targetsByType, targets, queueCapacity, chat, pagerDuty);
+                fileDirectory, targetsByType, targets, queueCapacity, chat, pagerDuty, webhook, email, opsgenie);
     }
 
     public ActionOptions withQueueCapacity(int capacity) {
         return new ActionOptions(webhookUrl, connectTimeout, responseTimeout, maxAttempts, backoffInitialDelay,
-                fileDirectory, targetsByType, defaultTargets, capacity, chat, pagerDuty);
+                fileDirectory, targetsByType, defaultTargets, capacity, chat, pagerDuty, webhook, email, opsgenie);
     }
 
     /** A copy with the {@code chat} target configured; null removes it. */
     public ActionOptions withChat(ChatOptions chatOptions) {
         return new ActionOptions(webhookUrl, connectTimeout, responseTimeout, maxAttempts, backoffInitialDelay,
-                fileDirectory, targetsByType, defaultTargets, queueCapacity, chatOptions, pagerDuty);
+                fileDirectory, targetsByType, defaultTargets, queueCapacity, chatOptions, pagerDuty, webhook, email, opsgenie);
     }
 
     /** A copy with the {@code pagerduty} target configured; null removes it. */
     public ActionOptions withPagerDuty(PagerDutyOptions pagerDutyOptions) {
         return new ActionOptions(webhookUrl, connectTimeout, responseTimeout, maxAttempts, backoffInitialDelay,
-                fileDirectory, targetsByType, defaultTargets, queueCapacity, chat, pagerDutyOptions);
+                fileDirectory, targetsByType, defaultTargets, queueCapacity, chat, pagerDutyOptions, webhook, email, opsgenie);
+    }
+
+    /** A copy with the webhook's method, body template and headers; null restores the defaults. */
+    public ActionOptions withWebhook(WebhookOptions webhookOptions) {
+        return new ActionOptions(webhookUrl, connectTimeout, responseTimeout, maxAttempts, backoffInitialDelay,
+                fileDirectory, targetsByType, defaultTargets, queueCapacity, chat, pagerDuty, webhookOptions, email,
+                opsgenie);
+    }
+
+    /** A copy with the {@code email} target configured; null removes it. */
+    public ActionOptions withEmail(EmailOptions emailOptions) {
+        return new ActionOptions(webhookUrl, connectTimeout, responseTimeout, maxAttempts, backoffInitialDelay,
+                fileDirectory, targetsByType, defaultTargets, queueCapacity, chat, pagerDuty, webhook, emailOptions,
+                opsgenie);
+    }
+
+    /** A copy with the {@code opsgenie} target configured; null removes it. */
+    public ActionOptions withOpsgenie(OpsgenieOptions opsgenieOptions) {
+        return new ActionOptions(webhookUrl, connectTimeout, responseTimeout, maxAttempts, backoffInitialDelay,
+                fileDirectory, targetsByType, defaultTargets, queueCapacity, chat, pagerDuty, webhook, email,
+                opsgenieOptions);
+    }
+
+    /** The webhook's method, body template and headers (the defaults when none were set). */
+    public WebhookOptions webhookOptions() {
+        return webhook;
+    }
+
+    public Optional<EmailOptions> emailOptions() {
+        return Optional.ofNullable(email);
+    }
+
+    public Optional<OpsgenieOptions> opsgenieOptions() {
+        return Optional.ofNullable(opsgenie);
     }
 
     public Optional<ChatOptions> chatOptions() {
@@ -199,7 +241,8 @@ public record ActionOptions(String webhookUrl, Duration connectTimeout, Duration
                 + ", responseTimeout=" + responseTimeout + ", maxAttempts=" + maxAttempts + ", backoffInitialDelay="
                 + backoffInitialDelay + ", fileDirectory=" + fileDirectory + ", targetsByType=" + targetsByType
                 + ", defaultTargets=" + effectiveDefaultTargets() + ", queueCapacity=" + queueCapacity
-                + ", chat=" + chat + ", pagerDuty=" + pagerDuty + "]";
+                + ", chat=" + chat + ", pagerDuty=" + pagerDuty + ", webhook=" + webhook + ", email=" + email
+                + ", opsgenie=" + opsgenie + "]";
     }
 
     private List<String> effectiveDefaultTargets() {
@@ -211,7 +254,7 @@ public record ActionOptions(String webhookUrl, Duration connectTimeout, Duration
     }
 
     private static List<String> checkTargets(List<String> targets, String key, String webhookUrl, ChatOptions chat,
-                                             PagerDutyOptions pagerDuty) {
+                                             PagerDutyOptions pagerDuty, EmailOptions email, OpsgenieOptions opsgenie) {
         if (targets == null) {
             throw new IllegalArgumentException(key + " must list targets (an empty list mutes the type)");
         }
@@ -231,6 +274,13 @@ public record ActionOptions(String webhookUrl, Duration connectTimeout, Duration
             if (name.equals(PagerDutySink.NAME) && pagerDuty == null) {
                 throw new IllegalArgumentException(key + " names target 'pagerduty' but "
                         + PagerDutyOptions.ROUTING_KEY + " is not set");
+            }
+            if (name.equals(EmailSink.NAME) && email == null) {
+                throw new IllegalArgumentException(key + " names target 'email' but " + EmailOptions.HOST + " is not set");
+            }
+            if (name.equals(OpsgenieSink.NAME) && opsgenie == null) {
+                throw new IllegalArgumentException(key + " names target 'opsgenie' but " + OpsgenieOptions.API_KEY
+                        + " is not set");
             }
             if (!checked.contains(name)) {
                 checked.add(name);

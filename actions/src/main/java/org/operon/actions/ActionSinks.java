@@ -14,7 +14,9 @@ public final class ActionSinks {
             FileSink.NAME, FileSink::new,
             WebhookSink.NAME, WebhookSink::new,
             ChatSink.NAME, ChatSink::new,
-            PagerDutySink.NAME, PagerDutySink::new);
+            PagerDutySink.NAME, PagerDutySink::new,
+            EmailSink.NAME, EmailSink::new,
+            OpsgenieSink.NAME, OpsgenieSink::new);
 
     private ActionSinks() {
     }
