@@ -64,6 +64,11 @@ public record WebhookOptions(String method, String bodyTemplate, Map<String, Str
         headers = java.util.Collections.unmodifiableMap(checked);
     }
 
+    /** From the three configuration values as text; {@code headers} as {@link #parseHeaders} reads it. */
+    public static WebhookOptions fromConfig(String method, String bodyTemplate, String headers) {
+        return new WebhookOptions(method, bodyTemplate, parseHeaders(headers));
+    }
+
     /** POST, the decision as JSON, no extra headers. */
     public static WebhookOptions defaults() {
         return new WebhookOptions("POST", null, Map.of());

@@ -71,7 +71,8 @@ public final class WebhookSink implements ActionSink {
         try {
             return WebhookOptions.checkJson(body.render(DecisionModel.of(action)));
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(WebhookOptions.BODY_TEMPLATE + " rendered invalid JSON: " + e.getMessage(), e);
+            // no cause: the audit reason is the root cause's message, and this one names the key
+            throw new IllegalArgumentException(WebhookOptions.BODY_TEMPLATE + " rendered invalid JSON: " + e.getMessage());
         }
     }
 
