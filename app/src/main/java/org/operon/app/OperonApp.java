@@ -265,7 +265,10 @@ public final class OperonApp implements AutoCloseable {
                 .withRetries(config.get(OperonConfig.WEBHOOK_ATTEMPTS), config.get(OperonConfig.WEBHOOK_BACKOFF))
                 .withFileDirectory(fileDir == null ? dataDir.resolve("actions") : fileDir.toAbsolutePath())
                 .withChat(config.chatOptions().orElse(null))
-                .withPagerDuty(config.pagerDutyOptions().orElse(null));
+                .withPagerDuty(config.pagerDutyOptions().orElse(null))
+                .withWebhook(config.webhookOptions())
+                .withEmail(config.emailOptions().orElse(null))
+                .withOpsgenie(config.opsgenieOptions().orElse(null));
         List<String> defaults = config.get(OperonConfig.ACTIONS_DEFAULT_TARGETS);
         if (!defaults.isEmpty()) {
             options = options.withDefaultTargets(defaults);

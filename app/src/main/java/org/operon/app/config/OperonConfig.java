@@ -2,6 +2,9 @@ package org.operon.app.config;
 
 import org.operon.actions.ChatOptions;
 import org.operon.actions.PagerDutyOptions;
+import org.operon.actions.EmailOptions;
+import org.operon.actions.OpsgenieOptions;
+import org.operon.actions.WebhookOptions;
 import org.operon.actions.mute.MaintenanceWindow;
 import org.operon.actions.mute.MaintenanceWindowFile;
 import org.operon.engine.SessionFacts;
@@ -119,6 +122,107 @@ public final class OperonConfig {
     public static final Setting<String> PAGERDUTY_ROUTING_KEY = new Setting<>("operon.actions.pagerduty.routing-key",
             "", "Routing (integration) key of the pagerduty target. Empty: no pagerduty target.", v -> v, true);
     // ---- end of the chat and pagerduty targets ----
+    // ---- webhook templates, the email and opsgenie targets (docs/actions.md) ----
+    public static final Setting<String> WEBHOOK_METHOD = new Setting<>("operon.actions.webhook.method", "POST",
+            "HTTP method of the webhook target: POST or PUT.", v -> v, false);
+    public static final Setting<String> WEBHOOK_BODY_TEMPLATE = new Setting<>("operon.actions.webhook.body-template", "",
+            "JSON body template of the webhook target (see \"Templates\" in docs/actions.md); checked at start, it must "
+                    + "render valid JSON. Empty: the decision as JSON.", v -> v, false);
+    public static final Setting<String> WEBHOOK_HEADERS = new Setting<>("operon.actions.webhook.headers", "",
+            "Extra headers of the webhook target, comma-separated Name=value templates (e.g. X-Team={{params.team}}). "
+                    + "Values may hold credentials: never logged.", v -> v, true);
+    public static final Setting<String> EMAIL_HOST = new Setting<>("operon.actions.email.host", "",
+            "SMTP server of the email target. Empty: no email target.", v -> v, false);
+    public static final Setting<Integer> EMAIL_PORT = new Setting<>("operon.actions.email.port", "25",
+            "SMTP port of the email target.", v -> intIn(v, 1, 65535), false);
+    public static final Setting<String> EMAIL_USERNAME = new Setting<>("operon.actions.email.username", "",
+            "SMTP login of the email target. Empty: no authentication.", v -> v, false);
+    public static final Setting<String> EMAIL_PASSWORD = new Setting<>("operon.actions.email.password", "",
+            "SMTP password of the email target; never logged.", v -> v, true);
+    public static final Setting<String> EMAIL_FROM = new Setting<>("operon.actions.email.from", "",
+            "Sender address of the email target (e.g. Operon <operon@example.org>).", v -> v, false);
+    public static final Setting<List<String>> EMAIL_TO = new Setting<>("operon.actions.email.to", "",
+            "Recipient addresses of the email target, comma-separated.", OperonConfig::list, false);
+    public static final Setting<String> EMAIL_SUBJECT_TEMPLATE = new Setting<>("operon.actions.email.subject-template",
+            "", "Subject template of the email target; checked at start. Empty: the default.", v -> v, false);
+    public static final Setting<String> EMAIL_TEXT_TEMPLATE = new Setting<>("operon.actions.email.text-template", "",
+            "Text-part template of the email target; checked at start. Empty: the default.", v -> v, false);
+    public static final Setting<String> EMAIL_HTML_TEMPLATE = new Setting<>("operon.actions.email.html-template", "",
+            "HTML-part template of the email target (values HTML-escaped); checked at start. Empty: the default.",
+            v -> v, false);
+    public static final Setting<Boolean> EMAIL_STARTTLS = new Setting<>("operon.actions.email.starttls", "false",
+            "Whether the email target requires STARTTLS (true or false).", OperonConfig::trueOrFalse, false);
+    public static final Setting<String> OPSGENIE_URL = new Setting<>("operon.actions.opsgenie.url",
+            "https://api.opsgenie.com", "Opsgenie API base URL of the opsgenie target (EU: https://api.eu.opsgenie.com).",
+            OperonConfig::optionalHttpUrl, false);
+    public static final Setting<String> OPSGENIE_API_KEY = new Setting<>("operon.actions.opsgenie.api-key", "",
+            "API integration key of the opsgenie target. Empty: no opsgenie target.", v -> v, true);
+    public static final Setting<String> OPSGENIE_MESSAGE_TEMPLATE = new Setting<>(
+            "operon.actions.opsgenie.message-template", "",
+            "Alert message template of the opsgenie target (cut to 130 characters). Empty: the default.", v -> v, false);
+    public static final Setting<String> OPSGENIE_DESCRIPTION_TEMPLATE = new Setting<>(
+            "operon.actions.opsgenie.description-template", "",
+            "Alert description template of the opsgenie target. Empty: the default.", v -> v, false);
+
+    static boolean trueOrFalse(String v) {
+        return switch (v.strip().toLowerCase(java.util.Locale.ROOT)) {
+            case "true" -> true;
+            case "false" -> false;
+            default -> throw new IllegalArgumentException("expected true or false");
+        };
+    }
+
+    /** The webhook's method, body template and headers; the templates are checked here, at load. */
+    private WebhookOptions webhookOptionsOf() {
+        try {
+            return WebhookOptions.fromConfig(get(WEBHOOK_METHOD), get(WEBHOOK_BODY_TEMPLATE), get(WEBHOOK_HEADERS));
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException("Invalid configuration: " + e.getMessage() + " (" + originsOf(WEBHOOK_METHOD,
+                    WEBHOOK_BODY_TEMPLATE, WEBHOOK_HEADERS) + "). See \"Templates\" in docs/actions.md.");
+        }
+    }
+
+    /** The email target's options when its host is set. */
+    private EmailOptions emailOptionsOf() {
+        if (get(EMAIL_HOST).isBlank()) {
+            return null;
+        }
+        try {
+            return new EmailOptions(get(EMAIL_HOST), get(EMAIL_PORT), get(EMAIL_USERNAME), get(EMAIL_PASSWORD),
+                    get(EMAIL_FROM), get(EMAIL_TO), get(EMAIL_SUBJECT_TEMPLATE), get(EMAIL_TEXT_TEMPLATE),
+                    get(EMAIL_HTML_TEMPLATE), get(EMAIL_STARTTLS));
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException("Invalid configuration: " + e.getMessage() + " (" + originsOf(EMAIL_HOST,
+                    EMAIL_FROM, EMAIL_TO) + "). See \"email\" in docs/actions.md.");
+        }
+    }
+
+    /** The opsgenie target's options when its API key is set. */
+    private OpsgenieOptions opsgenieOptionsOf() {
+        if (get(OPSGENIE_API_KEY).isBlank()) {
+            return null;
+        }
+        try {
+            return new OpsgenieOptions(get(OPSGENIE_URL), get(OPSGENIE_API_KEY), get(OPSGENIE_MESSAGE_TEMPLATE),
+                    get(OPSGENIE_DESCRIPTION_TEMPLATE));
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException("Invalid configuration: " + e.getMessage() + " (" + originsOf(OPSGENIE_URL,
+                    OPSGENIE_API_KEY) + "). See \"opsgenie\" in docs/actions.md.");
+        }
+    }
+
+    public WebhookOptions webhookOptions() {
+        return webhookOptions;
+    }
+
+    public Optional<EmailOptions> emailOptions() {
+        return Optional.ofNullable(emailOptions);
+    }
+
+    public Optional<OpsgenieOptions> opsgenieOptions() {
+        return Optional.ofNullable(opsgenieOptions);
+    }
+    // ---- end of webhook templates, the email and opsgenie targets ----
     public static final Setting<Path> MAINTENANCE_FILE = new Setting<>("operon.maintenance.file", "",
             "JSON file of recurring maintenance windows that mute matching decisions like silences (see "
                     + "docs/maintenance-windows.md); read and checked at start. Empty: no maintenance windows.",
@@ -433,7 +537,11 @@ public final class OperonConfig {
             // the ticket sources
             REDMINE_URL, REDMINE_API_KEY, REDMINE_POLL_INTERVAL, REDMINE_PROJECT, REDMINE_ACKNOWLEDGE_STATUS_IDS,
             REDMINE_RESOLVE_STATUS_IDS, REDMINE_OWN_USER_ID, JIRA_WEBHOOK_SECRET, JIRA_WEBHOOK_TOKEN,
-            SERVICENOW_WEBHOOK_TOKEN);
+            SERVICENOW_WEBHOOK_TOKEN,
+            // webhook templates, the email and opsgenie targets
+            WEBHOOK_METHOD, WEBHOOK_BODY_TEMPLATE, WEBHOOK_HEADERS, EMAIL_HOST, EMAIL_PORT, EMAIL_USERNAME,
+            EMAIL_PASSWORD, EMAIL_FROM, EMAIL_TO, EMAIL_SUBJECT_TEMPLATE, EMAIL_TEXT_TEMPLATE, EMAIL_HTML_TEMPLATE,
+            EMAIL_STARTTLS, OPSGENIE_URL, OPSGENIE_API_KEY, OPSGENIE_MESSAGE_TEMPLATE, OPSGENIE_DESCRIPTION_TEMPLATE);
 
     /** Per-type targets: {@code operon.actions.targets.<decision type>=log,webhook}. */
     public static final String TARGETS_PREFIX = "operon.actions.targets.";
@@ -449,6 +557,9 @@ public final class OperonConfig {
     private List<Webhook> webhooks = List.of();
     private ChatOptions chatOptions;
     private PagerDutyOptions pagerDutyOptions;
+    private WebhookOptions webhookOptions;
+    private EmailOptions emailOptions;
+    private OpsgenieOptions opsgenieOptions;
 
     private OperonConfig() {
     }
@@ -511,6 +622,9 @@ public final class OperonConfig {
         config.alertLimits = config.alertLimitsOf();
         config.chatOptions = config.chatOptionsOf();
         config.pagerDutyOptions = config.pagerDutyOptionsOf();
+        config.webhookOptions = config.webhookOptionsOf();
+        config.emailOptions = config.emailOptionsOf();
+        config.opsgenieOptions = config.opsgenieOptionsOf();
         Path inhibitFile = config.get(INHIBIT_FILE);
         config.inhibitRules = inhibitFile == null ? List.of() : checked(INHIBIT_FILE,
                 () -> InhibitRuleFile.read(inhibitFile), "See \"Inhibition rules\" in docs/configuration.md.");
