@@ -104,7 +104,7 @@ public final class EmailSink implements ActionSink {
         MimeMessage message = new FixedIdMessage(session, "<" + action.id() + "@operon>");
         message.setFrom(new InternetAddress(email.from()));
         message.setRecipients(Message.RecipientType.TO, InternetAddress.parse(String.join(",", email.to())));
-        String line = subject.render(model).strip();
+        String line = subject.render(model).replaceAll("[\\r\\n]+", " ").strip();
         message.setSubject(line.isEmpty() ? String.valueOf(action.decision().getType()) : line, "UTF-8");
         message.setSentDate(new Date(action.decision().getTime()));
         message.setHeader("X-Operon-Action-Id", action.id());
