@@ -1,6 +1,7 @@
 package org.operon.actions;
 
 import java.util.Date;
+import java.util.Map;
 import java.util.Properties;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -31,6 +32,8 @@ import org.operon.actions.template.Template;
  * after a crash between sending and auditing carries the same id and a receiving system can drop it;
  * mails about one incident also carry {@code References: <incident id@operon>}, so mail clients thread
  * them. The {@code Date} is the decision's time.
+ *
+ * <p>The sink reports {@code messageId} and {@code recipients} (a count) as the action's result.
  *
  * <p>The SMTP endpoint URI names host and port only; the login is set on the endpoint's configuration
  * when the first mail is sent, so the password is in no URI, route dump or log. Connection failures and
@@ -137,6 +140,9 @@ public final class EmailSink implements ActionSink {
                 exchange.setException(null);
                 throw failure;
             }
+            MimeMessage sent = exchange.getIn().getBody(MimeMessage.class);
+            exchange.setProperty("operonActionResult", Map.of("messageId", sent.getMessageID(),
+                    "recipients", email.to().size()));
         });
     }
 
