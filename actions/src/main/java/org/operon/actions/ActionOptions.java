@@ -41,11 +41,14 @@ import java.util.Set;
  *                            then naming it is an error ({@link ChatOptions#URL})
  * @param pagerDuty           the {@code pagerduty} target's settings; null when it is not configured,
  *                            and then naming it is an error ({@link PagerDutyOptions#ROUTING_KEY})
+ * @param targetSettings      the settings of targets that bring their own options class (publish, exec,
+ *                            ansible, awx), by that class; a target whose settings are missing cannot be
+ *                            named (see {@link TargetSettings})
  */
 public record ActionOptions(String webhookUrl, Duration connectTimeout, Duration responseTimeout, int maxAttempts,
                             Duration backoffInitialDelay, Path fileDirectory, Map<String, List<String>> targetsByType,
                             List<String> defaultTargets, int queueCapacity, ChatOptions chat,
-                            PagerDutyOptions pagerDuty) {
+                            PagerDutyOptions pagerDuty, Map<Class<?>, TargetSettings> targetSettings) {
 
     public static final String WEBHOOK_URL = "operon.actions.webhook.url";
     /** One key for both webhook timeouts, as the app configures them. */
@@ -59,6 +62,7 @@ public record ActionOptions(String webhookUrl, Duration connectTimeout, Duration
     public static final String QUEUE_CAPACITY = "operon.actions.queue-capacity";
 
     public ActionOptions {
+        targetSettings = Map.copyOf(Objects.requireNonNullElse(targetSettings, Map.of()));
         webhookUrl = webhookUrl == null || webhookUrl.isBlank() ? null : webhookUrl.strip();
         if (webhookUrl != null) {
             parseWebhookUrl(webhookUrl);
@@ -86,11 +90,11 @@ public record ActionOptions(String webhookUrl, Duration connectTimeout, Duration
                         + e.getKey() + "'");
             }
             String key = TARGETS_PREFIX + e.getKey();
-            byType.put(e.getKey(), checkTargets(e.getValue(), key, webhookUrl, chat, pagerDuty));
+            byType.put(e.getKey(), checkTargets(e.getValue(), key, webhookUrl, chat, pagerDuty, targetSettings));
         }
         targetsByType = Map.copyOf(byType);
         defaultTargets = defaultTargets == null ? null
-                : checkTargets(defaultTargets, DEFAULT_TARGETS, webhookUrl, chat, pagerDuty);
+                : checkTargets(defaultTargets, DEFAULT_TARGETS, webhookUrl, chat, pagerDuty, targetSettings);
     }
 
     /** Options without the chat and pagerduty targets. */
@@ -98,7 +102,15 @@ public record ActionOptions(String webhookUrl, Duration connectTimeout, Duration
                          Duration backoffInitialDelay, Path fileDirectory, Map<String, List<String>> targetsByType,
                          List<String> defaultTargets, int queueCapacity) {
         this(webhookUrl, connectTimeout, responseTimeout, maxAttempts, backoffInitialDelay, fileDirectory,
-                targetsByType, defaultTargets, queueCapacity, null, null);
+                targetsByType, defaultTargets, queueCapacity, null, null, Map.of());
+    }
+
+    /** Options without the targets that bring their own settings class. */
+    public ActionOptions(String webhookUrl, Duration connectTimeout, Duration responseTimeout, int maxAttempts,
+                         Duration backoffInitialDelay, Path fileDirectory, Map<String, List<String>> targetsByType,
+                         List<String> defaultTargets, int queueCapacity, ChatOptions chat, PagerDutyOptions pagerDuty) {
+        this(webhookUrl, connectTimeout, responseTimeout, maxAttempts, backoffInitialDelay, fileDirectory,
+                targetsByType, defaultTargets, queueCapacity, chat, pagerDuty, Map.of());
     }
 
     /**
@@ -136,22 +148,22 @@ public record ActionOptions(String webhookUrl, Duration connectTimeout, Duration
 
     public ActionOptions withWebhookUrl(String url) {
         return new ActionOptions(url, connectTimeout, responseTimeout, maxAttempts, backoffInitialDelay,
-                fileDirectory, targetsByType, defaultTargets, queueCapacity, chat, pagerDuty);
+                fileDirectory, targetsByType, defaultTargets, queueCapacity, chat, pagerDuty, targetSettings);
     }
 
     public ActionOptions withTimeouts(Duration connect, Duration response) {
         return new ActionOptions(webhookUrl, connect, response, maxAttempts, backoffInitialDelay, fileDirectory,
-                targetsByType, defaultTargets, queueCapacity, chat, pagerDuty);
+                targetsByType, defaultTargets, queueCapacity, chat, pagerDuty, targetSettings);
     }
 
     public ActionOptions withRetries(int attempts, Duration initialDelay) {
         return new ActionOptions(webhookUrl, connectTimeout, responseTimeout, attempts, initialDelay, fileDirectory,
-                targetsByType, defaultTargets, queueCapacity, chat, pagerDuty);
+                targetsByType, defaultTargets, queueCapacity, chat, pagerDuty, targetSettings);
     }
 
     public ActionOptions withFileDirectory(Path dir) {
         return new ActionOptions(webhookUrl, connectTimeout, responseTimeout, maxAttempts, backoffInitialDelay, dir,
-                targetsByType, defaultTargets, queueCapacity, chat, pagerDuty);
+                targetsByType, defaultTargets, queueCapacity, chat, pagerDuty, targetSettings);
     }
 
     /** A copy in which decisions of {@code decisionType} go to exactly {@code targets}. */
@@ -159,29 +171,45 @@ public record ActionOptions(String webhookUrl, Duration connectTimeout, Duration
         Map<String, List<String>> byType = new LinkedHashMap<>(targetsByType);
         byType.put(decisionType, targets);
         return new ActionOptions(webhookUrl, connectTimeout, responseTimeout, maxAttempts, backoffInitialDelay,
-                fileDirectory, byType, defaultTargets, queueCapacity, chat, pagerDuty);
+                fileDirectory, byType, defaultTargets, queueCapacity, chat, pagerDuty, targetSettings);
     }
 
     public ActionOptions withDefaultTargets(List<String> targets) {
         return new ActionOptions(webhookUrl, connectTimeout, responseTimeout, maxAttempts, backoffInitialDelay,
-                fileDirectory, targetsByType, targets, queueCapacity, chat, pagerDuty);
+                fileDirectory, targetsByType, targets, queueCapacity, chat, pagerDuty, targetSettings);
     }
 
     public ActionOptions withQueueCapacity(int capacity) {
         return new ActionOptions(webhookUrl, connectTimeout, responseTimeout, maxAttempts, backoffInitialDelay,
-                fileDirectory, targetsByType, defaultTargets, capacity, chat, pagerDuty);
+                fileDirectory, targetsByType, defaultTargets, capacity, chat, pagerDuty, targetSettings);
     }
 
     /** A copy with the {@code chat} target configured; null removes it. */
     public ActionOptions withChat(ChatOptions chatOptions) {
         return new ActionOptions(webhookUrl, connectTimeout, responseTimeout, maxAttempts, backoffInitialDelay,
-                fileDirectory, targetsByType, defaultTargets, queueCapacity, chatOptions, pagerDuty);
+                fileDirectory, targetsByType, defaultTargets, queueCapacity, chatOptions, pagerDuty, targetSettings);
     }
 
     /** A copy with the {@code pagerduty} target configured; null removes it. */
     public ActionOptions withPagerDuty(PagerDutyOptions pagerDutyOptions) {
         return new ActionOptions(webhookUrl, connectTimeout, responseTimeout, maxAttempts, backoffInitialDelay,
-                fileDirectory, targetsByType, defaultTargets, queueCapacity, chat, pagerDutyOptions);
+                fileDirectory, targetsByType, defaultTargets, queueCapacity, chat, pagerDutyOptions, targetSettings);
+    }
+
+    /**
+     * A copy with {@code settings} for the targets it {@link TargetSettings#enables enables}, replacing
+     * settings of the same class.
+     */
+    public ActionOptions withTargetSettings(TargetSettings settings) {
+        Map<Class<?>, TargetSettings> all = new LinkedHashMap<>(targetSettings);
+        all.put(settings.getClass(), settings);
+        return new ActionOptions(webhookUrl, connectTimeout, responseTimeout, maxAttempts, backoffInitialDelay,
+                fileDirectory, targetsByType, defaultTargets, queueCapacity, chat, pagerDuty, all);
+    }
+
+    /** The settings of class {@code type}, when configured. */
+    public <T extends TargetSettings> Optional<T> targetSettings(Class<T> type) {
+        return Optional.ofNullable(targetSettings.get(type)).map(type::cast);
     }
 
     public Optional<ChatOptions> chatOptions() {
@@ -199,7 +227,7 @@ public record ActionOptions(String webhookUrl, Duration connectTimeout, Duration
                 + ", responseTimeout=" + responseTimeout + ", maxAttempts=" + maxAttempts + ", backoffInitialDelay="
                 + backoffInitialDelay + ", fileDirectory=" + fileDirectory + ", targetsByType=" + targetsByType
                 + ", defaultTargets=" + effectiveDefaultTargets() + ", queueCapacity=" + queueCapacity
-                + ", chat=" + chat + ", pagerDuty=" + pagerDuty + "]";
+                + ", chat=" + chat + ", pagerDuty=" + pagerDuty + ", targetSettings=" + targetSettings.values() + "]";
     }
 
     private List<String> effectiveDefaultTargets() {
@@ -211,7 +239,7 @@ public record ActionOptions(String webhookUrl, Duration connectTimeout, Duration
     }
 
     private static List<String> checkTargets(List<String> targets, String key, String webhookUrl, ChatOptions chat,
-                                             PagerDutyOptions pagerDuty) {
+                                             PagerDutyOptions pagerDuty, Map<Class<?>, TargetSettings> settings) {
         if (targets == null) {
             throw new IllegalArgumentException(key + " must list targets (an empty list mutes the type)");
         }
@@ -231,6 +259,10 @@ public record ActionOptions(String webhookUrl, Duration connectTimeout, Duration
             if (name.equals(PagerDutySink.NAME) && pagerDuty == null) {
                 throw new IllegalArgumentException(key + " names target 'pagerduty' but "
                         + PagerDutyOptions.ROUTING_KEY + " is not set");
+            }
+            String missing = TargetSettings.missingSetting(name);
+            if (missing != null && settings.values().stream().noneMatch(s -> s.enables(name))) {
+                throw new IllegalArgumentException(key + " names target '" + name + "' but " + missing + " is not set");
             }
             if (!checked.contains(name)) {
                 checked.add(name);
