@@ -56,7 +56,8 @@ public final class MqttPublishSink implements ActionSink {
 
     private static Endpoint addEndpoint(CamelContext context, String uri, PahoMqtt5Endpoint endpoint) {
         try {
-            return context.addEndpoint(uri, endpoint);
+            context.addEndpoint(uri, endpoint);
+            return endpoint;
         } catch (Exception e) {
             throw new IllegalStateException("the MQTT publisher endpoint cannot be added: " + e.getMessage(), e);
         }
