@@ -266,6 +266,9 @@ public final class OperonApp implements AutoCloseable {
                 .withFileDirectory(fileDir == null ? dataDir.resolve("actions") : fileDir.toAbsolutePath())
                 .withChat(config.chatOptions().orElse(null))
                 .withPagerDuty(config.pagerDutyOptions().orElse(null));
+        for (var settings : config.actionTargetSettings()) {
+            options = options.withTargetSettings(settings);
+        }
         List<String> defaults = config.get(OperonConfig.ACTIONS_DEFAULT_TARGETS);
         if (!defaults.isEmpty()) {
             options = options.withDefaultTargets(defaults);
