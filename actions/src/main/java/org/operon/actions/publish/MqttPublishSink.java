@@ -40,7 +40,9 @@ public final class MqttPublishSink implements ActionSink {
         config.setQos(1);
         config.setRetained(false);
         config.setCleanStart(true);
-        config.setAutomaticReconnect(false);
+        // Paho reconnects in the background after a lost connection; meanwhile attempts fail "not connected"
+        // and are retried (see Publisher).
+        config.setAutomaticReconnect(true);
         config.setConnectionTimeout(connectSeconds);
         if (!mqtt.username().isEmpty()) {
             config.setUserName(mqtt.username());

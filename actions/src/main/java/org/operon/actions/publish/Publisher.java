@@ -9,11 +9,13 @@ import org.apache.camel.Endpoint;
 import org.apache.camel.Exchange;
 import org.apache.camel.ProducerTemplate;
 import org.apache.kafka.common.errors.RetriableException;
+import org.eclipse.paho.mqttv5.common.MqttException;
 
 /**
  * Sends one message to a transport endpoint from inside a sink's route step and reports the outcome in the
  * sink contract: a failure worth another attempt (an I/O error anywhere in the cause chain, a Kafka
- * {@link RetriableException} such as a timeout, Operon's intake not accepting now) is thrown as an
+ * {@link RetriableException} such as a timeout, an MQTT client error such as "not connected", Operon's intake
+ * not accepting now) is thrown as an
  * {@link IOException}, which the shared error handling retries; any other failure is thrown as it is and fails
  * the action. The endpoint is created on first use, from the exchange's CamelContext.
  */
@@ -61,6 +63,11 @@ final class Publisher {
         for (Throwable t = failure; t != null; t = t.getCause()) {
             if (t instanceof IOException || t instanceof RetriableException
                     || NOT_NOW.contains(t.getClass().getSimpleName())) {
+                return true;
+            }
+            // Paho's own codes (32000 and up: timeout, not connected, connection lost) are worth another
+            // attempt; the broker's MQTT 5 reason codes (below 256: not authorized, bad topic, …) are not.
+            if (t instanceof MqttException mqtt && mqtt.getReasonCode() >= 32000) {
                 return true;
             }
             if (t.getCause() == t) {

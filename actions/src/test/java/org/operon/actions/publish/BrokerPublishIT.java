@@ -146,6 +146,20 @@ class BrokerPublishIT {
     }
 
     @Test
+    void mqttFailsAfterTheRetriesWhenTheBrokerIsGone() throws Exception {
+        start(PublishOptions.defaults().withMqtt(new PublishOptions.Mqtt(broker.mqttUrl(), "operon/decisions",
+                "operon-publisher", "", "")), MqttPublishSink.NAME);
+        assertThat(perform(restart(T0), MqttPublishSink.NAME).getException()).isNull();
+        broker.close();
+
+        Exchange done = perform(restart(T0.plusSeconds(1)), MqttPublishSink.NAME);
+
+        assertThat(done.getException()).isNotNull();
+        assertThat(done.getIn().getHeader(Exchange.REDELIVERY_COUNTER, 0, Integer.class)).isEqualTo(1);
+        broker = EmbeddedArtemis.start(dir.resolve("broker2"));
+    }
+
+    @Test
     void anUnreachableBrokerFailsTheActionAfterTheRetries() throws Exception {
         String amqpUrl = broker.amqpUrl();
         broker.close();
