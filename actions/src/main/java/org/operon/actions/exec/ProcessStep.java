@@ -45,6 +45,12 @@ final class ProcessStep {
     static void run(Exchange exchange, Action action, String what, List<String> argv, Duration timeout, Path workingDir,
                     Map<String, String> env, Set<Integer> retryOnExitCodes, Map<String, Object> extra)
             throws IOException, InterruptedException {
+        for (int i = 0; i < argv.size(); i++) {
+            if (argv.get(i).indexOf('\0') >= 0) {
+                // The operating system cannot pass it; ProcessBuilder would throw an IOException, which is retried.
+                throw new IllegalArgumentException(what + ": argument " + i + " contains a NUL character");
+            }
+        }
         long started = System.nanoTime();
         ProcessRunner.Result result = ProcessRunner.run(argv, workingDir, env, timeout);
         Map<String, Object> map = result.toMap();

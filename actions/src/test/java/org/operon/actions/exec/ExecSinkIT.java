@@ -183,6 +183,9 @@ class ExecSinkIT {
         assertThat(unknown.getException()).hasMessageStartingWith("command 'rm' is not in operon.actions.exec.file");
         assertThat(none.getException()).hasMessageContaining("no 'command' param");
         assertThat(noValue.getException()).hasMessage("the decision has no value for {{params.dir}}");
+        Exchange nul = perform(decision(Map.of("command", "touch", "dir", "a\0b")));
+        assertThat(nul.getException()).hasMessage("command 'touch': argument 1 contains a NUL character");
+        assertThat(nul.getIn().getHeader(Exchange.REDELIVERY_COUNTER, 0, Integer.class)).isZero();
         assertThat(ran).doesNotExist();
         assertThat(perform(decision(Map.of("command", "touch", "dir", "data"))).getException()).isNull();
         assertThat(Files.readString(ran)).isEqualTo("/srv/data\n");
