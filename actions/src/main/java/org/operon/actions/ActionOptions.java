@@ -47,12 +47,15 @@ import java.util.Set;
  *                            then naming it is an error ({@link EmailOptions#HOST})
  * @param opsgenie            the {@code opsgenie} target's settings; null when it is not configured, and
  *                            then naming it is an error ({@link OpsgenieOptions#API_KEY})
+ * @param targetSettings      the settings of targets that bring their own options class (publish, exec,
+ *                            ansible, awx), by that class; a target whose settings are missing cannot be
+ *                            named (see {@link TargetSettings})
  */
 public record ActionOptions(String webhookUrl, Duration connectTimeout, Duration responseTimeout, int maxAttempts,
                             Duration backoffInitialDelay, Path fileDirectory, Map<String, List<String>> targetsByType,
                             List<String> defaultTargets, int queueCapacity, ChatOptions chat,
                             PagerDutyOptions pagerDuty, WebhookOptions webhook, EmailOptions email,
-                            OpsgenieOptions opsgenie) {
+                            OpsgenieOptions opsgenie, Map<Class<?>, TargetSettings> targetSettings) {
 
     public static final String WEBHOOK_URL = "operon.actions.webhook.url";
     /** One key for both webhook timeouts, as the app configures them. */
@@ -67,6 +70,7 @@ public record ActionOptions(String webhookUrl, Duration connectTimeout, Duration
 
     public ActionOptions {
         webhook = webhook == null ? WebhookOptions.defaults() : webhook;
+        targetSettings = Map.copyOf(Objects.requireNonNullElse(targetSettings, Map.of()));
         webhookUrl = webhookUrl == null || webhookUrl.isBlank() ? null : webhookUrl.strip();
         if (webhookUrl != null) {
             parseWebhookUrl(webhookUrl);
@@ -94,11 +98,11 @@ public record ActionOptions(String webhookUrl, Duration connectTimeout, Duration
                         + e.getKey() + "'");
             }
             String key = TARGETS_PREFIX + e.getKey();
-            byType.put(e.getKey(), checkTargets(e.getValue(), key, webhookUrl, chat, pagerDuty, email, opsgenie));
+            byType.put(e.getKey(), checkTargets(e.getValue(), key, webhookUrl, chat, pagerDuty, email, opsgenie, targetSettings));
         }
         targetsByType = Map.copyOf(byType);
         defaultTargets = defaultTargets == null ? null
-                : checkTargets(defaultTargets, DEFAULT_TARGETS, webhookUrl, chat, pagerDuty, email, opsgenie);
+                : checkTargets(defaultTargets, DEFAULT_TARGETS, webhookUrl, chat, pagerDuty, email, opsgenie, targetSettings);
     }
 
     /** Options without the chat and pagerduty targets. */
@@ -106,7 +110,15 @@ public record ActionOptions(String webhookUrl, Duration connectTimeout, Duration
                          Duration backoffInitialDelay, Path fileDirectory, Map<String, List<String>> targetsByType,
                          List<String> defaultTargets, int queueCapacity) {
         this(webhookUrl, connectTimeout, responseTimeout, maxAttempts, backoffInitialDelay, fileDirectory,
-                targetsByType, defaultTargets, queueCapacity, null, null, null, null, null);
+                targetsByType, defaultTargets, queueCapacity, null, null, null, null, null, Map.of());
+    }
+
+    /** Options without the targets that bring their own settings class. */
+    public ActionOptions(String webhookUrl, Duration connectTimeout, Duration responseTimeout, int maxAttempts,
+                         Duration backoffInitialDelay, Path fileDirectory, Map<String, List<String>> targetsByType,
+                         List<String> defaultTargets, int queueCapacity, ChatOptions chat, PagerDutyOptions pagerDuty) {
+        this(webhookUrl, connectTimeout, responseTimeout, maxAttempts, backoffInitialDelay, fileDirectory,
+                targetsByType, defaultTargets, queueCapacity, chat, pagerDuty, null, null, null, Map.of());
     }
 
     /**
@@ -144,22 +156,22 @@ public record ActionOptions(String webhookUrl, Duration connectTimeout, Duration
 
     public ActionOptions withWebhookUrl(String url) {
         return new ActionOptions(url, connectTimeout, responseTimeout, maxAttempts, backoffInitialDelay,
-                fileDirectory, targetsByType, defaultTargets, queueCapacity, chat, pagerDuty, webhook, email, opsgenie);
+                fileDirectory, targetsByType, defaultTargets, queueCapacity, chat, pagerDuty, webhook, email, opsgenie, targetSettings);
     }
 
     public ActionOptions withTimeouts(Duration connect, Duration response) {
         return new ActionOptions(webhookUrl, connect, response, maxAttempts, backoffInitialDelay, fileDirectory,
-                targetsByType, defaultTargets, queueCapacity, chat, pagerDuty, webhook, email, opsgenie);
+                targetsByType, defaultTargets, queueCapacity, chat, pagerDuty, webhook, email, opsgenie, targetSettings);
     }
 
     public ActionOptions withRetries(int attempts, Duration initialDelay) {
         return new ActionOptions(webhookUrl, connectTimeout, responseTimeout, attempts, initialDelay, fileDirectory,
-                targetsByType, defaultTargets, queueCapacity, chat, pagerDuty, webhook, email, opsgenie);
+                targetsByType, defaultTargets, queueCapacity, chat, pagerDuty, webhook, email, opsgenie, targetSettings);
     }
 
     public ActionOptions withFileDirectory(Path dir) {
         return new ActionOptions(webhookUrl, connectTimeout, responseTimeout, maxAttempts, backoffInitialDelay, dir,
-                targetsByType, defaultTargets, queueCapacity, chat, pagerDuty, webhook, email, opsgenie);
+                targetsByType, defaultTargets, queueCapacity, chat, pagerDuty, webhook, email, opsgenie, targetSettings);
     }
 
     /** A copy in which decisions of {@code decisionType} go to exactly {@code targets}. */
@@ -167,50 +179,67 @@ public record ActionOptions(String webhookUrl, Duration connectTimeout, Duration
         Map<String, List<String>> byType = new LinkedHashMap<>(targetsByType);
         byType.put(decisionType, targets);
         return new ActionOptions(webhookUrl, connectTimeout, responseTimeout, maxAttempts, backoffInitialDelay,
-                fileDirectory, byType, defaultTargets, queueCapacity, chat, pagerDuty, webhook, email, opsgenie);
+                fileDirectory, byType, defaultTargets, queueCapacity, chat, pagerDuty, webhook, email, opsgenie, targetSettings);
     }
 
     public ActionOptions withDefaultTargets(List<String> targets) {
         return new ActionOptions(webhookUrl, connectTimeout, responseTimeout, maxAttempts, backoffInitialDelay,
-                fileDirectory, targetsByType, targets, queueCapacity, chat, pagerDuty, webhook, email, opsgenie);
+                fileDirectory, targetsByType, targets, queueCapacity, chat, pagerDuty, webhook, email, opsgenie, targetSettings);
     }
 
     public ActionOptions withQueueCapacity(int capacity) {
         return new ActionOptions(webhookUrl, connectTimeout, responseTimeout, maxAttempts, backoffInitialDelay,
-                fileDirectory, targetsByType, defaultTargets, capacity, chat, pagerDuty, webhook, email, opsgenie);
+                fileDirectory, targetsByType, defaultTargets, capacity, chat, pagerDuty, webhook, email, opsgenie, targetSettings);
     }
 
     /** A copy with the {@code chat} target configured; null removes it. */
     public ActionOptions withChat(ChatOptions chatOptions) {
         return new ActionOptions(webhookUrl, connectTimeout, responseTimeout, maxAttempts, backoffInitialDelay,
-                fileDirectory, targetsByType, defaultTargets, queueCapacity, chatOptions, pagerDuty, webhook, email, opsgenie);
+                fileDirectory, targetsByType, defaultTargets, queueCapacity, chatOptions, pagerDuty, webhook, email, opsgenie, targetSettings);
     }
 
     /** A copy with the {@code pagerduty} target configured; null removes it. */
     public ActionOptions withPagerDuty(PagerDutyOptions pagerDutyOptions) {
         return new ActionOptions(webhookUrl, connectTimeout, responseTimeout, maxAttempts, backoffInitialDelay,
-                fileDirectory, targetsByType, defaultTargets, queueCapacity, chat, pagerDutyOptions, webhook, email, opsgenie);
+                fileDirectory, targetsByType, defaultTargets, queueCapacity, chat, pagerDutyOptions, webhook, email, opsgenie, targetSettings);
     }
 
     /** A copy with the webhook's method, body template and headers; null restores the defaults. */
     public ActionOptions withWebhook(WebhookOptions webhookOptions) {
         return new ActionOptions(webhookUrl, connectTimeout, responseTimeout, maxAttempts, backoffInitialDelay,
                 fileDirectory, targetsByType, defaultTargets, queueCapacity, chat, pagerDuty, webhookOptions, email,
-                opsgenie);
+                opsgenie, targetSettings);
     }
 
     /** A copy with the {@code email} target configured; null removes it. */
     public ActionOptions withEmail(EmailOptions emailOptions) {
         return new ActionOptions(webhookUrl, connectTimeout, responseTimeout, maxAttempts, backoffInitialDelay,
                 fileDirectory, targetsByType, defaultTargets, queueCapacity, chat, pagerDuty, webhook, emailOptions,
-                opsgenie);
+                opsgenie, targetSettings);
     }
 
     /** A copy with the {@code opsgenie} target configured; null removes it. */
     public ActionOptions withOpsgenie(OpsgenieOptions opsgenieOptions) {
         return new ActionOptions(webhookUrl, connectTimeout, responseTimeout, maxAttempts, backoffInitialDelay,
                 fileDirectory, targetsByType, defaultTargets, queueCapacity, chat, pagerDuty, webhook, email,
-                opsgenieOptions);
+                opsgenieOptions, targetSettings);
+    }
+
+    /**
+     * A copy with {@code settings} for the targets it {@link TargetSettings#enables enables}, replacing
+     * settings of the same class.
+     */
+    public ActionOptions withTargetSettings(TargetSettings settings) {
+        Map<Class<?>, TargetSettings> all = new LinkedHashMap<>(targetSettings);
+        all.put(settings.getClass(), settings);
+        return new ActionOptions(webhookUrl, connectTimeout, responseTimeout, maxAttempts, backoffInitialDelay,
+                fileDirectory, targetsByType, defaultTargets, queueCapacity, chat, pagerDuty, webhook, email,
+                opsgenie, all);
+    }
+
+    /** The settings of class {@code type}, when configured. */
+    public <T extends TargetSettings> Optional<T> targetSettings(Class<T> type) {
+        return Optional.ofNullable(targetSettings.get(type)).map(type::cast);
     }
 
     /** The webhook's method, body template and headers (the defaults when none were set). */
@@ -242,7 +271,7 @@ public record ActionOptions(String webhookUrl, Duration connectTimeout, Duration
                 + backoffInitialDelay + ", fileDirectory=" + fileDirectory + ", targetsByType=" + targetsByType
                 + ", defaultTargets=" + effectiveDefaultTargets() + ", queueCapacity=" + queueCapacity
                 + ", chat=" + chat + ", pagerDuty=" + pagerDuty + ", webhook=" + webhook + ", email=" + email
-                + ", opsgenie=" + opsgenie + "]";
+                + ", opsgenie=" + opsgenie + ", targetSettings=" + targetSettings.values() + "]";
     }
 
     private List<String> effectiveDefaultTargets() {
@@ -254,7 +283,8 @@ public record ActionOptions(String webhookUrl, Duration connectTimeout, Duration
     }
 
     private static List<String> checkTargets(List<String> targets, String key, String webhookUrl, ChatOptions chat,
-                                             PagerDutyOptions pagerDuty, EmailOptions email, OpsgenieOptions opsgenie) {
+                                             PagerDutyOptions pagerDuty, EmailOptions email, OpsgenieOptions opsgenie,
+                                             Map<Class<?>, TargetSettings> settings) {
         if (targets == null) {
             throw new IllegalArgumentException(key + " must list targets (an empty list mutes the type)");
         }
@@ -281,6 +311,10 @@ public record ActionOptions(String webhookUrl, Duration connectTimeout, Duration
             if (name.equals(OpsgenieSink.NAME) && opsgenie == null) {
                 throw new IllegalArgumentException(key + " names target 'opsgenie' but " + OpsgenieOptions.API_KEY
                         + " is not set");
+            }
+            String missing = TargetSettings.missingSetting(name);
+            if (missing != null && settings.values().stream().noneMatch(s -> s.enables(name))) {
+                throw new IllegalArgumentException(key + " names target '" + name + "' but " + missing + " is not set");
             }
             if (!checked.contains(name)) {
                 checked.add(name);

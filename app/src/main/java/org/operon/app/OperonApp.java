@@ -269,6 +269,9 @@ public final class OperonApp implements AutoCloseable {
                 .withWebhook(config.webhookOptions())
                 .withEmail(config.emailOptions().orElse(null))
                 .withOpsgenie(config.opsgenieOptions().orElse(null));
+        for (var settings : config.actionTargetSettings()) {
+            options = options.withTargetSettings(settings);
+        }
         List<String> defaults = config.get(OperonConfig.ACTIONS_DEFAULT_TARGETS);
         if (!defaults.isEmpty()) {
             options = options.withDefaultTargets(defaults);

@@ -5,6 +5,11 @@ import org.operon.actions.PagerDutyOptions;
 import org.operon.actions.EmailOptions;
 import org.operon.actions.OpsgenieOptions;
 import org.operon.actions.WebhookOptions;
+import org.operon.actions.TargetSettings;
+import org.operon.actions.exec.AwxOptions;
+import org.operon.actions.exec.ExecCommandFile;
+import org.operon.actions.exec.ExecOptions;
+import org.operon.actions.publish.PublishOptions;
 import org.operon.actions.mute.MaintenanceWindow;
 import org.operon.actions.mute.MaintenanceWindowFile;
 import org.operon.engine.SessionFacts;
@@ -223,6 +228,49 @@ public final class OperonConfig {
         return Optional.ofNullable(opsgenieOptions);
     }
     // ---- end of webhook templates, the email and opsgenie targets ----
+    // ---- the publish, exec, ansible and awx targets (docs/actions.md) ----
+    public static final Setting<String> PUBLISH_KAFKA_BOOTSTRAP_SERVERS = new Setting<>(
+            PublishOptions.KAFKA_BOOTSTRAP_SERVERS, "", "Kafka brokers (host:port, comma-separated; plaintext) the kafka "
+                    + "target publishes decisions to. Empty: no kafka target.", v -> v, false);
+    public static final Setting<String> PUBLISH_KAFKA_TOPIC = new Setting<>(PublishOptions.KAFKA_TOPIC,
+            "operon-decisions", "Topic of the kafka target.", v -> v, false);
+    public static final Setting<String> PUBLISH_AMQP_URL = new Setting<>(PublishOptions.AMQP_URL, "",
+            "AMQP 1.0 broker (Qpid JMS URI, e.g. amqp://broker:5672) the amqp target sends decisions to. Empty: no "
+                    + "amqp target.", v -> v, false);
+    public static final Setting<String> PUBLISH_AMQP_QUEUE = new Setting<>(PublishOptions.AMQP_QUEUE,
+            "operon.decisions", "Queue of the amqp target.", v -> v, false);
+    public static final Setting<String> PUBLISH_AMQP_USERNAME = new Setting<>(PublishOptions.AMQP_USERNAME, "",
+            "User of the amqp target. Empty: none.", v -> v, false);
+    public static final Setting<String> PUBLISH_AMQP_PASSWORD = new Setting<>(PublishOptions.AMQP_PASSWORD, "",
+            "Password of the amqp target. Empty: none.", v -> v, true);
+    public static final Setting<String> PUBLISH_MQTT_URL = new Setting<>(PublishOptions.MQTT_URL, "",
+            "MQTT broker (e.g. tcp://broker:1883 or ssl://broker:8883) the mqtt target publishes decisions to. Empty: "
+                    + "no mqtt target.", v -> v, false);
+    public static final Setting<String> PUBLISH_MQTT_TOPIC = new Setting<>(PublishOptions.MQTT_TOPIC,
+            "operon/decisions", "Topic of the mqtt target (QoS 1, not retained).", v -> v, false);
+    public static final Setting<String> PUBLISH_MQTT_CLIENT_ID = new Setting<>(PublishOptions.MQTT_CLIENT_ID,
+            "operon-publisher", "MQTT client id of the mqtt target; no other client may use it.", v -> v, false);
+    public static final Setting<String> PUBLISH_MQTT_USERNAME = new Setting<>(PublishOptions.MQTT_USERNAME, "",
+            "User of the mqtt target. Empty: none.", v -> v, false);
+    public static final Setting<String> PUBLISH_MQTT_PASSWORD = new Setting<>(PublishOptions.MQTT_PASSWORD, "",
+            "Password of the mqtt target. Empty: none.", v -> v, true);
+    public static final Setting<Integer> PUBLISH_MAX_HOPS = new Setting<>(PublishOptions.MAX_HOPS, "3",
+            "Highest operonhops an event published by the kafka, amqp, mqtt and operon targets may carry; a decision "
+                    + "whose event would go past it fails (stops rules that react to their own events).",
+            v -> intIn(v, 1, 100), false);
+    public static final Setting<Path> EXEC_FILE = new Setting<>(ExecOptions.FILE, "",
+            "YAML allow-list of the commands (exec target) and playbooks (ansible target) decisions may run; "
+                    + "checked at start. Empty: no exec or ansible target.",
+            v -> v.isBlank() ? null : Path.of(v), false);
+    public static final Setting<String> AWX_URL = new Setting<>(AwxOptions.URL, "",
+            "AWX / Automation Controller base URL the awx target launches job templates at. Empty: no awx target.",
+            OperonConfig::optionalHttpUrl, false);
+    public static final Setting<String> AWX_TOKEN = new Setting<>(AwxOptions.TOKEN, "",
+            "Bearer token of the awx target.", v -> v, true);
+    public static final Setting<List<String>> AWX_JOB_TEMPLATES = new Setting<>(AwxOptions.JOB_TEMPLATES, "",
+            "Job template ids (comma-separated) that decisions may launch through the awx target.",
+            OperonConfig::idList, false);
+    // ---- end of the publish, exec, ansible and awx targets ----
     public static final Setting<Path> MAINTENANCE_FILE = new Setting<>("operon.maintenance.file", "",
             "JSON file of recurring maintenance windows that mute matching decisions like silences (see "
                     + "docs/maintenance-windows.md); read and checked at start. Empty: no maintenance windows.",
@@ -541,7 +589,12 @@ public final class OperonConfig {
             // webhook templates, the email and opsgenie targets
             WEBHOOK_METHOD, WEBHOOK_BODY_TEMPLATE, WEBHOOK_HEADERS, EMAIL_HOST, EMAIL_PORT, EMAIL_USERNAME,
             EMAIL_PASSWORD, EMAIL_FROM, EMAIL_TO, EMAIL_SUBJECT_TEMPLATE, EMAIL_TEXT_TEMPLATE, EMAIL_HTML_TEMPLATE,
-            EMAIL_STARTTLS, OPSGENIE_URL, OPSGENIE_API_KEY, OPSGENIE_MESSAGE_TEMPLATE, OPSGENIE_DESCRIPTION_TEMPLATE);
+            EMAIL_STARTTLS, OPSGENIE_URL, OPSGENIE_API_KEY, OPSGENIE_MESSAGE_TEMPLATE, OPSGENIE_DESCRIPTION_TEMPLATE,
+            // the publish, exec, ansible and awx targets
+            PUBLISH_KAFKA_BOOTSTRAP_SERVERS, PUBLISH_KAFKA_TOPIC, PUBLISH_AMQP_URL, PUBLISH_AMQP_QUEUE,
+            PUBLISH_AMQP_USERNAME, PUBLISH_AMQP_PASSWORD, PUBLISH_MQTT_URL, PUBLISH_MQTT_TOPIC, PUBLISH_MQTT_CLIENT_ID,
+            PUBLISH_MQTT_USERNAME, PUBLISH_MQTT_PASSWORD, PUBLISH_MAX_HOPS, EXEC_FILE, AWX_URL, AWX_TOKEN,
+            AWX_JOB_TEMPLATES);
 
     /** Per-type targets: {@code operon.actions.targets.<decision type>=log,webhook}. */
     public static final String TARGETS_PREFIX = "operon.actions.targets.";
@@ -560,6 +613,7 @@ public final class OperonConfig {
     private WebhookOptions webhookOptions;
     private EmailOptions emailOptions;
     private OpsgenieOptions opsgenieOptions;
+    private List<TargetSettings> actionTargetSettings = List.of();
 
     private OperonConfig() {
     }
@@ -625,6 +679,7 @@ public final class OperonConfig {
         config.webhookOptions = config.webhookOptionsOf();
         config.emailOptions = config.emailOptionsOf();
         config.opsgenieOptions = config.opsgenieOptionsOf();
+        config.actionTargetSettings = config.actionTargetSettingsOf();
         Path inhibitFile = config.get(INHIBIT_FILE);
         config.inhibitRules = inhibitFile == null ? List.of() : checked(INHIBIT_FILE,
                 () -> InhibitRuleFile.read(inhibitFile), "See \"Inhibition rules\" in docs/configuration.md.");
@@ -704,6 +759,48 @@ public final class OperonConfig {
             throw new ConfigException("Invalid configuration: " + e.getMessage() + " (" + originsOf(CHAT_URL,
                     CHAT_TEMPLATE) + "). See \"Templates\" in docs/actions.md.");
         }
+    }
+
+    /** The settings of the publish, exec, ansible and awx targets; each checked here, at load. */
+    private List<TargetSettings> actionTargetSettingsOf() {
+        List<TargetSettings> out = new java.util.ArrayList<>();
+        PublishOptions publish;
+        try {
+            publish = PublishOptions.defaults().withMaxHops(get(PUBLISH_MAX_HOPS));
+            if (!get(PUBLISH_KAFKA_BOOTSTRAP_SERVERS).isBlank()) {
+                publish = publish.withKafka(new PublishOptions.Kafka(get(PUBLISH_KAFKA_BOOTSTRAP_SERVERS),
+                        get(PUBLISH_KAFKA_TOPIC)));
+            }
+            if (!get(PUBLISH_AMQP_URL).isBlank()) {
+                publish = publish.withAmqp(new PublishOptions.Amqp(get(PUBLISH_AMQP_URL), get(PUBLISH_AMQP_QUEUE),
+                        get(PUBLISH_AMQP_USERNAME), get(PUBLISH_AMQP_PASSWORD)));
+            }
+            if (!get(PUBLISH_MQTT_URL).isBlank()) {
+                publish = publish.withMqtt(new PublishOptions.Mqtt(get(PUBLISH_MQTT_URL), get(PUBLISH_MQTT_TOPIC),
+                        get(PUBLISH_MQTT_CLIENT_ID), get(PUBLISH_MQTT_USERNAME), get(PUBLISH_MQTT_PASSWORD)));
+            }
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException("Invalid configuration: " + e.getMessage() + ". See \"publish\" in docs/actions.md.");
+        }
+        out.add(publish);
+        Path execFile = get(EXEC_FILE);
+        if (execFile != null) {
+            try {
+                out.add(ExecCommandFile.read(execFile));
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException("Invalid configuration: " + EXEC_FILE.key() + " (" + originsOf(EXEC_FILE)
+                        + "): " + e.getMessage() + ". See \"exec\" in docs/actions.md.");
+            }
+        }
+        if (!get(AWX_URL).isBlank()) {
+            try {
+                out.add(new AwxOptions(get(AWX_URL), get(AWX_TOKEN), new java.util.HashSet<>(ids(get(AWX_JOB_TEMPLATES)))));
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException("Invalid configuration: " + e.getMessage() + " (" + originsOf(AWX_URL, AWX_TOKEN,
+                        AWX_JOB_TEMPLATES) + ")");
+            }
+        }
+        return List.copyOf(out);
     }
 
     /** The pagerduty target's options when its routing key is set. */
@@ -844,6 +941,15 @@ public final class OperonConfig {
     /** The chat target's options ({@code operon.actions.chat.*}); empty when its URL is not set. */
     public Optional<ChatOptions> chatOptions() {
         return Optional.ofNullable(chatOptions);
+    }
+
+    /**
+     * The settings of the publish ({@code operon.actions.publish.*}), exec and ansible ({@code operon.actions.exec.file})
+     * and awx ({@code operon.actions.awx.*}) targets that are configured; publish's are always there (the
+     * {@code operon} target needs no broker).
+     */
+    public List<TargetSettings> actionTargetSettings() {
+        return actionTargetSettings;
     }
 
     /** The pagerduty target's options ({@code operon.actions.pagerduty.*}); empty without a routing key. */
