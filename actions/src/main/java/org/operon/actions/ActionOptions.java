@@ -13,6 +13,8 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 
+import org.operon.actions.ticket.TicketOptions;
+
 /**
  * Everything the action side can be configured with, validated when built. Each option has a key
  * constant; a validation error names the key so the app's start-up message can point at the fix.
@@ -41,11 +43,13 @@ import java.util.Set;
  *                            then naming it is an error ({@link ChatOptions#URL})
  * @param pagerDuty           the {@code pagerduty} target's settings; null when it is not configured,
  *                            and then naming it is an error ({@link PagerDutyOptions#ROUTING_KEY})
+ * @param tickets             the settings of the {@code redmine}, {@code jira} and {@code servicenow} targets;
+ *                            null means none, and naming an unconfigured one is an error
  */
 public record ActionOptions(String webhookUrl, Duration connectTimeout, Duration responseTimeout, int maxAttempts,
                             Duration backoffInitialDelay, Path fileDirectory, Map<String, List<String>> targetsByType,
                             List<String> defaultTargets, int queueCapacity, ChatOptions chat,
-                            PagerDutyOptions pagerDuty) {
+                            PagerDutyOptions pagerDuty, TicketOptions tickets) {
 
     public static final String WEBHOOK_URL = "operon.actions.webhook.url";
     /** One key for both webhook timeouts, as the app configures them. */
@@ -91,6 +95,16 @@ public record ActionOptions(String webhookUrl, Duration connectTimeout, Duration
         targetsByType = Map.copyOf(byType);
         defaultTargets = defaultTargets == null ? null
                 : checkTargets(defaultTargets, DEFAULT_TARGETS, webhookUrl, chat, pagerDuty);
+        tickets = tickets == null ? TicketOptions.NONE : tickets;
+        checkTicketTargets(targetsByType, defaultTargets, tickets);
+    }
+
+    /** Options without the ticket targets. */
+    public ActionOptions(String webhookUrl, Duration connectTimeout, Duration responseTimeout, int maxAttempts,
+                         Duration backoffInitialDelay, Path fileDirectory, Map<String, List<String>> targetsByType,
+                         List<String> defaultTargets, int queueCapacity, ChatOptions chat, PagerDutyOptions pagerDuty) {
+        this(webhookUrl, connectTimeout, responseTimeout, maxAttempts, backoffInitialDelay, fileDirectory,
+                targetsByType, defaultTargets, queueCapacity, chat, pagerDuty, null);
     }
 
     /** Options without the chat and pagerduty targets. */
@@ -136,22 +150,22 @@ public record ActionOptions(String webhookUrl, Duration connectTimeout, Duration
 
     public ActionOptions withWebhookUrl(String url) {
         return new ActionOptions(url, connectTimeout, responseTimeout, maxAttempts, backoffInitialDelay,
-                fileDirectory, targetsByType, defaultTargets, queueCapacity, chat, pagerDuty);
+                fileDirectory, targetsByType, defaultTargets, queueCapacity, chat, pagerDuty, tickets);
     }
 
     public ActionOptions withTimeouts(Duration connect, Duration response) {
         return new ActionOptions(webhookUrl, connect, response, maxAttempts, backoffInitialDelay, fileDirectory,
-                targetsByType, defaultTargets, queueCapacity, chat, pagerDuty);
+                targetsByType, defaultTargets, queueCapacity, chat, pagerDuty, tickets);
     }
 
     public ActionOptions withRetries(int attempts, Duration initialDelay) {
         return new ActionOptions(webhookUrl, connectTimeout, responseTimeout, attempts, initialDelay, fileDirectory,
-                targetsByType, defaultTargets, queueCapacity, chat, pagerDuty);
+                targetsByType, defaultTargets, queueCapacity, chat, pagerDuty, tickets);
     }
 
     public ActionOptions withFileDirectory(Path dir) {
         return new ActionOptions(webhookUrl, connectTimeout, responseTimeout, maxAttempts, backoffInitialDelay, dir,
-                targetsByType, defaultTargets, queueCapacity, chat, pagerDuty);
+                targetsByType, defaultTargets, queueCapacity, chat, pagerDuty, tickets);
     }
 
     /** A copy in which decisions of {@code decisionType} go to exactly {@code targets}. */
@@ -159,29 +173,40 @@ public record ActionOptions(String webhookUrl, Duration connectTimeout, Duration
         Map<String, List<String>> byType = new LinkedHashMap<>(targetsByType);
         byType.put(decisionType, targets);
         return new ActionOptions(webhookUrl, connectTimeout, responseTimeout, maxAttempts, backoffInitialDelay,
-                fileDirectory, byType, defaultTargets, queueCapacity, chat, pagerDuty);
+                fileDirectory, byType, defaultTargets, queueCapacity, chat, pagerDuty, tickets);
     }
 
     public ActionOptions withDefaultTargets(List<String> targets) {
         return new ActionOptions(webhookUrl, connectTimeout, responseTimeout, maxAttempts, backoffInitialDelay,
-                fileDirectory, targetsByType, targets, queueCapacity, chat, pagerDuty);
+                fileDirectory, targetsByType, targets, queueCapacity, chat, pagerDuty, tickets);
     }
 
     public ActionOptions withQueueCapacity(int capacity) {
         return new ActionOptions(webhookUrl, connectTimeout, responseTimeout, maxAttempts, backoffInitialDelay,
-                fileDirectory, targetsByType, defaultTargets, capacity, chat, pagerDuty);
+                fileDirectory, targetsByType, defaultTargets, capacity, chat, pagerDuty, tickets);
     }
 
     /** A copy with the {@code chat} target configured; null removes it. */
     public ActionOptions withChat(ChatOptions chatOptions) {
         return new ActionOptions(webhookUrl, connectTimeout, responseTimeout, maxAttempts, backoffInitialDelay,
-                fileDirectory, targetsByType, defaultTargets, queueCapacity, chatOptions, pagerDuty);
+                fileDirectory, targetsByType, defaultTargets, queueCapacity, chatOptions, pagerDuty, tickets);
     }
 
     /** A copy with the {@code pagerduty} target configured; null removes it. */
     public ActionOptions withPagerDuty(PagerDutyOptions pagerDutyOptions) {
         return new ActionOptions(webhookUrl, connectTimeout, responseTimeout, maxAttempts, backoffInitialDelay,
-                fileDirectory, targetsByType, defaultTargets, queueCapacity, chat, pagerDutyOptions);
+                fileDirectory, targetsByType, defaultTargets, queueCapacity, chat, pagerDutyOptions, tickets);
+    }
+
+    /** A copy with the ticket targets ({@code redmine}, {@code jira}, {@code servicenow}) configured; null removes them. */
+    public ActionOptions withTickets(TicketOptions ticketOptions) {
+        return new ActionOptions(webhookUrl, connectTimeout, responseTimeout, maxAttempts, backoffInitialDelay,
+                fileDirectory, targetsByType, defaultTargets, queueCapacity, chat, pagerDuty, ticketOptions);
+    }
+
+    /** The ticket targets' settings; {@link TicketOptions#NONE} when none is configured. */
+    public TicketOptions ticketOptions() {
+        return tickets;
     }
 
     public Optional<ChatOptions> chatOptions() {
@@ -199,7 +224,7 @@ public record ActionOptions(String webhookUrl, Duration connectTimeout, Duration
                 + ", responseTimeout=" + responseTimeout + ", maxAttempts=" + maxAttempts + ", backoffInitialDelay="
                 + backoffInitialDelay + ", fileDirectory=" + fileDirectory + ", targetsByType=" + targetsByType
                 + ", defaultTargets=" + effectiveDefaultTargets() + ", queueCapacity=" + queueCapacity
-                + ", chat=" + chat + ", pagerDuty=" + pagerDuty + "]";
+                + ", chat=" + chat + ", pagerDuty=" + pagerDuty + ", tickets=" + tickets + "]";
     }
 
     private List<String> effectiveDefaultTargets() {
@@ -237,6 +262,26 @@ public record ActionOptions(String webhookUrl, Duration connectTimeout, Duration
             }
         }
         return List.copyOf(checked);
+    }
+
+    /** A ticket target may be named only when configured; the message names the key to set. */
+    private static void checkTicketTargets(Map<String, List<String>> byType, List<String> defaults,
+                                           TicketOptions tickets) {
+        for (Map.Entry<String, List<String>> e : byType.entrySet()) {
+            checkTicketTargets(e.getValue(), TARGETS_PREFIX + e.getKey(), tickets);
+        }
+        if (defaults != null) {
+            checkTicketTargets(defaults, DEFAULT_TARGETS, tickets);
+        }
+    }
+
+    private static void checkTicketTargets(List<String> targets, String key, TicketOptions tickets) {
+        for (String name : targets) {
+            if (!tickets.allows(name)) {
+                throw new IllegalArgumentException(key + " names target '" + name + "' but "
+                        + TicketOptions.keyOf(name) + " is not set");
+            }
+        }
     }
 
     private static void requirePositive(Duration d, String key) {

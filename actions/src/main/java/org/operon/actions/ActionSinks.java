@@ -4,6 +4,10 @@ import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
 
+import org.operon.actions.ticket.JiraSink;
+import org.operon.actions.ticket.RedmineSink;
+import org.operon.actions.ticket.ServiceNowSink;
+
 /**
  * The registry of sinks by target name. Adding a sink is one class implementing {@link ActionSink}
  * and one line here.
@@ -14,7 +18,10 @@ public final class ActionSinks {
             FileSink.NAME, FileSink::new,
             WebhookSink.NAME, WebhookSink::new,
             ChatSink.NAME, ChatSink::new,
-            PagerDutySink.NAME, PagerDutySink::new);
+            PagerDutySink.NAME, PagerDutySink::new,
+            RedmineSink.NAME, RedmineSink::new,
+            JiraSink.NAME, JiraSink::new,
+            ServiceNowSink.NAME, ServiceNowSink::new);
 
     private ActionSinks() {
     }
