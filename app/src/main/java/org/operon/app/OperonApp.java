@@ -203,6 +203,8 @@ public final class OperonApp implements AutoCloseable {
         java.util.Optional<RedmineOptions> redmine = config.redmineSource();
         redmine.ifPresent(r -> camel.configure().addRoutesBuilder(new RedminePollingRoute(
                 new RedminePoller(r, sources, state.durableCache(RedminePoller.POSITIONS_CACHE), wallClock), r)));
+        // The ticket targets keep their incident → ticket links in Infinispan (state.ticket.TicketLinkStore).
+        camel.bind(org.operon.actions.ticket.TicketSink.LINKS, org.operon.state.ticket.TicketLinkStore.open(state));
         camel.configure().addRoutesBuilder(new ActionRoutes(actionOptions));
         camel.start();
         CamelContext context = camel.getCamelContext();
@@ -266,6 +268,7 @@ public final class OperonApp implements AutoCloseable {
                 .withFileDirectory(fileDir == null ? dataDir.resolve("actions") : fileDir.toAbsolutePath())
                 .withChat(config.chatOptions().orElse(null))
                 .withPagerDuty(config.pagerDutyOptions().orElse(null));
+        options = options.withTickets(config.ticketTargets());
         List<String> defaults = config.get(OperonConfig.ACTIONS_DEFAULT_TARGETS);
         if (!defaults.isEmpty()) {
             options = options.withDefaultTargets(defaults);
