@@ -1,8 +1,11 @@
 package org.operon.actions.ticket;
 
 import java.net.URI;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -15,6 +18,9 @@ import org.operon.state.ticket.TicketLink;
  * API, with basic auth (see {@link TicketSink} for when it creates, comments and resolves).
  *
  * <ul>
+ *   <li>look up: {@code GET /api/now/table/incident?sysparm_query=correlation_id=inc-…^ORDERBYsys_created_on
+ *       &sysparm_fields=sys_id,number&sysparm_limit=1}: a record found (created by an attempt whose answer was
+ *       lost) is linked instead of creating another;</li>
  *   <li>create: {@code POST /api/now/table/incident} {@code {"short_description", "description",
  *       "correlation_id": "inc-…", "correlation_display": "Operon", "impact", "urgency"}} (plus
  *       {@code assignment_group} when configured); {@code correlation_id} is what the ServiceNow ticket source
@@ -67,6 +73,19 @@ public final class ServiceNowSink extends TicketSink {
         String sysId = TicketHttp.safeId(result.path("sys_id").asText(null), "sys_id");
         String number = TicketHttp.safeId(result.path("number").asText(null), "number");
         return new Created(sysId, number);
+    }
+
+    /** The record whose {@code correlation_id} is the incident id, oldest first, if any. */
+    @Override
+    Optional<Created> existing(TicketHttp http, TicketIncident incident) throws Exception {
+        String query = "sysparm_query=" + URLEncoder.encode("correlation_id=" + incident.id() + "^ORDERBYsys_created_on",
+                StandardCharsets.UTF_8) + "&sysparm_fields=sys_id%2Cnumber&sysparm_limit=1";
+        JsonNode found = http.send("GET", resolve(base, "/api/now/table/incident"), query, null).path("result");
+        if (!found.isArray() || found.isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(new Created(TicketHttp.safeId(found.get(0).path("sys_id").asText(null), "sys_id"),
+                TicketHttp.safeId(found.get(0).path("number").asText(null), "number")));
     }
 
     @Override

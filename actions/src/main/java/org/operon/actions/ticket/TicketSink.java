@@ -24,7 +24,8 @@ import org.operon.state.ticket.TicketLinkStore;
  * {@link TicketLinkStore} bound in the Camel registry as {@value #LINKS}, then:
  * <ul>
  *   <li>no link, incident not resolved: <b>create</b> a ticket that names the incident the way the ticket
- *       sources read it back, and save the link at once;</li>
+ *       sources read it back, and save the link at once. A system that can be searched by that name
+ *       (ServiceNow's {@code correlation_id}) is asked first, and a ticket found there is linked instead;</li>
  *   <li>no link, incident resolved: nothing (no ticket is opened for an incident that is over);</li>
  *   <li>a link created by this very action (the action replayed after its audit entry was lost): nothing;</li>
  *   <li>a link, incident resolved: <b>resolve</b> the ticket (only comment when the ticket is already resolved
@@ -39,7 +40,8 @@ import org.operon.state.ticket.TicketLinkStore;
  * <p>Exactly once in effect: the dispatcher performs each action id at most once per audit entry, and the
  * link turns every later decision of the incident, on any restart, into a comment. The remaining window is
  * a crash (or a lost answer) between the ticketing system creating the ticket and the link being saved:
- * the next attempt creates a second ticket. The actions of one target run on one thread, so two decisions
+ * the next attempt creates a second ticket, except where the system is searched first (ServiceNow). The
+ * actions of one target run on one thread, so two decisions
  * of one incident never race to create.
  */
 public abstract class TicketSink implements ActionSink {
@@ -66,6 +68,14 @@ public abstract class TicketSink implements ActionSink {
     /** Opens a ticket for the incident. */
     abstract Created create(TicketHttp http, TicketIncident incident) throws Exception;
 
+    /**
+     * The ticket the system already has for the incident, found by the name Operon gives it, or empty; asked
+     * before every create that has no link. By default the system is not asked (empty).
+     */
+    Optional<Created> existing(TicketHttp http, TicketIncident incident) throws Exception {
+        return Optional.empty();
+    }
+
     /** Adds {@code note} to the ticket. */
     abstract void comment(TicketHttp http, TicketLink link, String note) throws Exception;
 
@@ -90,7 +100,8 @@ public abstract class TicketSink implements ActionSink {
         String ticketKey = found.map(TicketLink::ticketKey).orElse(null);
         if (found.isEmpty()) {
             if (!incident.isResolved()) {
-                Created created = create(http, incident);
+                Optional<Created> existing = existing(http, incident);
+                Created created = existing.isPresent() ? existing.get() : create(http, incident);
                 links.save(new TicketLink(system, incident.id(), created.ticketId(), created.ticketKey(), false,
                         action.id()));
                 ticketKey = created.ticketKey();

@@ -3,6 +3,7 @@ package org.operon.actions.ticket;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.net.URLDecoder;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -52,6 +53,8 @@ final class FakeServiceNow implements TicketApiServer.Api {
     private final String authorization;
     private final AtomicInteger next = new AtomicInteger(10023);
     final Map<String, Record> records = new ConcurrentHashMap<>();
+    /** When set, the next create is performed but answered 504, as when a proxy times out. */
+    volatile boolean loseNextCreateAnswer;
 
     FakeServiceNow(String user, String password) {
         this.authorization = "Basic " + Base64.getEncoder().encodeToString((user + ":" + password)
@@ -83,6 +86,14 @@ final class FakeServiceNow implements TicketApiServer.Api {
                     || r.body().path("close_notes").asText("").isBlank())) {
                 problems.add("Data Policy Exception: Resolution code and Resolution notes are mandatory");
             }
+        } else if (r.path().equals("/api/now/table/incident") && r.method().equals("GET")) {
+            Map<String, String> q = query(r.query());
+            if (!q.getOrDefault("sysparm_query", "").matches("correlation_id=inc-[0-9a-f]{12}\\^ORDERBYsys_created_on")) {
+                problems.add("sysparm_query " + q.get("sysparm_query"));
+            }
+            if (!"1".equals(q.get("sysparm_limit"))) {
+                problems.add("sysparm_limit");
+            }
         } else if (m.matches() && r.method().equals("GET")) {
             if (!r.rawBody().isEmpty()) {
                 problems.add("GET with a body");
@@ -91,6 +102,18 @@ final class FakeServiceNow implements TicketApiServer.Api {
             problems.add("no such call: " + r.method() + " " + r.path());
         }
         return problems;
+    }
+
+    private static Map<String, String> query(String raw) {
+        Map<String, String> out = new LinkedHashMap<>();
+        if (raw != null) {
+            for (String pair : raw.split("&")) {
+                int eq = pair.indexOf('=');
+                out.put(URLDecoder.decode(pair.substring(0, eq), StandardCharsets.UTF_8),
+                        URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
+            }
+        }
+        return out;
     }
 
     private static void fields(JsonNode body, Set<String> allowed, List<String> problems) {
@@ -128,7 +151,19 @@ final class FakeServiceNow implements TicketApiServer.Api {
             String sysId = String.format("%032x", n);
             Record record = new Record(sysId, "INC00" + n, r.body());
             records.put(sysId, record);
+            if (loseNextCreateAnswer) {
+                loseNextCreateAnswer = false;
+                return TicketApiServer.Answer.json(504, Map.of("error", Map.of("message", "Gateway Timeout")));
+            }
             return TicketApiServer.Answer.json(201, Map.of("result", view(record)));
+        }
+        if (r.method().equals("GET") && r.path().equals("/api/now/table/incident")) {
+            String id = query(r.query()).get("sysparm_query").replaceAll("^correlation_id=|\\^.*$", "");
+            List<Map<String, Object>> found = new ArrayList<>();
+            records.values().stream().filter(rec -> rec.created.path("correlation_id").asText().equals(id))
+                    .sorted(java.util.Comparator.comparing(rec -> rec.number)).limit(1)
+                    .forEach(rec -> found.add(Map.of("sys_id", rec.sysId, "number", rec.number)));
+            return TicketApiServer.Answer.json(200, Map.of("result", found));
         }
         Matcher m = RECORD.matcher(r.path());
         m.matches();

@@ -72,15 +72,16 @@ class ServiceNowSinkIT {
         assertThat(serviceNow.invalid).isEmpty();
         String record = "/api/now/table/incident/" + String.format("%032x", 10023);
         assertThat(serviceNow.requests).extracting(r -> r.method() + " " + r.path()).containsExactly(
-                "POST /api/now/table/incident", "PATCH " + record, "GET " + record, "PATCH " + record);
-        JsonNode create = serviceNow.requests.get(0).body();
+                "GET /api/now/table/incident", "POST /api/now/table/incident", "PATCH " + record, "GET " + record,
+                "PATCH " + record);
+        JsonNode create = serviceNow.requests.get(1).body();
         // The ServiceNow ticket source reads the incident from correlation_id.
         assertThat(create.path("correlation_id").asText()).isEqualTo(INCIDENT);
         assertThat(create.path("short_description").asText()).isEqualTo("[P1] checkout: HighLatency");
         assertThat(create.path("impact").asText()).isEqualTo("1");
         assertThat(create.path("assignment_group").asText()).isEqualTo("Network");
-        assertThat(serviceNow.requests.get(2).query()).isEqualTo("sysparm_fields=state");
-        JsonNode resolve = serviceNow.requests.get(3).body();
+        assertThat(serviceNow.requests.get(3).query()).isEqualTo("sysparm_fields=state");
+        JsonNode resolve = serviceNow.requests.get(4).body();
         assertThat(resolve.path("state").asText()).isEqualTo("6");
         assertThat(resolve.path("close_code").asText()).isEqualTo("Solution provided");
         FakeServiceNow.Record kept = api.records.values().iterator().next();
@@ -97,10 +98,27 @@ class ServiceNowSinkIT {
         assertThat(perform(incident("incident-resolved", "resolved", T0.plusSeconds(60))).status())
                 .isEqualTo(AuditEntry.SENT);
 
-        JsonNode last = serviceNow.requests.get(2).body();
+        JsonNode last = serviceNow.requests.get(3).body();
         assertThat(last.has("state")).isFalse();
         assertThat(last.path("work_notes").asText()).startsWith("Incident " + INCIDENT + " resolved");
         assertThat(serviceNow.invalid).isEmpty();
+    }
+
+    @Test
+    void aCreateWhoseAnswerIsLostIsFoundByItsCorrelationIdOnTheRetryInsteadOfCreatedTwice() throws Exception {
+        bed = new TicketTestbed(dir, options(PASSWORD));
+        api.loseNextCreateAnswer = true;
+
+        Exchange created = bed.send(incident("incident-opened", "open", T0), ServiceNowSink.NAME);
+
+        assertThat(created.getException()).isNull();
+        assertThat(created.getProperty(TicketSink.RESULT, Map.class)).containsEntry("ticketId", "INC0010023");
+        assertThat(serviceNow.requests).extracting(r -> r.method() + " " + r.path()).containsExactly(
+                "GET /api/now/table/incident", "POST /api/now/table/incident", "GET /api/now/table/incident");
+        assertThat(api.records).hasSize(1);
+        assertThat(serviceNow.invalid).isEmpty();
+        assertThat(perform(incident("incident-updated", "open", T0.plusSeconds(5))).status()).isEqualTo(AuditEntry.SENT);
+        assertThat(api.records.values().iterator().next().workNotes).hasSize(1);
     }
 
     @Test
