@@ -95,7 +95,8 @@ final class TicketIncident {
         b.append("\nFiring alerts:\n");
         for (JsonNode alert : snapshot.path("alerts")) {
             if ("firing".equals(text(alert.get("status")))) {
-                b.append("- ").append(text(alert.get("alertname"))).append(' ').append(labels(alert.path("labels")))
+                String labels = labels(alert.path("labels"));
+                b.append("- ").append(text(alert.get("alertname"))).append(labels.isEmpty() ? "" : " " + labels)
                         .append('\n');
             }
         }
@@ -152,11 +153,14 @@ final class TicketIncident {
         return out;
     }
 
+    /** {@code (instance=host-1, service=checkout)}: no braces, which Jira's wiki markup would read as a macro. */
     private static String labels(JsonNode labels) {
         Map<String, String> sorted = new TreeMap<>();
         labels.fields().forEachRemaining(e -> sorted.put(e.getKey(), text(e.getValue())));
         sorted.remove("alertname");
-        return sorted.toString();
+        List<String> pairs = new ArrayList<>();
+        sorted.forEach((k, v) -> pairs.add(k + "=" + v));
+        return pairs.isEmpty() ? "" : "(" + String.join(", ", pairs) + ")";
     }
 
     private static String orDash(JsonNode node) {
