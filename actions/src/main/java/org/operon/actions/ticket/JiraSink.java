@@ -1,10 +1,13 @@
 package org.operon.actions.ticket;
 
 import java.net.URI;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
@@ -19,6 +22,8 @@ import org.slf4j.LoggerFactory;
  * {@link TicketSink} for when it creates, comments and resolves).
  *
  * <ul>
+ *   <li>look up (see {@link #existing}): an issue already labelled with the incident is linked instead of
+ *       creating another;</li>
  *   <li>create: {@code POST /rest/api/2/issue} {@code {"fields": {"project": {"key"}, "summary",
  *       "description", "issuetype": {"name"}, "labels": ["operon", "operon-incident-inc-…"]}}}; the label is
  *       what the Jira ticket source reads back; answer 201 {@code {"id", "key", "self"}};</li>
@@ -61,6 +66,25 @@ public final class JiraSink extends TicketSink {
         JsonNode answer = http.send("POST", resolve(base, "/rest/api/2/issue"), null, Map.of("fields", fields));
         String key = TicketHttp.safeId(answer.path("key").asText(null), "issue key");
         return new Created(key, key);
+    }
+
+    /**
+     * The oldest issue labelled with the incident, if Jira's search finds one: {@code GET /rest/api/2/search/jql}
+     * (Jira Cloud, with an email) or {@code GET /rest/api/2/search} (Data Center, with a personal access token),
+     * {@code jql=labels = "operon-incident-inc-…" ORDER BY created ASC}. Jira Cloud's search may lag a
+     * moment behind a create, so this is best effort.
+     */
+    @Override
+    Optional<Created> existing(TicketHttp http, TicketIncident incident) throws Exception {
+        String jql = "labels = \"" + LABEL_PREFIX + incident.id() + "\" ORDER BY created ASC";
+        String query = "jql=" + URLEncoder.encode(jql, StandardCharsets.UTF_8) + "&fields=key&maxResults=1";
+        String path = jira.email().isEmpty() ? "/rest/api/2/search" : "/rest/api/2/search/jql";
+        JsonNode issues = http.send("GET", resolve(base, path), query, null).path("issues");
+        if (!issues.isArray() || issues.isEmpty()) {
+            return Optional.empty();
+        }
+        String key = TicketHttp.safeId(issues.get(0).path("key").asText(null), "issue key");
+        return Optional.of(new Created(key, key));
     }
 
     @Override

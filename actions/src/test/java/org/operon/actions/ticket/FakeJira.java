@@ -43,6 +43,9 @@ final class FakeJira implements TicketApiServer.Api {
     private final String project;
     private final AtomicInteger next = new AtomicInteger(1);
     final Map<String, Issue> issues = new ConcurrentHashMap<>();
+    /** When set, the next create is performed but answered 504, as when a proxy times out. */
+    volatile boolean loseNextCreateAnswer;
+    private static final Pattern JQL = Pattern.compile("labels = \"(operon-incident-inc-[0-9a-f]{12})\" ORDER BY created ASC");
 
     FakeJira(String email, String token, String project) {
         this.authorization = "Basic " + Base64.getEncoder().encodeToString((email + ":" + token)
@@ -71,7 +74,15 @@ final class FakeJira implements TicketApiServer.Api {
             problems.add("Content-Type");
         }
         Matcher m = ISSUE.matcher(r.path());
-        if (r.path().equals("/rest/api/2/issue") && r.method().equals("POST")) {
+        if (r.path().equals("/rest/api/2/search/jql") && r.method().equals("GET")) {
+            Map<String, String> q = query(r.query());
+            if (!JQL.matcher(q.getOrDefault("jql", "")).matches()) {
+                problems.add("jql " + q.get("jql"));
+            }
+            if (!"1".equals(q.get("maxResults"))) {
+                problems.add("maxResults");
+            }
+        } else if (r.path().equals("/rest/api/2/issue") && r.method().equals("POST")) {
             JsonNode f = r.body() == null ? null : r.body().path("fields");
             if (f == null || !f.isObject()) {
                 problems.add("fields");
@@ -137,12 +148,37 @@ final class FakeJira implements TicketApiServer.Api {
         return TicketApiServer.Answer.json(400, Map.of("errorMessages", problems, "errors", Map.of()));
     }
 
+    private static Map<String, String> query(String raw) {
+        Map<String, String> out = new java.util.LinkedHashMap<>();
+        if (raw != null) {
+            for (String pair : raw.split("&")) {
+                int eq = pair.indexOf('=');
+                out.put(java.net.URLDecoder.decode(pair.substring(0, eq), StandardCharsets.UTF_8),
+                        java.net.URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
+            }
+        }
+        return out;
+    }
+
     @Override
     public TicketApiServer.Answer answer(TicketApiServer.Request r) {
+        if (r.path().equals("/rest/api/2/search/jql")) {
+            Matcher jql = JQL.matcher(query(r.query()).get("jql"));
+            jql.matches();
+            List<Map<String, Object>> found = new ArrayList<>();
+            issues.entrySet().stream().sorted(Map.Entry.comparingByKey())
+                    .filter(e -> e.getValue().fields.path("labels").toString().contains("\"" + jql.group(1) + "\""))
+                    .limit(1).forEach(e -> found.add(Map.of("id", "1", "key", e.getKey())));
+            return TicketApiServer.Answer.json(200, Map.of("issues", found, "isLast", true));
+        }
         if (r.path().equals("/rest/api/2/issue")) {
             int n = next.getAndIncrement();
             String key = project + "-" + n;
             issues.put(key, new Issue(r.body().path("fields")));
+            if (loseNextCreateAnswer) {
+                loseNextCreateAnswer = false;
+                return TicketApiServer.Answer.json(504, Map.of());
+            }
             return TicketApiServer.Answer.json(201, Map.of("id", String.valueOf(10000 + n), "key", key,
                     "self", "http://jira.example/rest/api/2/issue/" + (10000 + n)));
         }

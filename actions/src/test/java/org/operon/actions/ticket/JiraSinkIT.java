@@ -67,17 +67,17 @@ class JiraSinkIT {
 
         assertThat(jira.invalid).isEmpty();
         assertThat(jira.requests).extracting(r -> r.method() + " " + r.path()).containsExactly(
-                "POST /rest/api/2/issue", "POST /rest/api/2/issue/OPS-1/comment",
+                "GET /rest/api/2/search/jql", "POST /rest/api/2/issue", "POST /rest/api/2/issue/OPS-1/comment",
                 "GET /rest/api/2/issue/OPS-1/transitions", "POST /rest/api/2/issue/OPS-1/transitions",
                 "POST /rest/api/2/issue/OPS-1/comment");
-        JsonNode fields = jira.requests.get(0).body().path("fields");
+        JsonNode fields = jira.requests.get(1).body().path("fields");
         assertThat(fields.path("project").path("key").asText()).isEqualTo("OPS");
         assertThat(fields.path("issuetype").path("name").asText()).isEqualTo("Task");
         assertThat(fields.path("summary").asText()).isEqualTo("[P1] checkout: HighLatency");
         // The Jira ticket source reads the incident from this label.
         assertThat(fields.path("labels")).extracting(JsonNode::asText)
                 .containsExactly("operon", "operon-incident-" + INCIDENT);
-        assertThat(jira.requests.get(3).body().path("transition").path("id").asText()).isEqualTo("31");
+        assertThat(jira.requests.get(4).body().path("transition").path("id").asText()).isEqualTo("31");
         FakeJira.Issue issue = api.issues.get("OPS-1");
         assertThat(issue.status).isEqualTo("Done");
         assertThat(issue.comments).hasSize(2);
@@ -96,8 +96,24 @@ class JiraSinkIT {
                 .status()).isEqualTo(AuditEntry.SENT);
 
         assertThat(jira.requests).extracting(r -> r.method() + " " + r.path()).containsExactly(
-                "POST /rest/api/2/issue", "GET /rest/api/2/issue/OPS-1/transitions",
+                "GET /rest/api/2/search/jql", "POST /rest/api/2/issue", "GET /rest/api/2/issue/OPS-1/transitions",
                 "POST /rest/api/2/issue/OPS-1/comment");
+        assertThat(jira.invalid).isEmpty();
+    }
+
+    @Test
+    void aCreateWhoseAnswerIsLostIsFoundByItsLabelOnTheRetryInsteadOfCreatedTwice() throws Exception {
+        bed = new TicketTestbed(dir, options("OPS"));
+        api.loseNextCreateAnswer = true;
+
+        assertThat(perform(incident("incident-opened", "open", T0)).status()).isEqualTo(AuditEntry.SENT);
+        assertThat(perform(incident("incident-updated", "open", T0.plusSeconds(5))).status())
+                .isEqualTo(AuditEntry.SENT);
+
+        assertThat(jira.requests).extracting(r -> r.method() + " " + r.path()).containsExactly(
+                "GET /rest/api/2/search/jql", "POST /rest/api/2/issue", "GET /rest/api/2/search/jql",
+                "POST /rest/api/2/issue/OPS-1/comment");
+        assertThat(api.issues).hasSize(1);
         assertThat(jira.invalid).isEmpty();
     }
 
@@ -123,7 +139,8 @@ class JiraSinkIT {
         assertThat(rejected.reason()).startsWith("HTTP 400").doesNotContain("after");
         assertThat(jira.invalid).hasSize(1);
         assertThat(retried.status()).isEqualTo(AuditEntry.SENT);
-        assertThat(jira.requests).hasSize(3);
+        // search, create (400); search (502), search, create
+        assertThat(jira.requests).hasSize(5);
         assertThat(api.issues).hasSize(1);
         String logs = captured.toString(StandardCharsets.UTF_8);
         assertThat(logs).contains("apiToken=****").doesNotContain(TOKEN).doesNotContain("JIRATOKEN");
