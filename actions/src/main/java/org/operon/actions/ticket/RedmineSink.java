@@ -1,12 +1,16 @@
 package org.operon.actions.ticket;
 
 import java.net.URI;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
 import org.operon.actions.ActionOptions;
+import org.operon.model.TicketChange;
 import org.operon.state.ticket.TicketLink;
 
 /**
@@ -14,6 +18,8 @@ import org.operon.state.ticket.TicketLink;
  * {@code X-Redmine-API-Key} (see {@link TicketSink} for when it creates, comments and resolves).
  *
  * <ul>
+ *   <li>look up (see {@link #existing}): an issue whose description already names the incident is linked
+ *       instead of creating another;</li>
  *   <li>create: {@code POST /issues.json} {@code {"issue": {"project_id", "tracker_id", "priority_id",
  *       "subject", "description"}}} (tracker and priority only when configured); the description ends with the
  *       line {@code operon-incident: inc-…} that the Redmine ticket source reads; answer 201 with the issue;</li>
@@ -58,6 +64,26 @@ public final class RedmineSink extends TicketSink {
         JsonNode answer = http.send("POST", resolve(base, "/issues.json"), null, Map.of("issue", issue));
         String id = TicketHttp.safeId(answer.path("issue").path("id").asText(null), "issue id");
         return new Created(id, id);
+    }
+
+    /**
+     * The oldest issue of the project whose description names the incident: {@code GET /issues.json?status_id=*
+     * &project_id=…&description=~operon-incident: inc-…&sort=id&limit=25}. Only an issue whose description
+     * really carries the marker counts, so a Redmine that ignored the filter could not make Operon adopt
+     * another issue.
+     */
+    @Override
+    Optional<Created> existing(TicketHttp http, TicketIncident incident) throws Exception {
+        String query = "status_id=*&project_id=" + URLEncoder.encode(redmine.project(), StandardCharsets.UTF_8)
+                + "&description=" + URLEncoder.encode("~" + TicketChange.MARKER + " " + incident.id(),
+                StandardCharsets.UTF_8) + "&sort=id&limit=25";
+        for (JsonNode issue : http.send("GET", resolve(base, "/issues.json"), query, null).path("issues")) {
+            if (incident.id().equals(TicketChange.incidentIn(issue.path("description").asText(null)))) {
+                String id = TicketHttp.safeId(issue.path("id").asText(null), "issue id");
+                return Optional.of(new Created(id, id));
+            }
+        }
+        return Optional.empty();
     }
 
     @Override

@@ -24,8 +24,9 @@ import org.operon.state.ticket.TicketLinkStore;
  * {@link TicketLinkStore} bound in the Camel registry as {@value #LINKS}, then:
  * <ul>
  *   <li>no link, incident not resolved: <b>create</b> a ticket that names the incident the way the ticket
- *       sources read it back, and save the link at once. A system that can be searched by that name
- *       (ServiceNow's {@code correlation_id}, Jira's label) is asked first, and a ticket found there is linked instead;</li>
+ *       sources read it back, and save the link at once. The system is first searched by that name
+ *       (Redmine's description, ServiceNow's {@code correlation_id}, Jira's label), and a ticket found there is
+ *       linked instead;</li>
  *   <li>no link, incident resolved: nothing (no ticket is opened for an incident that is over);</li>
  *   <li>a link created by this very action (the action replayed after its audit entry was lost): nothing;</li>
  *   <li>a link, incident resolved: <b>resolve</b> the ticket (only comment when the ticket is already resolved
@@ -40,7 +41,7 @@ import org.operon.state.ticket.TicketLinkStore;
  * <p>Exactly once in effect: the dispatcher performs each action id at most once per audit entry, and the
  * link turns every later decision of the incident, on any restart, into a comment. The remaining window is
  * a crash (or a lost answer) between the ticketing system creating the ticket and the link being saved:
- * the next attempt creates a second ticket, unless the system's search finds the first (ServiceNow, Jira). The
+ * the next attempt creates a second ticket unless the search finds the first (Jira Cloud's search may lag). The
  * actions of one target run on one thread, so two decisions
  * of one incident never race to create.
  */

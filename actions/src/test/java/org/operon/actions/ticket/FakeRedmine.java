@@ -24,7 +24,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  * {@code Content-Type} on writes, and the body's shape (only the fields of {@code create-request.json} on
  * create, of {@code comment-request.json} and {@code resolve-request.json} on update, with the same JSON
  * types; a subject and project on create, else 422 like Redmine's {@code {"errors": [...]}}). Answers are
- * the fixtures with this fake's ids, subjects and statuses.
+ * the fixtures with this fake's ids, subjects and statuses. The look-up before a create, {@code GET
+ * /issues.json} with Redmine's text filter {@code description=~…}, is not among the captured exchanges: it is
+ * answered in the shape of the captured list ({@code list-updated-since.json}).
  */
 final class FakeRedmine implements TicketApiServer.Api {
     private static final Pattern ISSUE = Pattern.compile("/issues/([0-9]+)\\.json");
@@ -51,6 +53,10 @@ final class FakeRedmine implements TicketApiServer.Api {
     private final JsonNode statuses = fixture("issue_statuses.json");
     private final AtomicInteger nextId = new AtomicInteger(createResponse.path("issue").path("id").asInt());
     final Map<Integer, Issue> issues = new ConcurrentHashMap<>();
+    /** When set, the next create is performed but answered 504, as when a proxy times out. */
+    volatile boolean loseNextCreateAnswer;
+    private final JsonNode list = fixture("list-updated-since.json");
+    private static final Pattern SEARCH = Pattern.compile("~operon-incident: (inc-[0-9a-f]{12})");
 
     FakeRedmine(String apiKey) {
         this.apiKey = apiKey;
@@ -101,6 +107,14 @@ final class FakeRedmine implements TicketApiServer.Api {
             if (fields.has("status_id") && status(fields.path("status_id").asInt()) == null) {
                 problems.add("Status is not included in the list");
             }
+        } else if (r.path().equals("/issues.json") && r.method().equals("GET")) {
+            // The list call of the captured exchanges, with Redmine's text filter on the description.
+            Map<String, String> q = query(r.query());
+            if (!"*".equals(q.get("status_id")) || !"id".equals(q.get("sort")) || q.get("project_id") == null
+                    || !SEARCH.matcher(q.getOrDefault("description", "")).matches()
+                    || Integer.parseInt(q.getOrDefault("limit", "25")) > 100) {
+                problems.add("issue search " + q);
+            }
         } else if (issue.matches() && r.method().equals("GET")) {
             if (r.body() != null) {
                 problems.add("GET with a body");
@@ -137,11 +151,44 @@ final class FakeRedmine implements TicketApiServer.Api {
         return TicketApiServer.Answer.json(422, Map.of("errors", problems));
     }
 
+    private static Map<String, String> query(String raw) {
+        Map<String, String> out = new java.util.LinkedHashMap<>();
+        if (raw != null) {
+            for (String pair : raw.split("&")) {
+                int eq = pair.indexOf('=');
+                out.put(java.net.URLDecoder.decode(pair.substring(0, eq), java.nio.charset.StandardCharsets.UTF_8),
+                        java.net.URLDecoder.decode(pair.substring(eq + 1), java.nio.charset.StandardCharsets.UTF_8));
+            }
+        }
+        return out;
+    }
+
     @Override
     public TicketApiServer.Answer answer(TicketApiServer.Request r) {
+        if (r.method().equals("GET") && r.path().equals("/issues.json")) {
+            Matcher search = SEARCH.matcher(query(r.query()).get("description"));
+            search.matches();
+            ObjectNode answer = list.deepCopy();
+            com.fasterxml.jackson.databind.node.ArrayNode found = answer.putArray("issues");
+            issues.values().stream().sorted(java.util.Comparator.comparingInt(i -> i.id))
+                    .filter(i -> i.created.path("description").asText().contains("operon-incident: " + search.group(1)))
+                    .forEach(i -> {
+                        ObjectNode one = list.path("issues").get(0).deepCopy();
+                        one.put("id", i.id);
+                        one.put("description", i.created.path("description").asText().replace("\n", "\r\n"));
+                        one.set("status", status(i.statusId));
+                        found.add(one);
+                    });
+            answer.put("total_count", found.size()).put("offset", 0).put("limit", 25);
+            return TicketApiServer.Answer.json(200, answer);
+        }
         if (r.method().equals("POST")) {
             int id = nextId.getAndIncrement();
             issues.put(id, new Issue(id, r.body().path("issue")));
+            if (loseNextCreateAnswer) {
+                loseNextCreateAnswer = false;
+                return new TicketApiServer.Answer(504, null);
+            }
             ObjectNode answer = createResponse.deepCopy();
             ObjectNode issue = (ObjectNode) answer.path("issue");
             issue.put("id", id);

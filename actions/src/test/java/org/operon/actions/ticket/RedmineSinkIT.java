@@ -76,9 +76,9 @@ class RedmineSinkIT {
 
         assertThat(redmine.invalid).isEmpty();
         assertThat(redmine.requests).extracting(r -> r.method() + " " + r.path()).containsExactly(
-                "POST /issues.json", "PUT /issues/105.json", "PUT /issues/105.json", "GET /issues/105.json",
-                "PUT /issues/105.json");
-        JsonNode created = redmine.requests.get(0).body().path("issue");
+                "GET /issues.json", "POST /issues.json", "PUT /issues/105.json", "PUT /issues/105.json",
+                "GET /issues/105.json", "PUT /issues/105.json");
+        JsonNode created = redmine.requests.get(1).body().path("issue");
         assertThat(created.path("project_id").asInt()).isEqualTo(1);
         assertThat(created.path("tracker_id").asInt()).isEqualTo(3);
         assertThat(created.path("priority_id").asInt()).isEqualTo(4);
@@ -96,7 +96,7 @@ class RedmineSinkIT {
         assertThat(issue.notes.get(1)).startsWith("Acknowledged by alice: looking.");
         assertThat(issue.notes.get(2)).isEqualTo("Incident " + INCIDENT + " resolved by operon at "
                 + T0.plusSeconds(90) + ".");
-        JsonNode resolve = redmine.requests.get(4).body().path("issue");
+        JsonNode resolve = redmine.requests.get(5).body().path("issue");
         assertThat(resolve.path("status_id").asInt()).isEqualTo(3);
         assertThat(bed.links.find(RedmineSink.NAME, INCIDENT)).get().extracting(TicketLink::ticketId,
                 TicketLink::resolved).containsExactly("105", true);
@@ -104,7 +104,7 @@ class RedmineSinkIT {
         // Later decisions of the resolved incident (the final notification) change nothing.
         assertThat(perform(incident("incident-notification", "resolved", T0.plusSeconds(120), "reason", "resolved"))
                 .status()).isEqualTo(AuditEntry.SENT);
-        assertThat(redmine.requests).hasSize(5);
+        assertThat(redmine.requests).hasSize(6);
     }
 
     @Test
@@ -125,7 +125,7 @@ class RedmineSinkIT {
         AuditEntry refused = perform(TicketTestbed.notIncident(T0));
         assertThat(refused.status()).isEqualTo(AuditEntry.FAILED);
         assertThat(refused.reason()).contains("takes incident-* decisions").doesNotContain("after");
-        assertThat(redmine.requests).hasSize(2);
+        assertThat(redmine.requests).hasSize(3);
         assertThat(redmine.invalid).isEmpty();
     }
 
@@ -142,7 +142,7 @@ class RedmineSinkIT {
         assertThat(bed.links.find(RedmineSink.NAME, INCIDENT)).get().extracting(TicketLink::ticketId)
                 .isEqualTo("105");
         assertThat(perform(opened).status()).isEqualTo(AuditEntry.SENT);
-        assertThat(redmine.requests).hasSize(1);
+        assertThat(redmine.requests).hasSize(2);
         // Another decision that would create (the incident's first notification) comments instead.
         assertThat(perform(incident("incident-notification", "open", T0.plusSeconds(30), "reason", "first"))
                 .status()).isEqualTo(AuditEntry.SENT);
@@ -154,7 +154,7 @@ class RedmineSinkIT {
         assertThat(bed.dispatcher.awaitIdle(TicketTestbed.WAIT)).isTrue();
 
         assertThat(redmine.requests).extracting(r -> r.method() + " " + r.path())
-                .containsExactly("POST /issues.json", "PUT /issues/105.json");
+                .containsExactly("GET /issues.json", "POST /issues.json", "PUT /issues/105.json");
         assertThat(api.issues).hasSize(1);
         assertThat(redmine.invalid).isEmpty();
     }
@@ -164,14 +164,30 @@ class RedmineSinkIT {
         bed = new TicketTestbed(dir, options(API_KEY));
         redmine.fail(503);
         assertThat(perform(incident("incident-opened", "open", T0)).status()).isEqualTo(AuditEntry.SENT);
-        assertThat(redmine.requests).hasSize(2);
+        assertThat(redmine.requests).extracting(r -> r.method() + " " + r.path())
+                .containsExactly("GET /issues.json", "GET /issues.json", "POST /issues.json");
         assertThat(api.issues).hasSize(1);
 
         redmine.fail(422);
         AuditEntry rejected = perform(incident("incident-updated", "open", T0.plusSeconds(5)));
         assertThat(rejected.status()).isEqualTo(AuditEntry.FAILED);
         assertThat(rejected.reason()).startsWith("HTTP 422").doesNotContain("after");
-        assertThat(redmine.requests).hasSize(3);
+        assertThat(redmine.requests).hasSize(4);
+        assertThat(redmine.invalid).isEmpty();
+    }
+
+    @Test
+    void aCreateWhoseAnswerIsLostIsFoundByItsDescriptionOnTheRetryInsteadOfCreatedTwice() throws Exception {
+        bed = new TicketTestbed(dir, options(API_KEY));
+        api.loseNextCreateAnswer = true;
+
+        assertThat(perform(incident("incident-opened", "open", T0)).status()).isEqualTo(AuditEntry.SENT);
+
+        assertThat(redmine.requests).extracting(r -> r.method() + " " + r.path())
+                .containsExactly("GET /issues.json", "POST /issues.json", "GET /issues.json");
+        assertThat(api.issues).hasSize(1);
+        assertThat(bed.links.find(RedmineSink.NAME, INCIDENT)).get().extracting(TicketLink::ticketId)
+                .isEqualTo("105");
         assertThat(redmine.invalid).isEmpty();
     }
 
@@ -184,7 +200,7 @@ class RedmineSinkIT {
         assertThat(perform(incident("incident-resolved", "resolved", T0.plusSeconds(60), "by", "redmine:alice"))
                 .status()).isEqualTo(AuditEntry.SENT);
 
-        JsonNode change = redmine.requests.get(2).body().path("issue");
+        JsonNode change = redmine.requests.get(3).body().path("issue");
         assertThat(change.has("status_id")).isFalse();
         assertThat(change.path("notes").asText()).startsWith("Incident " + INCIDENT + " resolved");
         assertThat(api.issues.get(105).statusId).isEqualTo(5);

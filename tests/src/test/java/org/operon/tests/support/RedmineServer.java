@@ -162,6 +162,8 @@ public final class RedmineServer implements AutoCloseable {
                 reply(exchange, 204, null);
             } else if (method.equals("GET") && path.equals("/issue_statuses.json")) {
                 reply(exchange, 200, fixture("issue_statuses.json"));
+            } else if (method.equals("GET") && path.equals("/issues.json") && query.containsKey("description")) {
+                reply(exchange, 200, search(query));
             } else if (method.equals("GET") && path.equals("/issues.json")) {
                 reply(exchange, 200, list(query));
             } else if (method.equals("GET") && path.matches("/issues/\\d+\\.json")) {
@@ -179,6 +181,21 @@ public final class RedmineServer implements AutoCloseable {
             refused.add(e + ": " + uri);
             reply(exchange, 400, null);
         }
+    }
+
+    /** Redmine's text filter {@code description=~<text>}, issues by id. */
+    private ObjectNode search(Map<String, String> query) {
+        String filter = query.get("description");
+        if (!filter.startsWith("~") || !"*".equals(query.get("status_id")) || !"id".equals(query.get("sort"))) {
+            throw new IllegalArgumentException("description=~<text>, status_id=* and sort=id are expected");
+        }
+        String text = filter.substring(1);
+        ObjectNode body = JSON.createObjectNode();
+        ArrayNode page = body.putArray("issues");
+        issues.values().stream().sorted(Comparator.comparingInt(i -> i.path("id").asInt()))
+                .filter(i -> i.path("description").asText().contains(text)).forEach(i -> page.add(i.deepCopy()));
+        body.put("total_count", page.size()).put("offset", 0).put("limit", 25);
+        return body;
     }
 
     private ObjectNode list(Map<String, String> query) {
