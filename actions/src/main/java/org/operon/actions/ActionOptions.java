@@ -13,6 +13,8 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 
+import org.operon.actions.ticket.TicketOptions;
+
 /**
  * Everything the action side can be configured with, validated when built. Each option has a key
  * constant; a validation error names the key so the app's start-up message can point at the fix.
@@ -50,12 +52,15 @@ import java.util.Set;
  * @param targetSettings      the settings of targets that bring their own options class (publish, exec,
  *                            ansible, awx), by that class; a target whose settings are missing cannot be
  *                            named (see {@link TargetSettings})
+ * @param tickets             the settings of the {@code redmine}, {@code jira} and {@code servicenow} targets;
+ *                            null means none, and naming an unconfigured one is an error
  */
 public record ActionOptions(String webhookUrl, Duration connectTimeout, Duration responseTimeout, int maxAttempts,
                             Duration backoffInitialDelay, Path fileDirectory, Map<String, List<String>> targetsByType,
                             List<String> defaultTargets, int queueCapacity, ChatOptions chat,
                             PagerDutyOptions pagerDuty, WebhookOptions webhook, EmailOptions email,
-                            OpsgenieOptions opsgenie, Map<Class<?>, TargetSettings> targetSettings) {
+                            OpsgenieOptions opsgenie, Map<Class<?>, TargetSettings> targetSettings,
+                            TicketOptions tickets) {
 
     public static final String WEBHOOK_URL = "operon.actions.webhook.url";
     /** One key for both webhook timeouts, as the app configures them. */
@@ -103,6 +108,8 @@ public record ActionOptions(String webhookUrl, Duration connectTimeout, Duration
         targetsByType = Map.copyOf(byType);
         defaultTargets = defaultTargets == null ? null
                 : checkTargets(defaultTargets, DEFAULT_TARGETS, webhookUrl, chat, pagerDuty, email, opsgenie, targetSettings);
+        tickets = tickets == null ? TicketOptions.NONE : tickets;
+        checkTicketTargets(targetsByType, defaultTargets, tickets);
     }
 
     /** Options without the chat and pagerduty targets. */
@@ -110,7 +117,7 @@ public record ActionOptions(String webhookUrl, Duration connectTimeout, Duration
                          Duration backoffInitialDelay, Path fileDirectory, Map<String, List<String>> targetsByType,
                          List<String> defaultTargets, int queueCapacity) {
         this(webhookUrl, connectTimeout, responseTimeout, maxAttempts, backoffInitialDelay, fileDirectory,
-                targetsByType, defaultTargets, queueCapacity, null, null, null, null, null, Map.of());
+                targetsByType, defaultTargets, queueCapacity, null, null, null, null, null, Map.of(), null);
     }
 
     /** Options without the targets that bring their own settings class. */
@@ -118,7 +125,7 @@ public record ActionOptions(String webhookUrl, Duration connectTimeout, Duration
                          Duration backoffInitialDelay, Path fileDirectory, Map<String, List<String>> targetsByType,
                          List<String> defaultTargets, int queueCapacity, ChatOptions chat, PagerDutyOptions pagerDuty) {
         this(webhookUrl, connectTimeout, responseTimeout, maxAttempts, backoffInitialDelay, fileDirectory,
-                targetsByType, defaultTargets, queueCapacity, chat, pagerDuty, null, null, null, Map.of());
+                targetsByType, defaultTargets, queueCapacity, chat, pagerDuty, null, null, null, Map.of(), null);
     }
 
     /**
@@ -156,22 +163,22 @@ public record ActionOptions(String webhookUrl, Duration connectTimeout, Duration
 
     public ActionOptions withWebhookUrl(String url) {
         return new ActionOptions(url, connectTimeout, responseTimeout, maxAttempts, backoffInitialDelay,
-                fileDirectory, targetsByType, defaultTargets, queueCapacity, chat, pagerDuty, webhook, email, opsgenie, targetSettings);
+                fileDirectory, targetsByType, defaultTargets, queueCapacity, chat, pagerDuty, webhook, email, opsgenie, targetSettings, tickets);
     }
 
     public ActionOptions withTimeouts(Duration connect, Duration response) {
         return new ActionOptions(webhookUrl, connect, response, maxAttempts, backoffInitialDelay, fileDirectory,
-                targetsByType, defaultTargets, queueCapacity, chat, pagerDuty, webhook, email, opsgenie, targetSettings);
+                targetsByType, defaultTargets, queueCapacity, chat, pagerDuty, webhook, email, opsgenie, targetSettings, tickets);
     }
 
     public ActionOptions withRetries(int attempts, Duration initialDelay) {
         return new ActionOptions(webhookUrl, connectTimeout, responseTimeout, attempts, initialDelay, fileDirectory,
-                targetsByType, defaultTargets, queueCapacity, chat, pagerDuty, webhook, email, opsgenie, targetSettings);
+                targetsByType, defaultTargets, queueCapacity, chat, pagerDuty, webhook, email, opsgenie, targetSettings, tickets);
     }
 
     public ActionOptions withFileDirectory(Path dir) {
         return new ActionOptions(webhookUrl, connectTimeout, responseTimeout, maxAttempts, backoffInitialDelay, dir,
-                targetsByType, defaultTargets, queueCapacity, chat, pagerDuty, webhook, email, opsgenie, targetSettings);
+                targetsByType, defaultTargets, queueCapacity, chat, pagerDuty, webhook, email, opsgenie, targetSettings, tickets);
     }
 
     /** A copy in which decisions of {@code decisionType} go to exactly {@code targets}. */
@@ -179,50 +186,50 @@ public record ActionOptions(String webhookUrl, Duration connectTimeout, Duration
         Map<String, List<String>> byType = new LinkedHashMap<>(targetsByType);
         byType.put(decisionType, targets);
         return new ActionOptions(webhookUrl, connectTimeout, responseTimeout, maxAttempts, backoffInitialDelay,
-                fileDirectory, byType, defaultTargets, queueCapacity, chat, pagerDuty, webhook, email, opsgenie, targetSettings);
+                fileDirectory, byType, defaultTargets, queueCapacity, chat, pagerDuty, webhook, email, opsgenie, targetSettings, tickets);
     }
 
     public ActionOptions withDefaultTargets(List<String> targets) {
         return new ActionOptions(webhookUrl, connectTimeout, responseTimeout, maxAttempts, backoffInitialDelay,
-                fileDirectory, targetsByType, targets, queueCapacity, chat, pagerDuty, webhook, email, opsgenie, targetSettings);
+                fileDirectory, targetsByType, targets, queueCapacity, chat, pagerDuty, webhook, email, opsgenie, targetSettings, tickets);
     }
 
     public ActionOptions withQueueCapacity(int capacity) {
         return new ActionOptions(webhookUrl, connectTimeout, responseTimeout, maxAttempts, backoffInitialDelay,
-                fileDirectory, targetsByType, defaultTargets, capacity, chat, pagerDuty, webhook, email, opsgenie, targetSettings);
+                fileDirectory, targetsByType, defaultTargets, capacity, chat, pagerDuty, webhook, email, opsgenie, targetSettings, tickets);
     }
 
     /** A copy with the {@code chat} target configured; null removes it. */
     public ActionOptions withChat(ChatOptions chatOptions) {
         return new ActionOptions(webhookUrl, connectTimeout, responseTimeout, maxAttempts, backoffInitialDelay,
-                fileDirectory, targetsByType, defaultTargets, queueCapacity, chatOptions, pagerDuty, webhook, email, opsgenie, targetSettings);
+                fileDirectory, targetsByType, defaultTargets, queueCapacity, chatOptions, pagerDuty, webhook, email, opsgenie, targetSettings, tickets);
     }
 
     /** A copy with the {@code pagerduty} target configured; null removes it. */
     public ActionOptions withPagerDuty(PagerDutyOptions pagerDutyOptions) {
         return new ActionOptions(webhookUrl, connectTimeout, responseTimeout, maxAttempts, backoffInitialDelay,
-                fileDirectory, targetsByType, defaultTargets, queueCapacity, chat, pagerDutyOptions, webhook, email, opsgenie, targetSettings);
+                fileDirectory, targetsByType, defaultTargets, queueCapacity, chat, pagerDutyOptions, webhook, email, opsgenie, targetSettings, tickets);
     }
 
     /** A copy with the webhook's method, body template and headers; null restores the defaults. */
     public ActionOptions withWebhook(WebhookOptions webhookOptions) {
         return new ActionOptions(webhookUrl, connectTimeout, responseTimeout, maxAttempts, backoffInitialDelay,
                 fileDirectory, targetsByType, defaultTargets, queueCapacity, chat, pagerDuty, webhookOptions, email,
-                opsgenie, targetSettings);
+                opsgenie, targetSettings, tickets);
     }
 
     /** A copy with the {@code email} target configured; null removes it. */
     public ActionOptions withEmail(EmailOptions emailOptions) {
         return new ActionOptions(webhookUrl, connectTimeout, responseTimeout, maxAttempts, backoffInitialDelay,
                 fileDirectory, targetsByType, defaultTargets, queueCapacity, chat, pagerDuty, webhook, emailOptions,
-                opsgenie, targetSettings);
+                opsgenie, targetSettings, tickets);
     }
 
     /** A copy with the {@code opsgenie} target configured; null removes it. */
     public ActionOptions withOpsgenie(OpsgenieOptions opsgenieOptions) {
         return new ActionOptions(webhookUrl, connectTimeout, responseTimeout, maxAttempts, backoffInitialDelay,
                 fileDirectory, targetsByType, defaultTargets, queueCapacity, chat, pagerDuty, webhook, email,
-                opsgenieOptions, targetSettings);
+                opsgenieOptions, targetSettings, tickets);
     }
 
     /**
@@ -234,7 +241,19 @@ public record ActionOptions(String webhookUrl, Duration connectTimeout, Duration
         all.put(settings.getClass(), settings);
         return new ActionOptions(webhookUrl, connectTimeout, responseTimeout, maxAttempts, backoffInitialDelay,
                 fileDirectory, targetsByType, defaultTargets, queueCapacity, chat, pagerDuty, webhook, email,
-                opsgenie, all);
+                opsgenie, all, tickets);
+    }
+
+    /** A copy with the ticket targets ({@code redmine}, {@code jira}, {@code servicenow}) configured; null removes them. */
+    public ActionOptions withTickets(TicketOptions ticketOptions) {
+        return new ActionOptions(webhookUrl, connectTimeout, responseTimeout, maxAttempts, backoffInitialDelay,
+                fileDirectory, targetsByType, defaultTargets, queueCapacity, chat, pagerDuty, webhook, email,
+                opsgenie, targetSettings, ticketOptions);
+    }
+
+    /** The ticket targets' settings; {@link TicketOptions#NONE} when none is configured. */
+    public TicketOptions ticketOptions() {
+        return tickets;
     }
 
     /** The settings of class {@code type}, when configured. */
@@ -271,7 +290,8 @@ public record ActionOptions(String webhookUrl, Duration connectTimeout, Duration
                 + backoffInitialDelay + ", fileDirectory=" + fileDirectory + ", targetsByType=" + targetsByType
                 + ", defaultTargets=" + effectiveDefaultTargets() + ", queueCapacity=" + queueCapacity
                 + ", chat=" + chat + ", pagerDuty=" + pagerDuty + ", webhook=" + webhook + ", email=" + email
-                + ", opsgenie=" + opsgenie + ", targetSettings=" + targetSettings.values() + "]";
+                + ", opsgenie=" + opsgenie + ", targetSettings=" + targetSettings.values()
+                + ", tickets=" + tickets + "]";
     }
 
     private List<String> effectiveDefaultTargets() {
@@ -321,6 +341,26 @@ public record ActionOptions(String webhookUrl, Duration connectTimeout, Duration
             }
         }
         return List.copyOf(checked);
+    }
+
+    /** A ticket target may be named only when configured; the message names the key to set. */
+    private static void checkTicketTargets(Map<String, List<String>> byType, List<String> defaults,
+                                           TicketOptions tickets) {
+        for (Map.Entry<String, List<String>> e : byType.entrySet()) {
+            checkTicketTargets(e.getValue(), TARGETS_PREFIX + e.getKey(), tickets);
+        }
+        if (defaults != null) {
+            checkTicketTargets(defaults, DEFAULT_TARGETS, tickets);
+        }
+    }
+
+    private static void checkTicketTargets(List<String> targets, String key, TicketOptions tickets) {
+        for (String name : targets) {
+            if (!tickets.allows(name)) {
+                throw new IllegalArgumentException(key + " names target '" + name + "' but "
+                        + TicketOptions.keyOf(name) + " is not set");
+            }
+        }
     }
 
     private static void requirePositive(Duration d, String key) {

@@ -11,6 +11,9 @@ import org.operon.actions.publish.AmqpPublishSink;
 import org.operon.actions.publish.KafkaPublishSink;
 import org.operon.actions.publish.MqttPublishSink;
 import org.operon.actions.publish.OperonEventSink;
+import org.operon.actions.ticket.JiraSink;
+import org.operon.actions.ticket.RedmineSink;
+import org.operon.actions.ticket.ServiceNowSink;
 
 /**
  * The registry of sinks by target name. Adding a sink is one class implementing {@link ActionSink}
@@ -31,7 +34,10 @@ public final class ActionSinks {
             Map.entry(OperonEventSink.NAME, OperonEventSink::new),
             Map.entry(ExecSink.NAME, ExecSink::new),
             Map.entry(AnsibleSink.NAME, AnsibleSink::new),
-            Map.entry(AwxSink.NAME, AwxSink::new));
+            Map.entry(AwxSink.NAME, AwxSink::new),
+            Map.entry(RedmineSink.NAME, RedmineSink::new),
+            Map.entry(JiraSink.NAME, JiraSink::new),
+            Map.entry(ServiceNowSink.NAME, ServiceNowSink::new));
 
     private ActionSinks() {
     }

@@ -203,6 +203,8 @@ public final class OperonApp implements AutoCloseable {
         java.util.Optional<RedmineOptions> redmine = config.redmineSource();
         redmine.ifPresent(r -> camel.configure().addRoutesBuilder(new RedminePollingRoute(
                 new RedminePoller(r, sources, state.durableCache(RedminePoller.POSITIONS_CACHE), wallClock), r)));
+        // The ticket targets keep their incident → ticket links in Infinispan (state.ticket.TicketLinkStore).
+        camel.bind(org.operon.actions.ticket.TicketSink.LINKS, org.operon.state.ticket.TicketLinkStore.open(state));
         camel.configure().addRoutesBuilder(new ActionRoutes(actionOptions));
         camel.start();
         CamelContext context = camel.getCamelContext();
@@ -272,6 +274,7 @@ public final class OperonApp implements AutoCloseable {
         for (var settings : config.actionTargetSettings()) {
             options = options.withTargetSettings(settings);
         }
+        options = options.withTickets(config.ticketTargets());
         List<String> defaults = config.get(OperonConfig.ACTIONS_DEFAULT_TARGETS);
         if (!defaults.isEmpty()) {
             options = options.withDefaultTargets(defaults);

@@ -564,6 +564,80 @@ public final class OperonConfig {
     }
     // ---- end of the ticket sources ----
 
+    // ---- the ticket targets: redmine, jira, servicenow (docs/actions.md) ----
+    public static final Setting<String> ACTIONS_REDMINE_URL = new Setting<>("operon.actions.redmine.url", "",
+            "Redmine base URL of the redmine target: one issue per incident (see docs/actions.md). Empty: no redmine "
+                    + "target.", OperonConfig::optionalHttpUrl, false);
+    public static final Setting<String> ACTIONS_REDMINE_API_KEY = new Setting<>("operon.actions.redmine.api-key", "",
+            "API key of the redmine target (X-Redmine-API-Key); its user authors Operon's changes: give that user's "
+                    + "id as operon.redmine.own-user-id.", v -> v, true);
+    public static final Setting<String> ACTIONS_REDMINE_PROJECT = new Setting<>("operon.actions.redmine.project", "",
+            "Project (id or identifier) the redmine target creates issues in; required with its URL.", v -> v, false);
+    public static final Setting<Integer> ACTIONS_REDMINE_TRACKER_ID = new Setting<>("operon.actions.redmine.tracker-id",
+            "", "Tracker id of new issues. Empty: the project's default.",
+            v -> v.isBlank() ? null : intIn(v, 1, Integer.MAX_VALUE), false);
+    public static final Setting<Integer> ACTIONS_REDMINE_PRIORITY_ID = new Setting<>("operon.actions.redmine.priority-id",
+            "", "Priority id of new issues. Empty: Redmine's default priority.",
+            v -> v.isBlank() ? null : intIn(v, 1, Integer.MAX_VALUE), false);
+    public static final Setting<Integer> ACTIONS_REDMINE_RESOLVED_STATUS_ID = new Setting<>(
+            "operon.actions.redmine.resolved-status-id", "3",
+            "Status id the redmine target sets when its incident resolves (3: Resolved on a default install).",
+            v -> intIn(v, 1, Integer.MAX_VALUE), false);
+    public static final Setting<String> ACTIONS_JIRA_URL = new Setting<>("operon.actions.jira.url", "",
+            "Jira base URL of the jira target: one issue per incident through REST API v2 (see docs/actions.md). "
+                    + "Empty: no jira target.", OperonConfig::optionalHttpUrl, false);
+    public static final Setting<String> ACTIONS_JIRA_EMAIL = new Setting<>("operon.actions.jira.email", "",
+            "Account email of the jira target (Jira Cloud: basic auth email:api-token). Empty: the token is a personal "
+                    + "access token sent as Bearer (Data Center).", v -> v, false);
+    public static final Setting<String> ACTIONS_JIRA_API_TOKEN = new Setting<>("operon.actions.jira.api-token", "",
+            "API token (or personal access token) of the jira target; required with its URL.", v -> v, true);
+    public static final Setting<String> ACTIONS_JIRA_PROJECT = new Setting<>("operon.actions.jira.project", "",
+            "Project key the jira target creates issues in, e.g. OPS; required with its URL.", v -> v, false);
+    public static final Setting<String> ACTIONS_JIRA_ISSUE_TYPE = new Setting<>("operon.actions.jira.issue-type",
+            "Task", "Issue type name of new Jira issues.", v -> v, false);
+    public static final Setting<String> ACTIONS_JIRA_RESOLVE_TRANSITION = new Setting<>(
+            "operon.actions.jira.resolve-transition", "Done",
+            "Name of the workflow transition the jira target performs when its incident resolves.", v -> v, false);
+    public static final Setting<String> ACTIONS_SERVICENOW_URL = new Setting<>("operon.actions.servicenow.url", "",
+            "ServiceNow instance URL of the servicenow target: one incident record per incident through the Table "
+                    + "API (see docs/actions.md). Empty: no servicenow target.", OperonConfig::optionalHttpUrl, false);
+    public static final Setting<String> ACTIONS_SERVICENOW_USERNAME = new Setting<>("operon.actions.servicenow.username",
+            "", "User of the servicenow target (basic auth); required with its URL.", v -> v, false);
+    public static final Setting<String> ACTIONS_SERVICENOW_PASSWORD = new Setting<>("operon.actions.servicenow.password",
+            "", "Password of the servicenow target; required with its URL.", v -> v, true);
+    public static final Setting<String> ACTIONS_SERVICENOW_ASSIGNMENT_GROUP = new Setting<>(
+            "operon.actions.servicenow.assignment-group", "",
+            "assignment_group (name or sys_id) of new ServiceNow incidents. Empty: none set.", v -> v, false);
+    public static final Setting<String> ACTIONS_SERVICENOW_CLOSE_CODE = new Setting<>(
+            "operon.actions.servicenow.close-code", "Solution provided",
+            "close_code the servicenow target sets when its incident resolves (state 6, Resolved).", v -> v, false);
+
+    /**
+     * The ticket targets' options: each present when its URL is set, its other settings then checked.
+     *
+     * @throws ConfigException naming the key of a missing or invalid setting
+     */
+    public org.operon.actions.ticket.TicketOptions ticketTargets() {
+        try {
+            org.operon.actions.ticket.RedmineTicketOptions redmine = get(ACTIONS_REDMINE_URL).isBlank() ? null
+                    : new org.operon.actions.ticket.RedmineTicketOptions(get(ACTIONS_REDMINE_URL),
+                    get(ACTIONS_REDMINE_API_KEY), get(ACTIONS_REDMINE_PROJECT), get(ACTIONS_REDMINE_TRACKER_ID),
+                    get(ACTIONS_REDMINE_PRIORITY_ID), get(ACTIONS_REDMINE_RESOLVED_STATUS_ID));
+            org.operon.actions.ticket.JiraTicketOptions jira = get(ACTIONS_JIRA_URL).isBlank() ? null
+                    : new org.operon.actions.ticket.JiraTicketOptions(get(ACTIONS_JIRA_URL), get(ACTIONS_JIRA_EMAIL),
+                    get(ACTIONS_JIRA_API_TOKEN), get(ACTIONS_JIRA_PROJECT), get(ACTIONS_JIRA_ISSUE_TYPE),
+                    get(ACTIONS_JIRA_RESOLVE_TRANSITION));
+            org.operon.actions.ticket.ServiceNowTicketOptions serviceNow = get(ACTIONS_SERVICENOW_URL).isBlank() ? null
+                    : new org.operon.actions.ticket.ServiceNowTicketOptions(get(ACTIONS_SERVICENOW_URL),
+                    get(ACTIONS_SERVICENOW_USERNAME), get(ACTIONS_SERVICENOW_PASSWORD),
+                    get(ACTIONS_SERVICENOW_ASSIGNMENT_GROUP), get(ACTIONS_SERVICENOW_CLOSE_CODE));
+            return new org.operon.actions.ticket.TicketOptions(redmine, jira, serviceNow);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException("Invalid configuration: " + e.getMessage() + ". See \"Tickets\" in docs/actions.md.");
+        }
+    }
+    // ---- end of the ticket targets ----
+
     /** All options, in documentation order. */
     public static final List<Setting<?>> ALL = List.of(HTTP_HOST, HTTP_PORT, API_TOKEN, DATA_DIR, INTAKE_MAX_BODY,
             ENGINE_QUEUE, ENGINE_BATCH, ENGINE_TICK, ENGINE_RESTORE_HORIZON, RULES_DIR, JOURNAL_SEGMENT_BYTES,
@@ -594,7 +668,13 @@ public final class OperonConfig {
             PUBLISH_KAFKA_BOOTSTRAP_SERVERS, PUBLISH_KAFKA_TOPIC, PUBLISH_AMQP_URL, PUBLISH_AMQP_QUEUE,
             PUBLISH_AMQP_USERNAME, PUBLISH_AMQP_PASSWORD, PUBLISH_MQTT_URL, PUBLISH_MQTT_TOPIC, PUBLISH_MQTT_CLIENT_ID,
             PUBLISH_MQTT_USERNAME, PUBLISH_MQTT_PASSWORD, PUBLISH_MAX_HOPS, EXEC_FILE, AWX_URL, AWX_TOKEN,
-            AWX_JOB_TEMPLATES);
+            AWX_JOB_TEMPLATES,
+            // the ticket targets
+            ACTIONS_REDMINE_URL, ACTIONS_REDMINE_API_KEY, ACTIONS_REDMINE_PROJECT, ACTIONS_REDMINE_TRACKER_ID,
+            ACTIONS_REDMINE_PRIORITY_ID, ACTIONS_REDMINE_RESOLVED_STATUS_ID, ACTIONS_JIRA_URL, ACTIONS_JIRA_EMAIL,
+            ACTIONS_JIRA_API_TOKEN, ACTIONS_JIRA_PROJECT, ACTIONS_JIRA_ISSUE_TYPE, ACTIONS_JIRA_RESOLVE_TRANSITION,
+            ACTIONS_SERVICENOW_URL, ACTIONS_SERVICENOW_USERNAME, ACTIONS_SERVICENOW_PASSWORD,
+            ACTIONS_SERVICENOW_ASSIGNMENT_GROUP, ACTIONS_SERVICENOW_CLOSE_CODE);
 
     /** Per-type targets: {@code operon.actions.targets.<decision type>=log,webhook}. */
     public static final String TARGETS_PREFIX = "operon.actions.targets.";
@@ -693,6 +773,7 @@ public final class OperonConfig {
         config.redmineSource(); // checks that a Redmine URL comes with an API key
         config.jiraWebhookAuth(); // checks the ticket webhooks' credentials
         config.serviceNowWebhookAuth();
+        config.ticketTargets(); // checks that a ticket target's URL comes with its credentials and project
         Path referenceDir = config.get(REFERENCE_DIR);
         if (referenceDir != null) {
             checked(REFERENCE_DIR, () -> ReferenceData.load(referenceDir), "See docs/reference-data.md.");
