@@ -12,7 +12,8 @@ import org.apache.camel.model.RouteDefinition;
  * Target {@code webhook}: POSTs the decision as JSON ({@link ActionJson#decision}) to the configured
  * URL with {@code Content-Type: application/json} and {@code Idempotency-Key: <action id>}, through
  * camel-http (Apache HttpClient 5). Any 2xx answer means sent; any other answer is an
- * {@code HttpOperationFailedException}, retried by {@link ActionRoutes} when it is a 5xx or 429.
+ * {@code HttpOperationFailedException}, retried by {@link ActionRoutes} when it is a 5xx or 429. The answer's
+ * status is reported as the detail {@code httpStatus} (see {@link ActionOutcomeListener}).
  *
  * <p>The endpoint URI holds only scheme://host:port/path and the timeouts; the URL's query (which may
  * carry a token) is handed to the producer per message in the {@code CamelHttpQuery} header, and user
@@ -63,6 +64,11 @@ public final class WebhookSink implements ActionSink {
                 exchange.getIn().setHeader("Authorization", authorization);
             }
             exchange.getIn().setBody(ActionJson.decision(action));
-        }).to(endpoint);
+        }).to(endpoint).process(exchange -> {
+            Integer status = exchange.getMessage().getHeader(Exchange.HTTP_RESPONSE_CODE, Integer.class);
+            if (status != null) {
+                exchange.setProperty(ActionOutcomeListener.DETAILS_PROPERTY, java.util.Map.of("httpStatus", status));
+            }
+        });
     }
 }
