@@ -129,7 +129,13 @@ public final class ApprovalDesk {
             LOG.info("action {} ({} {} for {}) approved by '{}'", id, action.target(), action.decision().getType(),
                     action.decision().getSubject(), by);
             report(action.outcome(ActionOutcome.APPROVED, null, approverDetails(t.approval())));
-            perform(action);
+            try {
+                perform(action);
+            } catch (RuntimeException e) {
+                // Approved and kept so: redriveApproved() performs it at the next start.
+                LOG.error("approved action {} could not be handed to the dispatcher now; it is performed at the "
+                        + "next start: {}", id, e.getMessage());
+            }
         } else {
             String reason = "rejected by " + by + (comment == null || comment.isBlank() ? "" : ": " + comment);
             finish(action, ActionOutcome.REJECTED, reason, t.approval());
