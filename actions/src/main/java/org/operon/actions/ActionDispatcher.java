@@ -15,7 +15,6 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.ProducerTemplate;
-import org.apache.camel.http.base.HttpOperationFailedException;
 import org.operon.actions.approval.ApprovalDesk;
 import org.operon.actions.mute.Muter;
 import org.operon.model.ActionOutcome;
@@ -282,7 +281,7 @@ public final class ActionDispatcher {
                     action.decision().getType(), action.decision().getSubject(), reason);
         }
         auditLog.record(entry);
-        report(action.outcome(entry.status(), entry.reason(), details(result)));
+        report(action.outcome(entry.status(), entry.reason(), ActionOutcomeDetails.of(result)));
     }
 
     /** Tells the outcome listener; what it throws is logged, the action stays recorded. */
@@ -292,32 +291,6 @@ public final class ActionDispatcher {
         } catch (RuntimeException e) {
             LOG.error("the outcome {} could not be reported: {}", outcome, FailureReason.describe(e), e);
         }
-    }
-
-    /**
-     * What the sink reported in {@value ActionOutcomeListener#DETAILS_PROPERTY}: string keys with string, number
-     * or boolean values (texts cut to {@value ActionOutcomeListener#MAX_DETAIL_CHARS} characters); other values
-     * are left out. An {@code HttpOperationFailedException} adds its status as {@code httpStatus}.
-     */
-    private static Map<String, Object> details(Exchange result) {
-        Map<String, Object> details = new LinkedHashMap<>();
-        Object reported = result.getProperty(ActionOutcomeListener.DETAILS_PROPERTY);
-        Map<?, ?> map = reported instanceof Map<?, ?> m ? m : Map.of();
-        map.forEach((k, v) -> {
-            if (v instanceof String s) {
-                details.put(String.valueOf(k), s.length() > ActionOutcomeListener.MAX_DETAIL_CHARS
-                        ? s.substring(0, ActionOutcomeListener.MAX_DETAIL_CHARS) : s);
-            } else if (v instanceof Number || v instanceof Boolean) {
-                details.put(String.valueOf(k), v);
-            }
-        });
-        // An HTTP target that answered with an error status reports it through the exception.
-        for (Throwable t = result.getException(); t != null && !details.containsKey("httpStatus"); t = t.getCause()) {
-            if (t instanceof HttpOperationFailedException http) {
-                details.put("httpStatus", http.getStatusCode());
-            }
-        }
-        return details;
     }
 
     /** On the decision's first target only: its trace, once per decision (see the class comment). */
