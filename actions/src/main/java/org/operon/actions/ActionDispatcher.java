@@ -15,7 +15,9 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.ProducerTemplate;
+import org.operon.actions.approval.ApprovalDesk;
 import org.operon.actions.mute.Muter;
+import org.operon.model.ActionOutcome;
 import org.operon.model.Decision;
 import org.operon.state.AuditEntry;
 import org.operon.state.AuditLog;
@@ -56,6 +58,16 @@ import org.slf4j.LoggerFactory;
  * writes that action's audit entry, so an action listed in the audit log can be explained. A trace that
  * cannot be written is logged and the action goes on: explaining must never stop acting.
  *
+ * <p><b>Outcomes.</b> After the audit entry of an action performed ({@code sent}), tried ({@code failed})
+ * or muted ({@code suppressed}) is written, the worker tells the {@link ActionOutcomeListener}, with the
+ * details the sink reported in {@value ActionOutcomeListener#DETAILS_PROPERTY}. An action skipped because
+ * it was done already, or held for approval, is reported by nobody here.
+ *
+ * <p><b>Approvals.</b> With an {@link ApprovalDesk}, an action that is not muted is performed only if the
+ * desk does not hold it (its decision type needs no approval, or it was approved): see {@link ApprovalDesk}.
+ * An approved action comes back through {@link #dispatchApproved} and takes the same path. Actions audited
+ * {@code rejected} are done, like sent and suppressed ones.
+ *
  * <p><b>Lifecycle.</b> {@link #start()} after the CamelContext has started; {@link #stop(Duration)}
  * before the CamelContext stops (the routes must still run while the queues drain).
  * {@link #awaitIdle(Duration)} waits until every action handed off so far is done, e.g. on SIGTERM
@@ -73,6 +85,8 @@ public final class ActionDispatcher {
     private final ActionOptions options;
     private final Muter muter;
     private final LineageStore lineage;
+    private final ActionOutcomeListener outcomes;
+    private final ApprovalDesk approvals;
     private final Map<String, Lane> lanes = new LinkedHashMap<>();
     private final AtomicLong pending = new AtomicLong();
     private final Object idle = new Object();
@@ -92,6 +106,17 @@ public final class ActionDispatcher {
     /** A dispatcher that asks {@code muter} and keeps each decision's lineage in {@code lineage} (see the class comment). */
     public ActionDispatcher(CamelContext camel, AuditLog auditLog, ActionOptions options, Muter muter,
                             LineageStore lineage) {
+        this(camel, auditLog, options, muter, lineage, ActionOutcomeListener.NONE, null);
+    }
+
+    /**
+     * A dispatcher that also reports every outcome to {@code outcomes} and lets {@code approvals} (null: none)
+     * hold actions that need approval (see the class comment).
+     */
+    public ActionDispatcher(CamelContext camel, AuditLog auditLog, ActionOptions options, Muter muter,
+                            LineageStore lineage, ActionOutcomeListener outcomes, ApprovalDesk approvals) {
+        this.outcomes = Objects.requireNonNull(outcomes, "outcomes");
+        this.approvals = approvals;
         this.camel = camel;
         this.auditLog = auditLog;
         this.options = options;
@@ -131,6 +156,24 @@ public final class ActionDispatcher {
         for (String target : options.targetsFor(decision.getType())) {
             lanes.get(target).enqueue(Action.of(decision, target));
         }
+    }
+
+    /**
+     * Hands an approved action (see {@link ApprovalDesk}) to its target's worker, as {@link #dispatch} does; it
+     * is performed unless the audit log shows it done or a muter mutes it now.
+     *
+     * @throws IllegalStateException when the dispatcher is not running or the target is not in use any more
+     */
+    public void dispatchApproved(Action action) {
+        if (state != State.RUNNING) {
+            throw new IllegalStateException("ActionDispatcher is " + state + "; cannot dispatch " + action.id());
+        }
+        Lane lane = lanes.get(action.target());
+        if (lane == null) {
+            throw new IllegalStateException("target '" + action.target() + "' of approved action " + action.id()
+                    + " is not configured any more");
+        }
+        lane.enqueue(action);
     }
 
     /**
@@ -217,6 +260,10 @@ public final class ActionDispatcher {
             auditLog.record(action.audit(AuditEntry.SUPPRESSED, muted.get()));
             LOG.debug("action {} ({} {} for {}) suppressed: {}", action.id(), action.target(),
                     action.decision().getType(), action.decision().getSubject(), muted.get());
+            report(action.outcome(ActionOutcome.SUPPRESSED, muted.get(), null));
+            return;
+        }
+        if (approvals != null && approvals.holds(action)) {
             return;
         }
         Exchange result = producer.send(ActionRoutes.endpointFor(action.target()),
@@ -234,6 +281,16 @@ public final class ActionDispatcher {
                     action.decision().getType(), action.decision().getSubject(), reason);
         }
         auditLog.record(entry);
+        report(action.outcome(entry.status(), entry.reason(), ActionOutcomeDetails.of(result)));
+    }
+
+    /** Tells the outcome listener; what it throws is logged, the action stays recorded. */
+    private void report(ActionOutcome outcome) {
+        try {
+            outcomes.outcome(outcome);
+        } catch (RuntimeException e) {
+            LOG.error("the outcome {} could not be reported: {}", outcome, FailureReason.describe(e), e);
+        }
     }
 
     /** On the decision's first target only: its trace, once per decision (see the class comment). */
@@ -267,7 +324,8 @@ public final class ActionDispatcher {
     }
 
     private static boolean isDone(String status) {
-        return AuditEntry.SENT.equals(status) || AuditEntry.SUPPRESSED.equals(status);
+        return AuditEntry.SENT.equals(status) || AuditEntry.SUPPRESSED.equals(status)
+                || AuditEntry.REJECTED.equals(status);
     }
 
     private void finished() {

@@ -21,6 +21,7 @@ import org.operon.actions.template.Template;
  * the configured header templates, through camel-http (Apache HttpClient 5). Header values are never
  * logged (they may hold credentials). Any 2xx answer means sent; any other answer is an
  * {@code HttpOperationFailedException}, retried by {@link ActionRoutes} when it is a 5xx or 429.
+ * The answer's status is reported as the detail {@code httpStatus} (see {@link ActionOutcomeListener}).
  *
  * <p>The endpoint URI holds only scheme://host:port/path and the timeouts; the URL's query (which may
  * carry a token) is handed to the producer per message in the {@code CamelHttpQuery} header, and user
@@ -96,6 +97,11 @@ public final class WebhookSink implements ActionSink {
                 exchange.getIn().setHeader("Authorization", authorization);
             }
             exchange.getIn().setBody(payload);
-        }).to(endpoint);
+        }).to(endpoint).process(exchange -> {
+            Integer status = exchange.getMessage().getHeader(Exchange.HTTP_RESPONSE_CODE, Integer.class);
+            if (status != null) {
+                exchange.setProperty(ActionOutcomeListener.DETAILS_PROPERTY, java.util.Map.of("httpStatus", status));
+            }
+        });
     }
 }

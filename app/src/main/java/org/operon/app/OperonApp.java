@@ -6,6 +6,11 @@ import org.apache.camel.main.Main;
 import org.operon.actions.ActionDispatcher;
 import org.operon.actions.ActionOptions;
 import org.operon.actions.ActionRoutes;
+import org.operon.actions.approval.ApprovalDesk;
+import org.operon.actions.approval.ApprovalPolicy;
+import org.operon.integration.action.ActionOutcomeIntake;
+import org.operon.integration.action.ApprovalRoutes;
+import org.operon.state.approval.ApprovalStore;
 import org.operon.app.config.OperonConfig;
 import org.operon.engine.Engine;
 import org.operon.engine.EngineOptions;
@@ -85,6 +90,8 @@ public final class OperonApp implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(OperonApp.class);
     /** How often the rules directory is read for changes (a change is loaded one to two scans later). */
     private static final Duration RULES_SCAN_INTERVAL = Duration.ofSeconds(1);
+    /** How often pending approvals are checked for expiry (an approval expires at most this late). */
+    private static final Duration APPROVAL_EXPIRY_SCAN = Duration.ofSeconds(1);
 
     private final OperonConfig config;
     private final MonotonicClock clock = MonotonicClock.system();
@@ -97,6 +104,7 @@ public final class OperonApp implements AutoCloseable {
     private RulesDirectoryWatcher rulesWatcher;
     private SyslogServer syslog;
     private ScheduledExecutorService pruner;
+    private ActionOutcomeIntake outcomeIntake;
     private List<String> brokerSourceRouteIds = List.of();
     private volatile boolean stopped;
 
@@ -179,6 +187,13 @@ public final class OperonApp implements AutoCloseable {
         camel.configure().addRoutesBuilder(new AlertmanagerWebhookRoutes(engine, state.deadLetters(), wallClock,
                 intakeOptions, tokenCheck).countingInto(intakeCounters));
         camel.configure().addRoutesBuilder(new IncidentRoutes(incidents, engine, wallClock, intakeOptions, tokenCheck));
+        // Outcomes of actions go back into the session as operon.action.result events, through the journal
+        // (docs/actions.md, "Results as facts"); actions of some decision types wait for approval ("Approvals").
+        outcomeIntake = new ActionOutcomeIntake(engine, state.deadLetters(), wallClock, intakeOptions.acceptTimeout(),
+                ActionOutcomeIntake.DEFAULT_CAPACITY, intakeOptions.deadLetterPayloadBytes()).start();
+        ApprovalDesk approvals = new ApprovalDesk(ApprovalPolicy.of(config.approvalTimeouts()),
+                ApprovalStore.open(state), state.auditLog(), wallClock, outcomeIntake::submit);
+        camel.configure().addRoutesBuilder(new ApprovalRoutes(approvals::pending, approvals::decide, tokenCheck));
         // Every other source (brokers, named webhooks, syslog, the routes directory) enters through here.
         SourceIntake sources = new SourceIntake(engine, state.deadLetters(), wallClock, intakeOptions,
                 intakeCounters);
@@ -213,8 +228,17 @@ public final class OperonApp implements AutoCloseable {
         // The rules' own reason (inhibition, throttles) first: it is the most specific.
         Muter muter = CompositeMuter.of(new MutedByParamMuter(), new MaintenanceMuter(config.maintenanceWindows()),
                 new SilenceMuter(silences));
-        dispatcher = new ActionDispatcher(context, state.auditLog(), actionOptions, muter, state.lineage());
+        dispatcher = new ActionDispatcher(context, state.auditLog(), actionOptions, muter, state.lineage(),
+                outcomeIntake::submit, approvals);
+        approvals.connect(dispatcher::dispatchApproved);
         dispatcher.start();
+        if (!approvals.policy().isEmpty()) {
+            LOG.info("Actions needing approval: {}", approvals.policy());
+        }
+        int redriven = approvals.redriveApproved();
+        if (redriven > 0) {
+            LOG.info("{} approved action(s) not yet performed before the last stop are performed now", redriven);
+        }
 
         engine.start();
         syslog.start();
@@ -250,6 +274,10 @@ public final class OperonApp implements AutoCloseable {
         pruner.scheduleWithFixedDelay(this::pruneJournal, 1, 10, TimeUnit.MINUTES);
         pruner.scheduleWithFixedDelay(silences::collectGarbage, 1, 60, TimeUnit.MINUTES);
         pruner.scheduleWithFixedDelay(() -> collectIncidentGarbage(incidents, wallClock), 1, 60, TimeUnit.MINUTES);
+        if (!approvals.policy().isEmpty() || !approvals.pending().isEmpty()) {
+            pruner.scheduleWithFixedDelay(() -> expireApprovals(approvals), APPROVAL_EXPIRY_SCAN.toMillis(),
+                    APPROVAL_EXPIRY_SCAN.toMillis(), TimeUnit.MILLISECONDS);
+        }
         LOG.info("Operon started: accepting events on http://{}:{}/api/v1/events", config.get(OperonConfig.HTTP_HOST),
                 config.get(OperonConfig.HTTP_PORT));
     }
@@ -315,6 +343,17 @@ public final class OperonApp implements AutoCloseable {
         }
     }
 
+    private static void expireApprovals(ApprovalDesk approvals) {
+        try {
+            int expired = approvals.expireDue();
+            if (expired > 0) {
+                LOG.info("{} action(s) not approved in time expired as rejected", expired);
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("Expiring approvals failed; will try again: {}", e.toString());
+        }
+    }
+
     private static void collectIncidentGarbage(IncidentStore incidents, Clock wallClock) {
         try {
             int deleted = incidents.collectGarbage(wallClock.instant());
@@ -374,6 +413,10 @@ public final class OperonApp implements AutoCloseable {
         }
         if (dispatcher != null) {
             dispatcher.stop(timeout);
+        }
+        if (outcomeIntake != null) {
+            // The engine has stopped: results of actions finished since then are kept as dead letters.
+            outcomeIntake.close(Duration.ofSeconds(1));
         }
         if (camel != null) {
             try {

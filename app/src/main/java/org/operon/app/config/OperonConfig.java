@@ -682,6 +682,9 @@ public final class OperonConfig {
     private final Map<String, Object> values = new LinkedHashMap<>();
     private final Map<String, String> origins = new LinkedHashMap<>();
     private final Map<String, List<String>> targetsByType = new TreeMap<>();
+    /** Per-type approval timeouts: {@code operon.actions.approval.<decision type>=30m}. */
+    public static final String APPROVAL_PREFIX = "operon.actions.approval.";
+    private final Map<String, Duration> approvalTimeouts = new TreeMap<>();
     private List<MaintenanceWindow> maintenanceWindows = List.of();
     private IncidentPolicy incidentPolicy;
     private AlertLimits alertLimits;
@@ -749,6 +752,7 @@ public final class OperonConfig {
                 .forEach(k -> typed.put(k, system.getProperty(k)));
         typed.remove(ACTIONS_DEFAULT_TARGETS.key());
         typed.forEach((k, v) -> config.targetsByType.put(k.substring(TARGETS_PREFIX.length()), list(v)));
+        config.readApprovals(env, system, file, defaults);
         config.checkExposure();
         config.checkBrokerSources();
         config.maintenanceWindows = readMaintenanceWindows(config.get(MAINTENANCE_FILE));
@@ -1012,6 +1016,48 @@ public final class OperonConfig {
     @SuppressWarnings("unchecked")
     public <T> T get(Setting<T> setting) {
         return (T) values.get(setting.key());
+    }
+
+    /**
+     * Reads {@code operon.actions.approval.<type>=<timeout>} (environment {@code OPERON_ACTIONS_APPROVAL_<TYPE>},
+     * {@code _} for {@code -}) from every source, in the usual order; an empty value means no approval.
+     *
+     * @throws ConfigException naming the key whose value is not a positive duration
+     */
+    private void readApprovals(Map<String, String> env, Properties system, Properties file, Properties defaults) {
+        Map<String, String> typed = new TreeMap<>();
+        for (Properties p : List.of(defaults, file)) {
+            p.stringPropertyNames().stream().filter(k -> k.startsWith(APPROVAL_PREFIX))
+                    .forEach(k -> typed.put(k, p.getProperty(k)));
+        }
+        env.forEach((k, v) -> {
+            if (k.startsWith("OPERON_ACTIONS_APPROVAL_")) {
+                typed.put(APPROVAL_PREFIX + k.substring("OPERON_ACTIONS_APPROVAL_".length()).toLowerCase()
+                        .replace('_', '-'), v);
+            }
+        });
+        system.stringPropertyNames().stream().filter(k -> k.startsWith(APPROVAL_PREFIX))
+                .forEach(k -> typed.put(k, system.getProperty(k)));
+        typed.forEach((k, v) -> {
+            String type = k.substring(APPROVAL_PREFIX.length());
+            if (v.isBlank()) {
+                return;
+            }
+            if (type.isBlank()) {
+                throw new ConfigException(k + ": name a decision type, e.g. " + APPROVAL_PREFIX + "remediate=30m");
+            }
+            try {
+                approvalTimeouts.put(type, positiveDuration(v.trim()));
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException(k + "='" + v + "' " + e.getMessage()
+                        + " (how long an action of decision type '" + type + "' waits for approval)");
+            }
+        });
+    }
+
+    /** Decision types whose actions need approval, with how long they wait ({@code operon.actions.approval.<type>}). */
+    public Map<String, Duration> approvalTimeouts() {
+        return approvalTimeouts;
     }
 
     /** Targets configured per decision type ({@code operon.actions.targets.<type>}). */
