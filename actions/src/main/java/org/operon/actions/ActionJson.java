@@ -48,6 +48,16 @@ public final class ActionJson {
         return write(putDecision(json, action));
     }
 
+    /** {@link #action} as plain JSON values (maps, lists, strings, numbers), for an API answer. */
+    @SuppressWarnings("unchecked")
+    public static Map<String, Object> actionValues(Action action) {
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("id", action.id());
+        json.put("decisionId", action.decision().getId());
+        json.put("target", action.target());
+        return MAPPER.convertValue(putDecision(json, action), LinkedHashMap.class);
+    }
+
     /**
      * The decision's params as plain JSON values (java.time as ISO-8601 strings), as the failed actions
      * keep them. Throws IllegalArgumentException when a param cannot be rendered.

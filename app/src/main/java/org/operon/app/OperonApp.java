@@ -6,6 +6,7 @@ import org.apache.camel.main.Main;
 import org.operon.actions.ActionDispatcher;
 import org.operon.actions.ActionOptions;
 import org.operon.actions.ActionRoutes;
+import org.operon.actions.TargetCircuits;
 import org.operon.app.config.OperonConfig;
 import org.operon.engine.Engine;
 import org.operon.engine.EngineOptions;
@@ -44,6 +45,7 @@ import org.operon.integration.source.messaging.MqttSourceOptions;
 import org.operon.integration.kafka.KafkaSourceOptions;
 import org.operon.integration.kafka.KafkaSourceRoutes;
 import org.operon.integration.api.EngineControlRoutes;
+import org.operon.integration.api.ActionDeliveryRoutes;
 import org.operon.integration.api.ExplainRoutes;
 import org.operon.integration.api.ReadApiRoutes;
 import org.operon.integration.api.RulesRoutes;
@@ -169,7 +171,11 @@ public final class OperonApp implements AutoCloseable {
         IntakeCounters intakeCounters = new IntakeCounters();
         camel.configure().addRoutesBuilder(new EventIntakeRoutes(engine, state.deadLetters(), wallClock, intakeOptions,
                 tokenCheck).countingInto(intakeCounters));
-        camel.configure().addRoutesBuilder(new ReadApiRoutes(state.auditLog(), state.deadLetters(), engine, tokenCheck));
+        camel.configure().addRoutesBuilder(new ReadApiRoutes(state.auditLog(), state.deadLetters(),
+                state.failedActions(), engine, tokenCheck));
+        // Failed actions' retry and the targets' circuits; the dispatcher exists once Camel runs.
+        camel.configure().addRoutesBuilder(new ActionDeliveryRoutes(new DispatcherDelivery(() -> dispatcher),
+                tokenCheck));
         camel.configure().addRoutesBuilder(new ExplainRoutes(state.auditLog(), state.lineage(), tokenCheck));
         camel.configure().addRoutesBuilder(new EngineControlRoutes(engine, tokenCheck));
         camel.configure().addRoutesBuilder(new RulesRoutes(rules, tokenCheck));
@@ -203,7 +209,8 @@ public final class OperonApp implements AutoCloseable {
         java.util.Optional<RedmineOptions> redmine = config.redmineSource();
         redmine.ifPresent(r -> camel.configure().addRoutesBuilder(new RedminePollingRoute(
                 new RedminePoller(r, sources, state.durableCache(RedminePoller.POSITIONS_CACHE), wallClock), r)));
-        camel.configure().addRoutesBuilder(new ActionRoutes(actionOptions));
+        TargetCircuits circuits = new TargetCircuits(config.deliveryOptions(), wallClock);
+        camel.configure().addRoutesBuilder(new ActionRoutes(actionOptions, circuits));
         camel.start();
         CamelContext context = camel.getCamelContext();
         // Maintenance windows first: they do no I/O and cannot fail, so a failing silence store does not
@@ -211,7 +218,8 @@ public final class OperonApp implements AutoCloseable {
         // The rules' own reason (inhibition, throttles) first: it is the most specific.
         Muter muter = CompositeMuter.of(new MutedByParamMuter(), new MaintenanceMuter(config.maintenanceWindows()),
                 new SilenceMuter(silences));
-        dispatcher = new ActionDispatcher(context, state.auditLog(), actionOptions, muter, state.lineage());
+        dispatcher = new ActionDispatcher(context, state.auditLog(), actionOptions, muter, state.lineage(),
+                new ActionDispatcher.Delivery(config.deliveryOptions(), circuits, state.failedActions(), wallClock));
         dispatcher.start();
 
         engine.start();
