@@ -33,8 +33,10 @@ import org.slf4j.LoggerFactory;
  * <p><b>Hand-off.</b> {@link #dispatch} is meant to be called on the engine thread (the app adapts it
  * to the engine's decision listener with {@code dispatcher::dispatch}). It does no I/O: it puts one
  * action per target on that target's bounded queue ({@link ActionOptions#queueCapacity()}) and
- * returns. Each target has its own worker thread, so a slow or failing webhook never delays the log
- * and file targets, and each action id is only ever handled by one thread. When a target's queue is
+ * returns. Each target has its own {@link TargetLane}: workers ({@link TargetPolicy#maxConcurrent()},
+ * default one, which keeps the target's actions in decision order), a limit per decision subject and a
+ * rate, so a slow or failing webhook never delays the log and file targets. An action id already
+ * queued or running is not queued again, so each action id is only ever handled by one thread. When a target's queue is
  * full, {@code dispatch} <em>blocks</em> until there is room: back-pressure reaches the engine thread,
  * whose own bounded intake queue then fills, so intake answers 503 rather than Operon buffering
  * without bound.
@@ -46,6 +48,11 @@ import org.slf4j.LoggerFactory;
  * {@link ActionRoutes} for retries) one entry with status {@code sent} or {@code failed} and its
  * reason is written. An action performed but whose entry could not be written may be performed again
  * after a restart; the webhook's {@code Idempotency-Key} lets the receiver drop that repeat.
+ *
+ * <p><b>Failed actions.</b> With a {@link Delivery}, an action audited {@code failed} (after all its
+ * attempts, or failed fast by its target's open circuit, see {@link TargetCircuits}) is kept in
+ * {@link Delivery#failed()} with its decision and last error; {@link #retry(String)} queues it again and
+ * its later success removes it. {@link #targets()} reports each target's circuit and queue.
  *
  * <p><b>Muting.</b> Before performing an action the worker asks the {@link Muter} (silences, see
  * {@link org.operon.actions.mute.SilenceMuter}) about the decision at the decision's time. When it gives
