@@ -387,8 +387,9 @@ public final class ActionDispatcher {
         Optional<FailedAction> failed = actionId == null ? Optional.empty() : delivery.failed().find(actionId);
         if (failed.isEmpty()) {
             Optional<AuditEntry> audited = actionId == null ? Optional.empty() : auditLog.find(actionId);
-            return audited.map(e -> new RetryResult(RetryStatus.NOT_FAILED, null, "action '" + actionId + "' is "
-                            + e.status() + ", not failed"))
+            return audited.map(e -> new RetryResult(RetryStatus.NOT_FAILED, null, AuditEntry.FAILED.equals(e.status())
+                            ? "action '" + actionId + "' failed but is not kept for a retry (its record expired)"
+                            : "action '" + actionId + "' is " + e.status() + ", not failed"))
                     .orElseGet(() -> new RetryResult(RetryStatus.UNKNOWN, null, "no action '" + actionId + "'"));
         }
         Optional<AuditEntry> audited = auditLog.find(actionId);
