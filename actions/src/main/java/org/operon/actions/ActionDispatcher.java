@@ -121,6 +121,7 @@ public final class ActionDispatcher {
             lanes.put(target, new TargetLane(target, options.queueCapacity(), delivery.options().policyFor(target),
                     delivery.clock(), this::handle, () -> state == State.STOPPED));
         }
+        delivery.circuits().onClosed(this::redriveHeldBack);
     }
 
     /** Starts one worker per target. Call once, after the CamelContext holding {@link ActionRoutes} started. */
@@ -412,6 +413,45 @@ public final class ActionDispatcher {
         LOG.info("action {} ({} of decision {}) queued again by a retry", action.id(), action.target(),
                 action.decision().getId());
         return new RetryResult(RetryStatus.QUEUED, action, null);
+    }
+
+    /**
+     * When {@code target}'s circuit closes, its actions that the open circuit failed fast are queued again,
+     * oldest first, as far as its queue has room now (this runs on the target's own worker, which must
+     * not wait for room in its own queue); the others stay failed, for a retry.
+     */
+    private void redriveHeldBack(String target) {
+        TargetLane lane = lanes.get(target);
+        if (lane == null || state != State.RUNNING || delivery.failed() == FailedActionStore.NONE) {
+            return;
+        }
+        String reason = new TargetCircuits.CircuitOpenException(target).getMessage();
+        try {
+            List<FailedAction> held = new ArrayList<>(delivery.failed().latest(1000).stream()
+                    .filter(f -> target.equals(f.target()) && reason.equals(f.reason())).toList());
+            java.util.Collections.reverse(held);
+            int queued = 0;
+            for (FailedAction f : held) {
+                Action action = new Action(f.id(), f.target(), decisionOf(f));
+                pending.incrementAndGet();
+                TargetLane.Queued result = lane.tryEnqueue(action);
+                if (result == TargetLane.Queued.QUEUED) {
+                    queued++;
+                } else {
+                    finished();
+                    if (result == TargetLane.Queued.FULL) {
+                        break;
+                    }
+                }
+            }
+            if (!held.isEmpty()) {
+                LOG.info("circuit of {} closed: {} of {} action(s) it failed fast queued again", target, queued,
+                        held.size());
+            }
+        } catch (RuntimeException e) {
+            LOG.error("circuit of {} closed but the actions it failed fast could not be queued again: {}", target,
+                    FailureReason.describe(e), e);
+        }
     }
 
     /** Counts the action as pending and queues it; false when its id is queued or running already. */

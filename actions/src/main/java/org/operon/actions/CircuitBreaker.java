@@ -65,12 +65,14 @@ final class CircuitBreaker {
         }
     }
 
-    /** An admitted action was performed: the circuit closes. */
-    synchronized void onSuccess() {
+    /** An admitted action was performed: the circuit closes. True when it was not closed before. */
+    synchronized boolean onSuccess() {
+        boolean reopened = state != State.CLOSED;
         consecutiveFailures = 0;
         trialInFlight = false;
         state = State.CLOSED;
         openedAt = null;
+        return reopened;
     }
 
     /** An admitted action failed all its attempts. */

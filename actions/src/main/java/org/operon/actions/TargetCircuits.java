@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 
 import org.apache.camel.Exchange;
 import org.apache.camel.support.SynchronizationAdapter;
@@ -13,13 +14,15 @@ import org.apache.camel.support.SynchronizationAdapter;
  * {@link TargetPolicy}'s settings. {@link ActionRoutes} asks it at the start of every action's route
  * ({@link #admit}) and tells it the action's outcome when the route completes, after all its attempts.
  * An action refused by an open circuit fails with {@link CircuitOpenException}, which is not retried and
- * does not count as a failure of the target.
+ * does not count as a failure of the target; {@link ActionDispatcher} keeps it with the failed actions
+ * and queues it again when the circuit closes ({@link #onClosed}).
  */
 public final class TargetCircuits {
     private final DeliveryOptions delivery;
     private final Clock clock;
     private final Map<String, CircuitBreaker> breakers = new ConcurrentHashMap<>();
     private final Set<String> bypassing = ConcurrentHashMap.newKeySet();
+    private volatile Consumer<String> onClosed = target -> { };
 
     /** @param clock the only source of time for the breakers: tests move it by hand */
     public TargetCircuits(DeliveryOptions delivery, Clock clock) {
@@ -46,6 +49,14 @@ public final class TargetCircuits {
         });
     }
 
+    /**
+     * Tells {@code listener} the target's name whenever its circuit closes after being open (a trial or a
+     * retry succeeded). Called on the thread that performed that action; it must not block.
+     */
+    void onClosed(Consumer<String> listener) {
+        this.onClosed = listener;
+    }
+
     /** The next performance of {@code actionId} is let through even when its target's circuit is open. */
     void bypassOnce(String actionId) {
         bypassing.add(actionId);
@@ -65,7 +76,9 @@ public final class TargetCircuits {
         exchange.getExchangeExtension().addOnCompletion(new SynchronizationAdapter() {
             @Override
             public void onComplete(Exchange done) {
-                breaker.onSuccess();
+                if (breaker.onSuccess()) {
+                    onClosed.accept(action.target());
+                }
             }
 
             @Override

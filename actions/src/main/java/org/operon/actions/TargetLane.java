@@ -35,7 +35,7 @@ final class TargetLane {
     static final long WAIT_SLICE_MILLIS = 50;
 
     /** What {@link #enqueue} did. */
-    enum Queued { QUEUED, DUPLICATE }
+    enum Queued { QUEUED, DUPLICATE, FULL }
 
     private final String target;
     private final int capacity;
@@ -132,6 +132,25 @@ final class TargetLane {
             if (interrupted) {
                 Thread.currentThread().interrupt();
             }
+        }
+    }
+
+    /** Queues the action only when there is room now; never waits. */
+    Queued tryEnqueue(Action action) {
+        lock.lock();
+        try {
+            if (held.contains(action.id())) {
+                return Queued.DUPLICATE;
+            }
+            if (queue.size() >= capacity) {
+                return Queued.FULL;
+            }
+            queue.addLast(action);
+            held.add(action.id());
+            changed.signalAll();
+            return Queued.QUEUED;
+        } finally {
+            lock.unlock();
         }
     }
 

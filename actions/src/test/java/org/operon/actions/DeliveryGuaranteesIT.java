@@ -143,7 +143,7 @@ class DeliveryGuaranteesIT {
     }
 
     @Test
-    void theCircuitOpensAfterTwoFailedActionsFailsFastWhileOpenAndClosesOnASuccessfulTrial() throws Exception {
+    void theCircuitOpensAfterTwoFailedActionsFailsFastWhileOpenAndClosesOnASuccessfulTrialSendingWhatItHeldBack() throws Exception {
         receiver.answer(500, 500);
         start(options(1), TargetPolicy.defaults().withCircuit(2, Duration.ofMinutes(1)));
         Decision first = notify("a", 0);
@@ -174,12 +174,18 @@ class DeliveryGuaranteesIT {
         assertThat(webhook().circuit()).isEqualTo("half-open");
         dispatcher.dispatch(trial);
         awaitStatus(trial, AuditEntry.SENT);
+        // The closed circuit sends what it failed fast; what failed on the target stays for a retry.
+        awaitStatus(whileOpen, AuditEntry.SENT);
         assertThat(dispatcher.awaitIdle(WAIT)).isTrue();
         assertThat(webhook().circuit()).isEqualTo("closed");
         assertThat(webhook().consecutiveFailures()).isZero();
+        assertThat(state.failedActions().latest(10)).extracting(FailedAction::id)
+                .containsExactlyInAnyOrder(id(first), id(second));
+        assertThat(receiver.requests).extracting(r -> r.header("Idempotency-Key"))
+                .containsExactly(id(first), id(second), id(trial), id(whileOpen));
         dispatcher.dispatch(after);
         awaitStatus(after, AuditEntry.SENT);
-        assertThat(receiver.requests).hasSize(4);
+        assertThat(receiver.requests).hasSize(5);
     }
 
     @Test

@@ -129,7 +129,7 @@ public final class OperonConfig {
                     + "Per target: operon.actions.<target>.circuit.failures.",
             v -> intIn(v, 0, 10_000), false);
     public static final Setting<Duration> ACTIONS_CIRCUIT_OPEN_FOR = new Setting<>("operon.actions.circuit.open-for",
-            "1m", "How long an open circuit fails its target's actions fast before one trial action is let through. "
+            "1m", "How long an open circuit holds its target's actions back before one trial action is let through. "
                     + "Per target: operon.actions.<target>.circuit.open-for.",
             OperonConfig::positiveDuration, false);
     // ---- the chat and pagerduty targets (docs/actions.md) ----
