@@ -11,6 +11,7 @@ import org.operon.actions.approval.ApprovalPolicy;
 import org.operon.integration.action.ActionOutcomeIntake;
 import org.operon.integration.action.ApprovalRoutes;
 import org.operon.state.approval.ApprovalStore;
+import org.operon.actions.TargetCircuits;
 import org.operon.app.config.OperonConfig;
 import org.operon.engine.Engine;
 import org.operon.engine.EngineOptions;
@@ -49,6 +50,7 @@ import org.operon.integration.source.messaging.MqttSourceOptions;
 import org.operon.integration.kafka.KafkaSourceOptions;
 import org.operon.integration.kafka.KafkaSourceRoutes;
 import org.operon.integration.api.EngineControlRoutes;
+import org.operon.integration.api.ActionDeliveryRoutes;
 import org.operon.integration.api.ExplainRoutes;
 import org.operon.integration.api.ReadApiRoutes;
 import org.operon.integration.api.RulesRoutes;
@@ -177,7 +179,11 @@ public final class OperonApp implements AutoCloseable {
         IntakeCounters intakeCounters = new IntakeCounters();
         camel.configure().addRoutesBuilder(new EventIntakeRoutes(engine, state.deadLetters(), wallClock, intakeOptions,
                 tokenCheck).countingInto(intakeCounters));
-        camel.configure().addRoutesBuilder(new ReadApiRoutes(state.auditLog(), state.deadLetters(), engine, tokenCheck));
+        camel.configure().addRoutesBuilder(new ReadApiRoutes(state.auditLog(), state.deadLetters(),
+                state.failedActions(), engine, tokenCheck));
+        // Failed actions' retry and the targets' circuits; the dispatcher exists once Camel runs.
+        camel.configure().addRoutesBuilder(new ActionDeliveryRoutes(new DispatcherDelivery(() -> dispatcher),
+                tokenCheck));
         camel.configure().addRoutesBuilder(new ExplainRoutes(state.auditLog(), state.lineage(), tokenCheck));
         camel.configure().addRoutesBuilder(new EngineControlRoutes(engine, tokenCheck));
         camel.configure().addRoutesBuilder(new RulesRoutes(rules, tokenCheck));
@@ -220,7 +226,8 @@ public final class OperonApp implements AutoCloseable {
                 new RedminePoller(r, sources, state.durableCache(RedminePoller.POSITIONS_CACHE), wallClock), r)));
         // The ticket targets keep their incident → ticket links in Infinispan (state.ticket.TicketLinkStore).
         camel.bind(org.operon.actions.ticket.TicketSink.LINKS, org.operon.state.ticket.TicketLinkStore.open(state));
-        camel.configure().addRoutesBuilder(new ActionRoutes(actionOptions));
+        TargetCircuits circuits = new TargetCircuits(config.deliveryOptions(), wallClock);
+        camel.configure().addRoutesBuilder(new ActionRoutes(actionOptions, circuits));
         camel.start();
         CamelContext context = camel.getCamelContext();
         // Maintenance windows first: they do no I/O and cannot fail, so a failing silence store does not
@@ -229,7 +236,8 @@ public final class OperonApp implements AutoCloseable {
         Muter muter = CompositeMuter.of(new MutedByParamMuter(), new MaintenanceMuter(config.maintenanceWindows()),
                 new SilenceMuter(silences));
         dispatcher = new ActionDispatcher(context, state.auditLog(), actionOptions, muter, state.lineage(),
-                outcomeIntake::submit, approvals);
+                outcomeIntake::submit, approvals,
+                new ActionDispatcher.Delivery(config.deliveryOptions(), circuits, state.failedActions(), wallClock));
         approvals.connect(dispatcher::dispatchApproved);
         dispatcher.start();
         if (!approvals.policy().isEmpty()) {

@@ -1,6 +1,10 @@
 package org.operon.app.config;
 
+import org.operon.actions.ActionSinks;
 import org.operon.actions.ChatOptions;
+import org.operon.actions.DeliveryOptions;
+import org.operon.actions.Rate;
+import org.operon.actions.TargetPolicy;
 import org.operon.actions.PagerDutyOptions;
 import org.operon.actions.EmailOptions;
 import org.operon.actions.OpsgenieOptions;
@@ -114,6 +118,28 @@ public final class OperonConfig {
                     + "list of log, file, webhook, chat, pagerduty. Empty: log and file, plus webhook when a webhook "
                     + "URL is set.",
             OperonConfig::list, false);
+    // ---- delivery per target (docs/actions.md "Guarantees"); operon.actions.<target>.<setting> overrides ----
+    public static final Setting<Integer> ACTIONS_MAX_CONCURRENT = new Setting<>("operon.actions.max-concurrent", "1",
+            "Workers per target: actions of one target performed at once. 1 keeps each target's actions in "
+                    + "decision order. Per target: operon.actions.<target>.max-concurrent.",
+            v -> intIn(v, 1, 64), false);
+    public static final Setting<Integer> ACTIONS_MAX_CONCURRENT_PER_SUBJECT = new Setting<>(
+            "operon.actions.max-concurrent-per-subject", "0",
+            "At most this many actions of one target for one decision subject at once; 0: no limit. Per target: "
+                    + "operon.actions.<target>.max-concurrent-per-subject.",
+            v -> intIn(v, 0, 64), false);
+    public static final Setting<Rate> ACTIONS_RATE = new Setting<>("operon.actions.rate", "",
+            "Rate limit per target, <count>/<s|m|h> (e.g. 10/s, 100/m), starts spaced evenly. Empty: none. "
+                    + "Per target: operon.actions.<target>.rate.",
+            v -> v.isBlank() ? null : Rate.parse(v), false);
+    public static final Setting<Integer> ACTIONS_CIRCUIT_FAILURES = new Setting<>("operon.actions.circuit.failures",
+            "5", "Consecutive failed actions (after all attempts) that open a target's circuit; 0: never opens. "
+                    + "Per target: operon.actions.<target>.circuit.failures.",
+            v -> intIn(v, 0, 10_000), false);
+    public static final Setting<Duration> ACTIONS_CIRCUIT_OPEN_FOR = new Setting<>("operon.actions.circuit.open-for",
+            "1m", "How long an open circuit holds its target's actions back before one trial action is let through. "
+                    + "Per target: operon.actions.<target>.circuit.open-for.",
+            OperonConfig::positiveDuration, false);
     // ---- the chat and pagerduty targets (docs/actions.md) ----
     public static final Setting<String> CHAT_URL = new Setting<>("operon.actions.chat.url", "",
             "Slack (or Mattermost) incoming-webhook URL the chat target POSTs messages to; its path is the token. "
@@ -674,7 +700,10 @@ public final class OperonConfig {
             ACTIONS_REDMINE_PRIORITY_ID, ACTIONS_REDMINE_RESOLVED_STATUS_ID, ACTIONS_JIRA_URL, ACTIONS_JIRA_EMAIL,
             ACTIONS_JIRA_API_TOKEN, ACTIONS_JIRA_PROJECT, ACTIONS_JIRA_ISSUE_TYPE, ACTIONS_JIRA_RESOLVE_TRANSITION,
             ACTIONS_SERVICENOW_URL, ACTIONS_SERVICENOW_USERNAME, ACTIONS_SERVICENOW_PASSWORD,
-            ACTIONS_SERVICENOW_ASSIGNMENT_GROUP, ACTIONS_SERVICENOW_CLOSE_CODE);
+            ACTIONS_SERVICENOW_ASSIGNMENT_GROUP, ACTIONS_SERVICENOW_CLOSE_CODE,
+            // delivery per target
+            ACTIONS_MAX_CONCURRENT, ACTIONS_MAX_CONCURRENT_PER_SUBJECT, ACTIONS_RATE, ACTIONS_CIRCUIT_FAILURES,
+            ACTIONS_CIRCUIT_OPEN_FOR);
 
     /** Per-type targets: {@code operon.actions.targets.<decision type>=log,webhook}. */
     public static final String TARGETS_PREFIX = "operon.actions.targets.";
@@ -697,6 +726,7 @@ public final class OperonConfig {
     private EmailOptions emailOptions;
     private OpsgenieOptions opsgenieOptions;
     private List<TargetSettings> actionTargetSettings = List.of();
+    private DeliveryOptions deliveryOptions;
 
     private OperonConfig() {
     }
@@ -764,6 +794,7 @@ public final class OperonConfig {
         config.emailOptions = config.emailOptionsOf();
         config.opsgenieOptions = config.opsgenieOptionsOf();
         config.actionTargetSettings = config.actionTargetSettingsOf();
+        config.deliveryOptions = config.deliveryOptionsOf(env, system, file, defaults);
         Path inhibitFile = config.get(INHIBIT_FILE);
         config.inhibitRules = inhibitFile == null ? List.of() : checked(INHIBIT_FILE,
                 () -> InhibitRuleFile.read(inhibitFile), "See \"Inhibition rules\" in docs/configuration.md.");
@@ -1082,6 +1113,56 @@ public final class OperonConfig {
     /** The pagerduty target's options ({@code operon.actions.pagerduty.*}); empty without a routing key. */
     public Optional<PagerDutyOptions> pagerDutyOptions() {
         return Optional.ofNullable(pagerDutyOptions);
+    }
+
+    /**
+     * The delivery policy of every target: {@code operon.actions.max-concurrent} and the other delivery
+     * settings, overridden per target by {@code operon.actions.<target>.<setting>}.
+     */
+    public DeliveryOptions deliveryOptions() {
+        return deliveryOptions;
+    }
+
+    private DeliveryOptions deliveryOptionsOf(Map<String, String> env, Properties system, Properties file,
+                                              Properties defaults) {
+        // Each value was checked by its setting's parser, so the policy is valid.
+        TargetPolicy base = new TargetPolicy(get(ACTIONS_MAX_CONCURRENT), get(ACTIONS_MAX_CONCURRENT_PER_SUBJECT),
+                get(ACTIONS_RATE), get(ACTIONS_CIRCUIT_FAILURES), get(ACTIONS_CIRCUIT_OPEN_FOR));
+        DeliveryOptions out = new DeliveryOptions(base, Map.of());
+        for (String target : new java.util.TreeSet<>(ActionSinks.names())) {
+            TargetPolicy policy = base;
+            boolean own = false;
+            for (String setting : List.of(TargetPolicy.MAX_CONCURRENT, TargetPolicy.MAX_CONCURRENT_PER_SUBJECT,
+                    TargetPolicy.RATE, TargetPolicy.CIRCUIT_FAILURES, TargetPolicy.CIRCUIT_OPEN_FOR)) {
+                String key = "operon.actions." + target + "." + setting;
+                String envName = key.toUpperCase(java.util.Locale.ROOT).replace('.', '_').replace('-', '_');
+                String raw = system.getProperty(key) != null ? system.getProperty(key)
+                        : env.get(envName) != null ? env.get(envName)
+                        : file.getProperty(key) != null ? file.getProperty(key) : defaults.getProperty(key);
+                if (raw == null) {
+                    continue;
+                }
+                own = true;
+                String v = raw.trim();
+                try {
+                    policy = switch (setting) {
+                        case TargetPolicy.MAX_CONCURRENT -> policy.withMaxConcurrent(intIn(v, 1, 64));
+                        case TargetPolicy.MAX_CONCURRENT_PER_SUBJECT -> policy.withMaxConcurrentPerSubject(intIn(v, 0, 64));
+                        case TargetPolicy.RATE -> policy.withRate(v.isBlank() ? null : Rate.parse(v));
+                        case TargetPolicy.CIRCUIT_FAILURES -> policy.withCircuit(intIn(v, 0, 10_000),
+                                policy.circuitOpenFor());
+                        default -> policy.withCircuit(policy.circuitFailures(), positiveDuration(v));
+                    };
+                } catch (IllegalArgumentException e) {
+                    throw new ConfigException("Invalid configuration: " + key + " = '" + raw + "': " + e.getMessage()
+                            + ". See \"Guarantees\" in docs/actions.md.");
+                }
+            }
+            if (own) {
+                out = out.with(target, policy);
+            }
+        }
+        return out;
     }
 
     /** The maintenance windows read from {@code operon.maintenance.file} at load, in file order. */
