@@ -143,6 +143,9 @@ public final class BrokerSourceRoutes extends RouteConfigurationBuilder {
 
     private void amqpRoutes(AmqpSourceOptions options) {
         JmsConnectionFactory connections = new JmsConnectionFactory(options.url());
+        // The AMQP CloudEvents binding names application properties "cloudEvents:<attribute>", which are not
+        // JMS identifiers: without this Qpid JMS hides them from the consumer.
+        connections.setValidatePropertyNames(false);
         if (!options.username().isEmpty()) {
             connections.setUsername(options.username());
         }

@@ -10,6 +10,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.io.TempDir;
 import org.operon.integration.testing.RecordingAcceptor.Behaviour;
+import org.operon.integration.testing.SourceMappings;
+import org.operon.model.Event;
 import org.operon.state.DeadLetter;
 
 import java.nio.charset.StandardCharsets;
@@ -84,6 +86,23 @@ class MqttSourceIT {
             await().atMost(Duration.ofSeconds(10)).until(() -> broker.messagesHeld(address(topic)) == 0);
             assertThat(app.intake.counters().get("mqtt:" + topic))
                     .containsEntry("received", 2L).containsEntry("accepted", 3L).containsEntry("rejected", 0L);
+        }
+    }
+
+    @Test
+    void jsonThatIsNotACloudEventIsMappedAndWhatMatchesNeitherIsDeadLettered(TestInfo test) throws Exception {
+        String topic = topicOf(test);
+        try (BrokerSourceApp app = BrokerSourceApp.mqtt(options(topic), SourceMappings.zabbix())) {
+            publish(topic, SourceMappings.zabbixPayload("z1", "problem", "db-2"), "{\"eventid\":\"z2\"}", event("c3"));
+
+            await().atMost(Duration.ofSeconds(20)).until(() -> app.acceptedIds().size() == 2);
+            await().atMost(Duration.ofSeconds(10)).until(() -> broker.messagesHeld(address(topic)) == 0);
+            assertThat(app.acceptedIds()).containsExactly("z1", "c3");
+            Event mapped = app.accepted().get(0);
+            assertThat(mapped.getSource()).isEqualTo("mqtt:" + topic);
+            assertThat(mapped.getType()).isEqualTo("problem");
+            assertThat(mapped.getSubject()).isEqualTo("db-2");
+            assertThat(app.deadLetters.all()).extracting(DeadLetter::error).containsExactly("missing_attribute");
         }
     }
 
