@@ -190,7 +190,7 @@ public final class BrokerSourceRoutes extends RouteConfigurationBuilder {
             }
             // Built directly so that the topic needs no URI escaping (# and + in filters) and the password
             // never appears in an endpoint URI.
-            PahoMqtt5Endpoint endpoint = new PahoMqtt5Endpoint("paho-mqtt5:" + options.clientIdFor(topic), topic,
+            PahoMqtt5Endpoint endpoint = new SessionResumingMqttEndpoint("paho-mqtt5:" + options.clientIdFor(topic), topic,
                     component, config);
             from(endpoint)
                     .routeId(mqttRouteId(topic))

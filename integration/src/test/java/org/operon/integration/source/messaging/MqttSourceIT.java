@@ -6,6 +6,7 @@ import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
 import org.eclipse.paho.mqttv5.common.MqttMessage;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.RepeatedTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.io.TempDir;
@@ -139,6 +140,31 @@ class MqttSourceIT {
             publish(topic, event("o2"));
             await().atMost(Duration.ofSeconds(20)).until(() -> app.acceptedIds().contains("o2"));
             assertThat(app.acceptedIds()).containsExactly("o1", "o2");
+            await().atMost(Duration.ofSeconds(10)).until(() -> broker.messagesHeld(address(topic)) == 0);
+        }
+    }
+
+    /**
+     * Repeated, each time with its own topic and session: before {@link SessionResumingMqttEndpoint} about one
+     * restart in five lost the resent message (it arrived before the consumer's callback was set).
+     */
+    @RepeatedTest(3)
+    void aMessageNotYetDurableWhenOperonStopsIsDeliveredAgainAfterTheRestart(TestInfo test) throws Exception {
+        String topic = topicOf(test) + "/" + test.getDisplayName().replaceAll("[^0-9]", "");
+        BrokerSourceApp first = BrokerSourceApp.mqtt(options(topic), Behaviour.HOLD);
+        publish(topic, event("p1"));
+        // The journal write never confirms: the message is received but not accepted when Operon stops.
+        await().atMost(Duration.ofSeconds(20)).until(() -> !first.acceptor.held().isEmpty());
+        first.close();
+        assertThat(first.acceptedIds()).isEmpty();
+        assertThat(broker.messagesHeld(address(topic))).as("kept in the persistent session").isEqualTo(1);
+
+        try (BrokerSourceApp restarted = BrokerSourceApp.mqtt(options(topic), Behaviour.JOURNAL)) {
+            // Resent by the broker when the session is resumed, not on some later reconnect.
+            await().atMost(Duration.ofSeconds(15)).until(() -> restarted.acceptedIds().contains("p1"));
+            publish(topic, event("p2"));
+            await().atMost(Duration.ofSeconds(20)).until(() -> restarted.acceptedIds().contains("p2"));
+            assertThat(restarted.acceptedIds()).containsExactly("p1", "p2");
             await().atMost(Duration.ofSeconds(10)).until(() -> broker.messagesHeld(address(topic)) == 0);
         }
     }
