@@ -330,7 +330,8 @@ public final class OperonApp implements AutoCloseable {
                 : Optional.of(new MqttSourceOptions(config.get(OperonConfig.MQTT_URL), config.get(OperonConfig.MQTT_TOPICS),
                 config.get(OperonConfig.MQTT_CLIENT_ID), config.get(OperonConfig.MQTT_USERNAME),
                 config.get(OperonConfig.MQTT_PASSWORD), config.get(OperonConfig.MQTT_SESSION_EXPIRY)));
-        return new BrokerSourceRoutes(intake, amqp, mqtt, IntakeRetry.defaults());
+        return new BrokerSourceRoutes(intake, amqp, mqtt, IntakeRetry.defaults(),
+                config.sourceMapping(OperonConfig.AMQP_MAPPING), config.sourceMapping(OperonConfig.MQTT_MAPPING));
     }
 
     /**

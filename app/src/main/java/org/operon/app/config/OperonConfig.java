@@ -391,6 +391,17 @@ public final class OperonConfig {
                     + "disconnected; messages published during a longer absence are lost.",
             OperonConfig::positiveDuration, false);
     // ---- end of AMQP 1.0 and MQTT sources ----
+    // ---- mapped JSON on the broker sources (docs/sources.md, "Mapped JSON and binary mode") ----
+    public static final Setting<String> KAFKA_MAPPING = new Setting<>("operon.kafka.mapping", "",
+            "Name of a webhook in operon.webhooks.file whose event mapping turns Kafka record values that are not "
+                    + "CloudEvents into events. Empty: only CloudEvents are accepted.", v -> v.trim(), false);
+    public static final Setting<String> AMQP_MAPPING = new Setting<>("operon.amqp.mapping", "",
+            "Name of a webhook in operon.webhooks.file whose event mapping turns AMQP messages that are not "
+                    + "CloudEvents into events. Empty: only CloudEvents are accepted.", v -> v.trim(), false);
+    public static final Setting<String> MQTT_MAPPING = new Setting<>("operon.mqtt.mapping", "",
+            "Name of a webhook in operon.webhooks.file whose event mapping turns MQTT messages that are not "
+                    + "CloudEvents into events. Empty: only CloudEvents are accepted.", v -> v.trim(), false);
+    // ---- end of mapped JSON on the broker sources ----
     // ---- Kafka source (docs/sources/kafka.md) ----
     public static final Setting<String> KAFKA_BOOTSTRAP_SERVERS = new Setting<>("operon.kafka.bootstrap-servers", "",
             "Kafka brokers (host:port, comma-separated) to consume CloudEvents from (see docs/sources.md, Kafka). "
@@ -448,7 +459,8 @@ public final class OperonConfig {
         try {
             return java.util.Optional.of(KafkaSourceOptions.of(servers, get(KAFKA_TOPICS), get(KAFKA_GROUP_ID))
                     .withAutoOffsetReset(get(KAFKA_AUTO_OFFSET_RESET)).withSecurity(security)
-                    .withRetries(get(KAFKA_RETRY_BACKOFF), KafkaSourceOptions.DEFAULT_RETRIES));
+                    .withRetries(get(KAFKA_RETRY_BACKOFF), KafkaSourceOptions.DEFAULT_RETRIES)
+                    .withMapping(sourceMapping(KAFKA_MAPPING)));
         } catch (IllegalArgumentException e) {
             throw new ConfigException("Invalid configuration: operon.kafka.*: " + e.getMessage());
         }
@@ -680,6 +692,8 @@ public final class OperonConfig {
             KAFKA_BOOTSTRAP_SERVERS, KAFKA_TOPICS, KAFKA_GROUP_ID, KAFKA_AUTO_OFFSET_RESET, KAFKA_SECURITY_PROTOCOL,
             KAFKA_SASL_MECHANISM, KAFKA_SASL_JAAS_CONFIG, KAFKA_SSL_TRUSTSTORE_LOCATION, KAFKA_SSL_TRUSTSTORE_PASSWORD,
             KAFKA_SSL_KEYSTORE_LOCATION, KAFKA_SSL_KEYSTORE_PASSWORD, KAFKA_RETRY_BACKOFF,
+            // mapped JSON on the broker sources
+            KAFKA_MAPPING, AMQP_MAPPING, MQTT_MAPPING,
             // routes directory and schedules
             ROUTES_DIR, SCHEDULES_FILE,
             // the ticket sources
@@ -804,7 +818,9 @@ public final class OperonConfig {
         Path webhooksFile = config.get(WEBHOOKS_FILE);
         config.webhooks = webhooksFile == null ? List.of() : checked(WEBHOOKS_FILE,
                 () -> readWebhooks(webhooksFile, env), "See docs/sources/webhooks.md.");
-        config.kafkaSource(); // checks that brokers come with topics
+        config.kafkaSource(); // checks that brokers come with topics and that the mapping exists
+        config.sourceMapping(AMQP_MAPPING);
+        config.sourceMapping(MQTT_MAPPING);
         config.redmineSource(); // checks that a Redmine URL comes with an API key
         config.jiraWebhookAuth(); // checks the ticket webhooks' credentials
         config.serviceNowWebhookAuth();
@@ -1186,6 +1202,24 @@ public final class OperonConfig {
      */
     public List<InhibitRule> inhibitRules() {
         return inhibitRules;
+    }
+
+    /**
+     * The mapping of the webhook that {@code key} (operon.kafka.mapping, operon.amqp.mapping,
+     * operon.mqtt.mapping) names, or null when the key is empty.
+     *
+     * @throws ConfigException naming the key when no webhook of operon.webhooks.file has that name
+     */
+    public org.operon.integration.webhook.WebhookMapping sourceMapping(Setting<String> key) {
+        String name = get(key);
+        if (name.isEmpty()) {
+            return null;
+        }
+        return webhooks.stream().filter(w -> w.name().equals(name)).findFirst()
+                .map(Webhook::mapping)
+                .orElseThrow(() -> new ConfigException("Invalid configuration: " + key.key() + "=" + name
+                        + " names no webhook of operon.webhooks.file" + (get(WEBHOOKS_FILE) == null ? " (not set)" : "")
+                        + "; add a webhook of that name with its \"event\" mapping (see docs/sources/webhooks.md)."));
     }
 
     /** The named webhooks of {@code operon.webhooks.file} as read at load, in file order; none without a file. */
