@@ -68,9 +68,12 @@ class PostEventIT {
                             .contains("operon.actions.publish.max-hops is 3"));
             JsonNode sources = operon.getJson("/api/v1/sources");
             assertThat(sources.toString()).contains("operon:post-event");
-            operon.awaitProcessed(4);
-            assertThat(operon.engineStatus().toString()).as("the first ping and three posted pings")
-                    .contains("\"processed\":4");
+            // The first ping, three posted pings, and the results of the four repost actions (journaled
+            // as operon.action.result events, see docs/actions.md "Results as facts").
+            operon.awaitProcessed(8);
+            assertThat(operon.engineStatus().toString()).as("four pings and four action results, nothing more")
+                    .contains("\"processed\":8");
+            assertThat(reposts(operon)).hasSize(4);
         }
     }
 }
