@@ -3,8 +3,8 @@ package org.operon.rules;
 import org.kie.api.runtime.rule.RuleRuntime;
 import org.operon.model.Event;
 
-import java.util.Iterator;
-import java.util.LinkedHashMap;
+import java.util.ArrayDeque;
+import java.util.HashMap;
 
 /**
  * The events accepted in the last {@link #WINDOW_MILLIS} by their identity (source, id): the state
@@ -30,8 +30,10 @@ public final class SeenEvents {
     /** How long an accepted event's identity is remembered: the events' expiry in events.drl. */
     public static final long WINDOW_MILLIS = 10 * 60_000L;
 
-    /** By identity, the accepted event; in the order accepted (so roughly by arrival time). */
-    private final LinkedHashMap<Identity, Event> accepted = new LinkedHashMap<>();
+    /** By identity, the accepted event. */
+    private final HashMap<Identity, Event> accepted = new HashMap<>();
+    /** The events accepted, in the order accepted (so roughly by arrival time), to forget them. */
+    private final ArrayDeque<Event> order = new ArrayDeque<>();
     private long latestArrival = Long.MIN_VALUE;
 
     /**
@@ -48,7 +50,11 @@ public final class SeenEvents {
         forgetOlderThan(latestArrival);
         Identity identity = new Identity(event.getSource(), event.getId());
         Event first = accepted.putIfAbsent(identity, event);
-        return first != null && first != event;
+        if (first == null) {
+            order.addLast(event);
+            return false;
+        }
+        return first != event;
     }
 
     /**
@@ -70,14 +76,12 @@ public final class SeenEvents {
                 return event;
             }
             if (first.getSeq() > event.getSeq()) {
-                accepted.remove(identity);
-                accepted.put(identity, event);
+                accept(identity, event);
                 return first;
             }
             return null; // the same sequence number: neither is a copy of the other
         }
-        accepted.remove(identity);
-        accepted.put(identity, event);
+        accept(identity, event);
         return null;
     }
 
@@ -87,13 +91,17 @@ public final class SeenEvents {
         return accepted.size();
     }
 
+    private void accept(Identity identity, Event event) {
+        accepted.put(identity, event);
+        order.addLast(event);
+    }
+
     private void forgetOlderThan(long now) {
-        Iterator<Event> it = accepted.values().iterator();
-        while (it.hasNext()) {
-            if (it.next().getArrivalTime() + WINDOW_MILLIS >= now) {
-                break;
-            }
-            it.remove();
+        Event oldest;
+        while ((oldest = order.peekFirst()) != null && oldest.getArrivalTime() + WINDOW_MILLIS < now) {
+            order.pollFirst();
+            // Only when it is still the accepted event of its identity (not replaced since).
+            accepted.remove(new Identity(oldest.getSource(), oldest.getId()), oldest);
         }
     }
 
