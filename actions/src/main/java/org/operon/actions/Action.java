@@ -5,8 +5,10 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.util.HexFormat;
+import java.util.Map;
 import java.util.Objects;
 
+import org.operon.model.ActionOutcome;
 import org.operon.model.Decision;
 import org.operon.state.AuditEntry;
 
@@ -57,5 +59,11 @@ public record Action(String id, String target, Decision decision) {
     public AuditEntry audit(String status, String reason) {
         return new AuditEntry(id, decision.getId(), decision.getType(), decision.getSubject(), target, status, reason,
                 decision.getRule(), decision.getEventIds(), time());
+    }
+
+    /** The outcome of this action with {@code status} (an {@link ActionOutcome} constant), for the listener. */
+    public ActionOutcome outcome(String status, String reason, Map<String, Object> details) {
+        return new ActionOutcome(id, decision.getId(), decision.getType(), decision.getRule(), decision.getSubject(),
+                target, status, reason, details);
     }
 }

@@ -1,25 +1,29 @@
 package org.operon.actions;
 
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.ProducerTemplate;
+import org.operon.actions.approval.ApprovalDesk;
 import org.operon.actions.mute.Muter;
+import org.operon.model.ActionOutcome;
 import org.operon.model.Decision;
 import org.operon.state.AuditEntry;
 import org.operon.state.AuditLog;
 import org.operon.state.DecisionTrace;
+import org.operon.state.FailedAction;
+import org.operon.state.FailedActionStore;
 import org.operon.state.LineageStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -31,8 +35,10 @@ import org.slf4j.LoggerFactory;
  * <p><b>Hand-off.</b> {@link #dispatch} is meant to be called on the engine thread (the app adapts it
  * to the engine's decision listener with {@code dispatcher::dispatch}). It does no I/O: it puts one
  * action per target on that target's bounded queue ({@link ActionOptions#queueCapacity()}) and
- * returns. Each target has its own worker thread, so a slow or failing webhook never delays the log
- * and file targets, and each action id is only ever handled by one thread. When a target's queue is
+ * returns. Each target has its own {@link TargetLane}: workers ({@link TargetPolicy#maxConcurrent()},
+ * default one, which keeps the target's actions in decision order), a limit per decision subject and a
+ * rate, so a slow or failing webhook never delays the log and file targets. An action id already
+ * queued or running is not queued again, so each action id is only ever handled by one thread. When a target's queue is
  * full, {@code dispatch} <em>blocks</em> until there is room: back-pressure reaches the engine thread,
  * whose own bounded intake queue then fills, so intake answers 503 rather than Operon buffering
  * without bound.
@@ -45,6 +51,11 @@ import org.slf4j.LoggerFactory;
  * reason is written. An action performed but whose entry could not be written may be performed again
  * after a restart; the webhook's {@code Idempotency-Key} lets the receiver drop that repeat.
  *
+ * <p><b>Failed actions.</b> With a {@link Delivery}, an action audited {@code failed} (after all its
+ * attempts, or failed fast by its target's open circuit, see {@link TargetCircuits}) is kept in
+ * {@link Delivery#failed()} with its decision and last error; {@link #retry(String)} queues it again and
+ * its later success removes it. {@link #targets()} reports each target's circuit and queue.
+ *
  * <p><b>Muting.</b> Before performing an action the worker asks the {@link Muter} (silences, see
  * {@link org.operon.actions.mute.SilenceMuter}) about the decision at the decision's time. When it gives
  * a reason, the action is not performed and one entry with status {@code suppressed} and that reason
@@ -56,6 +67,16 @@ import org.slf4j.LoggerFactory;
  * writes that action's audit entry, so an action listed in the audit log can be explained. A trace that
  * cannot be written is logged and the action goes on: explaining must never stop acting.
  *
+ * <p><b>Outcomes.</b> After the audit entry of an action performed ({@code sent}), tried ({@code failed})
+ * or muted ({@code suppressed}) is written, the worker tells the {@link ActionOutcomeListener}, with the
+ * details the sink reported in {@value ActionOutcomeListener#DETAILS_PROPERTY}. An action skipped because
+ * it was done already, or held for approval, is reported by nobody here.
+ *
+ * <p><b>Approvals.</b> With an {@link ApprovalDesk}, an action that is not muted is performed only if the
+ * desk does not hold it (its decision type needs no approval, or it was approved): see {@link ApprovalDesk}.
+ * An approved action comes back through {@link #dispatchApproved} and takes the same path. Actions audited
+ * {@code rejected} are done, like sent and suppressed ones.
+ *
  * <p><b>Lifecycle.</b> {@link #start()} after the CamelContext has started; {@link #stop(Duration)}
  * before the CamelContext stops (the routes must still run while the queues drain).
  * {@link #awaitIdle(Duration)} waits until every action handed off so far is done, e.g. on SIGTERM
@@ -63,8 +84,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class ActionDispatcher {
     private static final Logger LOG = LoggerFactory.getLogger(ActionDispatcher.class);
-    /** How often a blocked {@link #dispatch} rechecks that the dispatcher is still running. */
-    private static final long OFFER_SLICE_MILLIS = 100;
 
     private enum State { NEW, RUNNING, STOPPING, STOPPED }
 
@@ -73,7 +92,10 @@ public final class ActionDispatcher {
     private final ActionOptions options;
     private final Muter muter;
     private final LineageStore lineage;
-    private final Map<String, Lane> lanes = new LinkedHashMap<>();
+    private final ActionOutcomeListener outcomes;
+    private final ApprovalDesk approvals;
+    private final Map<String, TargetLane> lanes = new LinkedHashMap<>();
+    private final Delivery delivery;
     private final AtomicLong pending = new AtomicLong();
     private final Object idle = new Object();
     private volatile State state = State.NEW;
@@ -92,14 +114,46 @@ public final class ActionDispatcher {
     /** A dispatcher that asks {@code muter} and keeps each decision's lineage in {@code lineage} (see the class comment). */
     public ActionDispatcher(CamelContext camel, AuditLog auditLog, ActionOptions options, Muter muter,
                             LineageStore lineage) {
+        this(camel, auditLog, options, muter, lineage, ActionOutcomeListener.NONE, null, Delivery.none());
+    }
+
+    /**
+     * A dispatcher that also reports every outcome to {@code outcomes} and lets {@code approvals} (null: none)
+     * hold actions that need approval (see the class comment).
+     */
+    public ActionDispatcher(CamelContext camel, AuditLog auditLog, ActionOptions options, Muter muter,
+                            LineageStore lineage, ActionOutcomeListener outcomes, ApprovalDesk approvals) {
+        this(camel, auditLog, options, muter, lineage, outcomes, approvals, Delivery.none());
+    }
+
+    /**
+     * A dispatcher that also delivers under {@code delivery}: each target's lane has the workers and rate
+     * of its {@link TargetPolicy}, failed actions are kept in {@link Delivery#failed()} for
+     * {@link #retry(String)}, and {@link #targets()} reports {@link Delivery#circuits()} (the instance
+     * given to {@link ActionRoutes}).
+     */
+    public ActionDispatcher(CamelContext camel, AuditLog auditLog, ActionOptions options, Muter muter,
+                            LineageStore lineage, Delivery delivery) {
+        this(camel, auditLog, options, muter, lineage, ActionOutcomeListener.NONE, null, delivery);
+    }
+
+    /** A dispatcher with outcomes reported, approvals and delivery policies (see the other constructors). */
+    public ActionDispatcher(CamelContext camel, AuditLog auditLog, ActionOptions options, Muter muter,
+                            LineageStore lineage, ActionOutcomeListener outcomes, ApprovalDesk approvals,
+                            Delivery delivery) {
+        this.outcomes = Objects.requireNonNull(outcomes, "outcomes");
+        this.approvals = approvals;
+        this.delivery = Objects.requireNonNull(delivery, "delivery");
         this.camel = camel;
         this.auditLog = auditLog;
         this.options = options;
         this.muter = Objects.requireNonNull(muter, "muter");
         this.lineage = Objects.requireNonNull(lineage, "lineage");
         for (String target : options.targetsInUse()) {
-            lanes.put(target, new Lane(target, new ArrayBlockingQueue<>(options.queueCapacity())));
+            lanes.put(target, new TargetLane(target, options.queueCapacity(), delivery.options().policyFor(target),
+                    delivery.clock(), this::handle, () -> state == State.STOPPED));
         }
+        delivery.circuits().onClosed(this::redriveHeldBack);
     }
 
     /** Starts one worker per target. Call once, after the CamelContext holding {@link ActionRoutes} started. */
@@ -108,7 +162,7 @@ public final class ActionDispatcher {
             throw new IllegalStateException("ActionDispatcher can be started once; it is " + state);
         }
         producer = camel.createProducerTemplate();
-        lanes.values().forEach(Lane::start);
+        lanes.values().forEach(TargetLane::start);
         state = State.RUNNING;
         LOG.info("action dispatcher started: {}", options);
     }
@@ -129,8 +183,26 @@ public final class ActionDispatcher {
             throw new IllegalStateException("ActionDispatcher is " + state + "; cannot dispatch " + decision.getId());
         }
         for (String target : options.targetsFor(decision.getType())) {
-            lanes.get(target).enqueue(Action.of(decision, target));
+            enqueue(lanes.get(target), Action.of(decision, target));
         }
+    }
+
+    /**
+     * Hands an approved action (see {@link ApprovalDesk}) to its target's worker, as {@link #dispatch} does; it
+     * is performed unless the audit log shows it done or a muter mutes it now.
+     *
+     * @throws IllegalStateException when the dispatcher is not running or the target is not in use any more
+     */
+    public void dispatchApproved(Action action) {
+        if (state != State.RUNNING) {
+            throw new IllegalStateException("ActionDispatcher is " + state + "; cannot dispatch " + action.id());
+        }
+        TargetLane lane = lanes.get(action.target());
+        if (lane == null) {
+            throw new IllegalStateException("target '" + action.target() + "' of approved action " + action.id()
+                    + " is not configured any more");
+        }
+        enqueue(lane, action);
     }
 
     /**
@@ -183,7 +255,7 @@ public final class ActionDispatcher {
             Thread.currentThread().interrupt();
             drained = false;
         }
-        lanes.values().forEach(Lane::interrupt);
+        lanes.values().forEach(TargetLane::interrupt);
         lanes.values().forEach(lane -> lane.join(Duration.ofSeconds(5)));
         state = State.STOPPED;
         try {
@@ -217,6 +289,10 @@ public final class ActionDispatcher {
             auditLog.record(action.audit(AuditEntry.SUPPRESSED, muted.get()));
             LOG.debug("action {} ({} {} for {}) suppressed: {}", action.id(), action.target(),
                     action.decision().getType(), action.decision().getSubject(), muted.get());
+            report(action.outcome(ActionOutcome.SUPPRESSED, muted.get(), null));
+            return;
+        }
+        if (approvals != null && approvals.holds(action)) {
             return;
         }
         Exchange result = producer.send(ActionRoutes.endpointFor(action.target()),
@@ -234,6 +310,16 @@ public final class ActionDispatcher {
                     action.decision().getType(), action.decision().getSubject(), reason);
         }
         auditLog.record(entry);
+        report(action.outcome(entry.status(), entry.reason(), ActionOutcomeDetails.of(result)));
+    }
+
+    /** Tells the outcome listener; what it throws is logged, the action stays recorded. */
+    private void report(ActionOutcome outcome) {
+        try {
+            outcomes.outcome(outcome);
+        } catch (RuntimeException e) {
+            LOG.error("the outcome {} could not be reported: {}", outcome, FailureReason.describe(e), e);
+        }
     }
 
     /** On the decision's first target only: its trace, once per decision (see the class comment). */
@@ -247,6 +333,9 @@ public final class ActionDispatcher {
             return;
         }
         try {
+            if (decision.getLineage() == null && lineage.find(decision.getId()).isPresent()) {
+                return; // a re-driven action: its decision's trace was kept when it was first dispatched
+            }
             List<String> actionIds = targets.stream().map(t -> Action.idFor(decision.getId(), t)).toList();
             lineage.record(new DecisionTrace(decision.getId(), actionIds,
                     decision.getLineage() == null ? null : decision.getLineage().toMap()));
@@ -267,7 +356,8 @@ public final class ActionDispatcher {
     }
 
     private static boolean isDone(String status) {
-        return AuditEntry.SENT.equals(status) || AuditEntry.SUPPRESSED.equals(status);
+        return AuditEntry.SENT.equals(status) || AuditEntry.SUPPRESSED.equals(status)
+                || AuditEntry.REJECTED.equals(status);
     }
 
     private void finished() {
@@ -278,82 +368,209 @@ public final class ActionDispatcher {
         }
     }
 
-    /** One target's queue and the worker thread that drains it in order. */
-    private final class Lane implements Runnable {
-        private final String target;
-        private final BlockingQueue<Action> queue;
-        private final Thread worker;
+    // ---- delivery: lanes, failed actions and their retry, target states ----
 
-        Lane(String target, BlockingQueue<Action> queue) {
-            this.target = target;
-            this.queue = queue;
-            this.worker = new Thread(this, "operon-action-" + target);
-            this.worker.setDaemon(true);
+    /**
+     * What the dispatcher needs beyond the audit log to deliver with guarantees.
+     *
+     * @param options  the per-target policies (workers, subject limit, rate, circuit)
+     * @param circuits the circuit breakers, the same instance given to {@link ActionRoutes}
+     * @param failed   where actions that failed all attempts are kept
+     * @param clock    the clock of rates and of {@link FailedAction#failedAt()}
+     */
+    public record Delivery(DeliveryOptions options, TargetCircuits circuits, FailedActionStore failed, Clock clock) {
+        public Delivery {
+            Objects.requireNonNull(options, "options");
+            Objects.requireNonNull(circuits, "circuits");
+            Objects.requireNonNull(failed, "failed");
+            Objects.requireNonNull(clock, "clock");
         }
 
-        void start() {
-            worker.start();
+        /** One worker per target, no limits, failed actions not kept. */
+        public static Delivery none() {
+            return new Delivery(DeliveryOptions.standard(), TargetCircuits.standard(), FailedActionStore.NONE,
+                    Clock.systemUTC());
         }
+    }
 
-        void interrupt() {
-            worker.interrupt();
+    /** The outcome of {@link #retry(String)}. */
+    public enum RetryStatus {
+        /** The failed action is queued again on its target. */
+        QUEUED,
+        /** No action with that id is known, neither failed nor in the audit log. */
+        UNKNOWN,
+        /** The action is known but not failed (sent or suppressed), or is queued or running already. */
+        NOT_FAILED
+    }
+
+    /** {@code action} is set when {@code status} is {@link RetryStatus#QUEUED}. */
+    public record RetryResult(RetryStatus status, Action action, String detail) {
+    }
+
+    /**
+     * One target as {@code GET /api/v1/actions/targets} shows it.
+     *
+     * @param name                the target name
+     * @param circuit             {@code closed}, {@code open} or {@code half-open}
+     * @param consecutiveFailures failed actions in a row (each after all its attempts)
+     * @param openUntil           ISO-8601 instant at which an open circuit lets its trial through; null when not open
+     * @param queued              actions waiting in the target's queue
+     * @param running             actions being performed now
+     * @param maxConcurrent       the target's workers
+     * @param rate                its rate limit as configured ({@code 10/s}), or null
+     */
+    public record TargetStatus(String name, String circuit, int consecutiveFailures, String openUntil, int queued,
+                               int running, int maxConcurrent, String rate) {
+    }
+
+    /** The state of every target in use, in name order. */
+    public List<TargetStatus> targets() {
+        List<TargetStatus> out = new ArrayList<>();
+        lanes.keySet().stream().sorted().forEach(name -> {
+            TargetLane lane = lanes.get(name);
+            CircuitBreaker breaker = delivery.circuits().breaker(name);
+            Instant until = breaker.openUntil();
+            out.add(new TargetStatus(name, breaker.state().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'),
+                    breaker.consecutiveFailures(), until == null ? null : until.toString(), lane.queued(),
+                    lane.running(), lane.policy().maxConcurrent(),
+                    lane.policy().rate() == null ? null : lane.policy().rate().toString()));
+        });
+        return out;
+    }
+
+    /**
+     * Performs a failed action again: it is queued on its target like a new one, let through even when
+     * the target's circuit is open (an operator asked for it; its outcome counts as the circuit's trial),
+     * and audited {@code sent} and dropped from the failed actions when it succeeds, or kept failed with
+     * the new error when it fails again.
+     *
+     * @throws IllegalStateException when the dispatcher is not running
+     */
+    public RetryResult retry(String actionId) {
+        if (state != State.RUNNING) {
+            throw new IllegalStateException("ActionDispatcher is " + state + "; cannot retry " + actionId);
         }
-
-        void join(Duration maxWait) {
-            try {
-                worker.join(maxWait.toMillis());
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+        Optional<FailedAction> failed = actionId == null ? Optional.empty() : delivery.failed().find(actionId);
+        if (failed.isEmpty()) {
+            Optional<AuditEntry> audited = actionId == null ? Optional.empty() : auditLog.find(actionId);
+            return audited.map(e -> new RetryResult(RetryStatus.NOT_FAILED, null, AuditEntry.FAILED.equals(e.status())
+                            ? "action '" + actionId + "' failed but is not kept for a retry (its record expired)"
+                            : "action '" + actionId + "' is " + e.status() + ", not failed"))
+                    .orElseGet(() -> new RetryResult(RetryStatus.UNKNOWN, null, "no action '" + actionId + "'"));
         }
-
-        /**
-         * Queues the action, waiting for room as long as the dispatcher is running or draining. An
-         * interrupt of the calling thread does not drop the action; the interrupt flag is restored.
-         */
-        void enqueue(Action action) {
-            pending.incrementAndGet();
-            boolean interrupted = false;
-            try {
-                while (true) {
-                    try {
-                        if (queue.offer(action, OFFER_SLICE_MILLIS, TimeUnit.MILLISECONDS)) {
-                            return;
-                        }
-                    } catch (InterruptedException e) {
-                        interrupted = true;
-                    }
-                    if (state == State.STOPPED) {
-                        finished();
-                        throw new IllegalStateException("ActionDispatcher stopped while waiting to queue action "
-                                + action.id() + " for " + target);
-                    }
-                }
-            } finally {
-                if (interrupted) {
-                    Thread.currentThread().interrupt();
-                }
-            }
+        Optional<AuditEntry> audited = auditLog.find(actionId);
+        if (audited.isPresent() && isDone(audited.get().status())) {
+            delivery.failed().remove(actionId);
+            return new RetryResult(RetryStatus.NOT_FAILED, null, "action '" + actionId + "' is "
+                    + audited.get().status() + ", not failed");
         }
+        FailedAction f = failed.get();
+        TargetLane lane = lanes.get(f.target());
+        if (lane == null) {
+            return new RetryResult(RetryStatus.NOT_FAILED, null, "target '" + f.target()
+                    + "' of action '" + actionId + "' is no longer configured");
+        }
+        Action action = new Action(f.id(), f.target(), decisionOf(f));
+        delivery.circuits().bypassOnce(action.id());
+        if (!enqueue(lane, action)) {
+            return new RetryResult(RetryStatus.NOT_FAILED, null, "action '" + actionId + "' is queued or running already");
+        }
+        LOG.info("action {} ({} of decision {}) queued again by a retry", action.id(), action.target(),
+                action.decision().getId());
+        return new RetryResult(RetryStatus.QUEUED, action, null);
+    }
 
-        @Override
-        public void run() {
-            while (true) {
-                Action action;
-                try {
-                    action = queue.take();
-                } catch (InterruptedException e) {
-                    return;
-                }
-                try {
-                    perform(action);
-                } catch (RuntimeException e) {
-                    LOG.error("action {} for {} could not be performed or recorded: {}", action.id(), target,
-                            FailureReason.describe(e), e);
-                } finally {
+    /**
+     * When {@code target}'s circuit closes, its actions that the open circuit failed fast are queued again,
+     * oldest first, as far as its queue has room now (this runs on the target's own worker, which must
+     * not wait for room in its own queue); the others stay failed, for a retry.
+     */
+    private void redriveHeldBack(String target) {
+        TargetLane lane = lanes.get(target);
+        if (lane == null || state != State.RUNNING || delivery.failed() == FailedActionStore.NONE) {
+            return;
+        }
+        String reason = new TargetCircuits.CircuitOpenException(target).getMessage();
+        try {
+            List<FailedAction> held = new ArrayList<>(delivery.failed().latest(1000).stream()
+                    .filter(f -> target.equals(f.target()) && reason.equals(f.reason())).toList());
+            java.util.Collections.reverse(held);
+            int queued = 0;
+            for (FailedAction f : held) {
+                Action action = new Action(f.id(), f.target(), decisionOf(f));
+                pending.incrementAndGet();
+                TargetLane.Queued result = lane.tryEnqueue(action);
+                if (result == TargetLane.Queued.QUEUED) {
+                    queued++;
+                } else {
                     finished();
+                    if (result == TargetLane.Queued.FULL) {
+                        break;
+                    }
                 }
             }
+            if (!held.isEmpty()) {
+                LOG.info("circuit of {} closed: {} of {} action(s) it failed fast queued again", target, queued,
+                        held.size());
+            }
+        } catch (RuntimeException e) {
+            LOG.error("circuit of {} closed but the actions it failed fast could not be queued again: {}", target,
+                    FailureReason.describe(e), e);
         }
+    }
+
+    /** Counts the action as pending and queues it; false when its id is queued or running already. */
+    private boolean enqueue(TargetLane lane, Action action) {
+        pending.incrementAndGet();
+        try {
+            if (lane.enqueue(action) == TargetLane.Queued.DUPLICATE) {
+                LOG.debug("action {} for {} is queued or running already; not queued twice", action.id(),
+                        action.target());
+                finished();
+                return false;
+            }
+            return true;
+        } catch (RuntimeException e) {
+            finished();
+            throw e;
+        }
+    }
+
+    /** A lane worker's job: perform, keep or drop the failed record, count the action done. */
+    private void handle(Action action) {
+        try {
+            perform(action);
+            keepFailed(action);
+        } catch (RuntimeException e) {
+            LOG.error("action {} for {} could not be performed or recorded: {}", action.id(), action.target(),
+                    FailureReason.describe(e), e);
+        } finally {
+            finished();
+        }
+    }
+
+    /** After {@link #perform}: a failed action is kept with its last error; any other leaves the failed list. */
+    private void keepFailed(Action action) {
+        if (delivery.failed() == FailedActionStore.NONE) {
+            return;
+        }
+        Optional<AuditEntry> entry = auditLog.find(action.id());
+        if (entry.isPresent() && AuditEntry.FAILED.equals(entry.get().status())) {
+            Decision d = action.decision();
+            delivery.failed().record(new FailedAction(action.id(), action.target(), d.getId(), d.getType(),
+                    d.getSubject(), d.getRule(), d.getEventIds(), d.getTime(), ActionJson.params(d),
+                    entry.get().reason(), delivery.clock().instant().toString()));
+        } else if (delivery.failed().find(action.id()).isPresent()) {
+            delivery.failed().remove(action.id());
+        }
+    }
+
+    /** The decision of a failed action, as stored: params as JSON values, no lineage (its trace is kept). */
+    private static Decision decisionOf(FailedAction f) {
+        Decision d = Decision.of(f.type(), f.subject(), f.rule(), f.eventIds());
+        for (Map.Entry<String, Object> p : f.params().entrySet()) {
+            d = d.withParam(p.getKey(), p.getValue());
+        }
+        return d.stamped(f.decisionTime());
     }
 }

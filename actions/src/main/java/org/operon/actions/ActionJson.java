@@ -48,6 +48,29 @@ public final class ActionJson {
         return write(putDecision(json, action));
     }
 
+    /** {@link #action} as plain JSON values (maps, lists, strings, numbers), for an API answer. */
+    @SuppressWarnings("unchecked")
+    public static Map<String, Object> actionValues(Action action) {
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("id", action.id());
+        json.put("decisionId", action.decision().getId());
+        json.put("target", action.target());
+        return MAPPER.convertValue(putDecision(json, action), LinkedHashMap.class);
+    }
+
+    /**
+     * The decision's params as plain JSON values (java.time as ISO-8601 strings), as the failed actions
+     * keep them. Throws IllegalArgumentException when a param cannot be rendered.
+     */
+    @SuppressWarnings("unchecked")
+    public static Map<String, Object> params(Decision decision) {
+        try {
+            return MAPPER.convertValue(decision.getParams(), LinkedHashMap.class);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("decision params cannot be rendered as JSON: " + e.getMessage(), e);
+        }
+    }
+
     /** Adds the decision's fields after whatever identifies the document. */
     private static Map<String, Object> putDecision(Map<String, Object> json, Action action) {
         Decision d = action.decision();

@@ -13,6 +13,8 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 
+import org.operon.actions.ticket.TicketOptions;
+
 /**
  * Everything the action side can be configured with, validated when built. Each option has a key
  * constant; a validation error names the key so the app's start-up message can point at the fix.
@@ -41,11 +43,24 @@ import java.util.Set;
  *                            then naming it is an error ({@link ChatOptions#URL})
  * @param pagerDuty           the {@code pagerduty} target's settings; null when it is not configured,
  *                            and then naming it is an error ({@link PagerDutyOptions#ROUTING_KEY})
+ * @param webhook             the {@code webhook} target's method, body template and headers; null means
+ *                            {@link WebhookOptions#defaults()}
+ * @param email               the {@code email} target's settings; null when it is not configured, and
+ *                            then naming it is an error ({@link EmailOptions#HOST})
+ * @param opsgenie            the {@code opsgenie} target's settings; null when it is not configured, and
+ *                            then naming it is an error ({@link OpsgenieOptions#API_KEY})
+ * @param targetSettings      the settings of targets that bring their own options class (publish, exec,
+ *                            ansible, awx), by that class; a target whose settings are missing cannot be
+ *                            named (see {@link TargetSettings})
+ * @param tickets             the settings of the {@code redmine}, {@code jira} and {@code servicenow} targets;
+ *                            null means none, and naming an unconfigured one is an error
  */
 public record ActionOptions(String webhookUrl, Duration connectTimeout, Duration responseTimeout, int maxAttempts,
                             Duration backoffInitialDelay, Path fileDirectory, Map<String, List<String>> targetsByType,
                             List<String> defaultTargets, int queueCapacity, ChatOptions chat,
-                            PagerDutyOptions pagerDuty) {
+                            PagerDutyOptions pagerDuty, WebhookOptions webhook, EmailOptions email,
+                            OpsgenieOptions opsgenie, Map<Class<?>, TargetSettings> targetSettings,
+                            TicketOptions tickets) {
 
     public static final String WEBHOOK_URL = "operon.actions.webhook.url";
     /** One key for both webhook timeouts, as the app configures them. */
@@ -59,6 +74,8 @@ public record ActionOptions(String webhookUrl, Duration connectTimeout, Duration
     public static final String QUEUE_CAPACITY = "operon.actions.queue-capacity";
 
     public ActionOptions {
+        webhook = webhook == null ? WebhookOptions.defaults() : webhook;
+        targetSettings = Map.copyOf(Objects.requireNonNullElse(targetSettings, Map.of()));
         webhookUrl = webhookUrl == null || webhookUrl.isBlank() ? null : webhookUrl.strip();
         if (webhookUrl != null) {
             parseWebhookUrl(webhookUrl);
@@ -86,11 +103,13 @@ public record ActionOptions(String webhookUrl, Duration connectTimeout, Duration
                         + e.getKey() + "'");
             }
             String key = TARGETS_PREFIX + e.getKey();
-            byType.put(e.getKey(), checkTargets(e.getValue(), key, webhookUrl, chat, pagerDuty));
+            byType.put(e.getKey(), checkTargets(e.getValue(), key, webhookUrl, chat, pagerDuty, email, opsgenie, targetSettings));
         }
         targetsByType = Map.copyOf(byType);
         defaultTargets = defaultTargets == null ? null
-                : checkTargets(defaultTargets, DEFAULT_TARGETS, webhookUrl, chat, pagerDuty);
+                : checkTargets(defaultTargets, DEFAULT_TARGETS, webhookUrl, chat, pagerDuty, email, opsgenie, targetSettings);
+        tickets = tickets == null ? TicketOptions.NONE : tickets;
+        checkTicketTargets(targetsByType, defaultTargets, tickets);
     }
 
     /** Options without the chat and pagerduty targets. */
@@ -98,7 +117,15 @@ public record ActionOptions(String webhookUrl, Duration connectTimeout, Duration
                          Duration backoffInitialDelay, Path fileDirectory, Map<String, List<String>> targetsByType,
                          List<String> defaultTargets, int queueCapacity) {
         this(webhookUrl, connectTimeout, responseTimeout, maxAttempts, backoffInitialDelay, fileDirectory,
-                targetsByType, defaultTargets, queueCapacity, null, null);
+                targetsByType, defaultTargets, queueCapacity, null, null, null, null, null, Map.of(), null);
+    }
+
+    /** Options without the targets that bring their own settings class. */
+    public ActionOptions(String webhookUrl, Duration connectTimeout, Duration responseTimeout, int maxAttempts,
+                         Duration backoffInitialDelay, Path fileDirectory, Map<String, List<String>> targetsByType,
+                         List<String> defaultTargets, int queueCapacity, ChatOptions chat, PagerDutyOptions pagerDuty) {
+        this(webhookUrl, connectTimeout, responseTimeout, maxAttempts, backoffInitialDelay, fileDirectory,
+                targetsByType, defaultTargets, queueCapacity, chat, pagerDuty, null, null, null, Map.of(), null);
     }
 
     /**
@@ -136,22 +163,22 @@ public record ActionOptions(String webhookUrl, Duration connectTimeout, Duration
 
     public ActionOptions withWebhookUrl(String url) {
         return new ActionOptions(url, connectTimeout, responseTimeout, maxAttempts, backoffInitialDelay,
-                fileDirectory, targetsByType, defaultTargets, queueCapacity, chat, pagerDuty);
+                fileDirectory, targetsByType, defaultTargets, queueCapacity, chat, pagerDuty, webhook, email, opsgenie, targetSettings, tickets);
     }
 
     public ActionOptions withTimeouts(Duration connect, Duration response) {
         return new ActionOptions(webhookUrl, connect, response, maxAttempts, backoffInitialDelay, fileDirectory,
-                targetsByType, defaultTargets, queueCapacity, chat, pagerDuty);
+                targetsByType, defaultTargets, queueCapacity, chat, pagerDuty, webhook, email, opsgenie, targetSettings, tickets);
     }
 
     public ActionOptions withRetries(int attempts, Duration initialDelay) {
         return new ActionOptions(webhookUrl, connectTimeout, responseTimeout, attempts, initialDelay, fileDirectory,
-                targetsByType, defaultTargets, queueCapacity, chat, pagerDuty);
+                targetsByType, defaultTargets, queueCapacity, chat, pagerDuty, webhook, email, opsgenie, targetSettings, tickets);
     }
 
     public ActionOptions withFileDirectory(Path dir) {
         return new ActionOptions(webhookUrl, connectTimeout, responseTimeout, maxAttempts, backoffInitialDelay, dir,
-                targetsByType, defaultTargets, queueCapacity, chat, pagerDuty);
+                targetsByType, defaultTargets, queueCapacity, chat, pagerDuty, webhook, email, opsgenie, targetSettings, tickets);
     }
 
     /** A copy in which decisions of {@code decisionType} go to exactly {@code targets}. */
@@ -159,29 +186,92 @@ public record ActionOptions(String webhookUrl, Duration connectTimeout, Duration
         Map<String, List<String>> byType = new LinkedHashMap<>(targetsByType);
         byType.put(decisionType, targets);
         return new ActionOptions(webhookUrl, connectTimeout, responseTimeout, maxAttempts, backoffInitialDelay,
-                fileDirectory, byType, defaultTargets, queueCapacity, chat, pagerDuty);
+                fileDirectory, byType, defaultTargets, queueCapacity, chat, pagerDuty, webhook, email, opsgenie, targetSettings, tickets);
     }
 
     public ActionOptions withDefaultTargets(List<String> targets) {
         return new ActionOptions(webhookUrl, connectTimeout, responseTimeout, maxAttempts, backoffInitialDelay,
-                fileDirectory, targetsByType, targets, queueCapacity, chat, pagerDuty);
+                fileDirectory, targetsByType, targets, queueCapacity, chat, pagerDuty, webhook, email, opsgenie, targetSettings, tickets);
     }
 
     public ActionOptions withQueueCapacity(int capacity) {
         return new ActionOptions(webhookUrl, connectTimeout, responseTimeout, maxAttempts, backoffInitialDelay,
-                fileDirectory, targetsByType, defaultTargets, capacity, chat, pagerDuty);
+                fileDirectory, targetsByType, defaultTargets, capacity, chat, pagerDuty, webhook, email, opsgenie, targetSettings, tickets);
     }
 
     /** A copy with the {@code chat} target configured; null removes it. */
     public ActionOptions withChat(ChatOptions chatOptions) {
         return new ActionOptions(webhookUrl, connectTimeout, responseTimeout, maxAttempts, backoffInitialDelay,
-                fileDirectory, targetsByType, defaultTargets, queueCapacity, chatOptions, pagerDuty);
+                fileDirectory, targetsByType, defaultTargets, queueCapacity, chatOptions, pagerDuty, webhook, email, opsgenie, targetSettings, tickets);
     }
 
     /** A copy with the {@code pagerduty} target configured; null removes it. */
     public ActionOptions withPagerDuty(PagerDutyOptions pagerDutyOptions) {
         return new ActionOptions(webhookUrl, connectTimeout, responseTimeout, maxAttempts, backoffInitialDelay,
-                fileDirectory, targetsByType, defaultTargets, queueCapacity, chat, pagerDutyOptions);
+                fileDirectory, targetsByType, defaultTargets, queueCapacity, chat, pagerDutyOptions, webhook, email, opsgenie, targetSettings, tickets);
+    }
+
+    /** A copy with the webhook's method, body template and headers; null restores the defaults. */
+    public ActionOptions withWebhook(WebhookOptions webhookOptions) {
+        return new ActionOptions(webhookUrl, connectTimeout, responseTimeout, maxAttempts, backoffInitialDelay,
+                fileDirectory, targetsByType, defaultTargets, queueCapacity, chat, pagerDuty, webhookOptions, email,
+                opsgenie, targetSettings, tickets);
+    }
+
+    /** A copy with the {@code email} target configured; null removes it. */
+    public ActionOptions withEmail(EmailOptions emailOptions) {
+        return new ActionOptions(webhookUrl, connectTimeout, responseTimeout, maxAttempts, backoffInitialDelay,
+                fileDirectory, targetsByType, defaultTargets, queueCapacity, chat, pagerDuty, webhook, emailOptions,
+                opsgenie, targetSettings, tickets);
+    }
+
+    /** A copy with the {@code opsgenie} target configured; null removes it. */
+    public ActionOptions withOpsgenie(OpsgenieOptions opsgenieOptions) {
+        return new ActionOptions(webhookUrl, connectTimeout, responseTimeout, maxAttempts, backoffInitialDelay,
+                fileDirectory, targetsByType, defaultTargets, queueCapacity, chat, pagerDuty, webhook, email,
+                opsgenieOptions, targetSettings, tickets);
+    }
+
+    /**
+     * A copy with {@code settings} for the targets it {@link TargetSettings#enables enables}, replacing
+     * settings of the same class.
+     */
+    public ActionOptions withTargetSettings(TargetSettings settings) {
+        Map<Class<?>, TargetSettings> all = new LinkedHashMap<>(targetSettings);
+        all.put(settings.getClass(), settings);
+        return new ActionOptions(webhookUrl, connectTimeout, responseTimeout, maxAttempts, backoffInitialDelay,
+                fileDirectory, targetsByType, defaultTargets, queueCapacity, chat, pagerDuty, webhook, email,
+                opsgenie, all, tickets);
+    }
+
+    /** A copy with the ticket targets ({@code redmine}, {@code jira}, {@code servicenow}) configured; null removes them. */
+    public ActionOptions withTickets(TicketOptions ticketOptions) {
+        return new ActionOptions(webhookUrl, connectTimeout, responseTimeout, maxAttempts, backoffInitialDelay,
+                fileDirectory, targetsByType, defaultTargets, queueCapacity, chat, pagerDuty, webhook, email,
+                opsgenie, targetSettings, ticketOptions);
+    }
+
+    /** The ticket targets' settings; {@link TicketOptions#NONE} when none is configured. */
+    public TicketOptions ticketOptions() {
+        return tickets;
+    }
+
+    /** The settings of class {@code type}, when configured. */
+    public <T extends TargetSettings> Optional<T> targetSettings(Class<T> type) {
+        return Optional.ofNullable(targetSettings.get(type)).map(type::cast);
+    }
+
+    /** The webhook's method, body template and headers (the defaults when none were set). */
+    public WebhookOptions webhookOptions() {
+        return webhook;
+    }
+
+    public Optional<EmailOptions> emailOptions() {
+        return Optional.ofNullable(email);
+    }
+
+    public Optional<OpsgenieOptions> opsgenieOptions() {
+        return Optional.ofNullable(opsgenie);
     }
 
     public Optional<ChatOptions> chatOptions() {
@@ -199,7 +289,9 @@ public record ActionOptions(String webhookUrl, Duration connectTimeout, Duration
                 + ", responseTimeout=" + responseTimeout + ", maxAttempts=" + maxAttempts + ", backoffInitialDelay="
                 + backoffInitialDelay + ", fileDirectory=" + fileDirectory + ", targetsByType=" + targetsByType
                 + ", defaultTargets=" + effectiveDefaultTargets() + ", queueCapacity=" + queueCapacity
-                + ", chat=" + chat + ", pagerDuty=" + pagerDuty + "]";
+                + ", chat=" + chat + ", pagerDuty=" + pagerDuty + ", webhook=" + webhook + ", email=" + email
+                + ", opsgenie=" + opsgenie + ", targetSettings=" + targetSettings.values()
+                + ", tickets=" + tickets + "]";
     }
 
     private List<String> effectiveDefaultTargets() {
@@ -211,7 +303,8 @@ public record ActionOptions(String webhookUrl, Duration connectTimeout, Duration
     }
 
     private static List<String> checkTargets(List<String> targets, String key, String webhookUrl, ChatOptions chat,
-                                             PagerDutyOptions pagerDuty) {
+                                             PagerDutyOptions pagerDuty, EmailOptions email, OpsgenieOptions opsgenie,
+                                             Map<Class<?>, TargetSettings> settings) {
         if (targets == null) {
             throw new IllegalArgumentException(key + " must list targets (an empty list mutes the type)");
         }
@@ -232,11 +325,42 @@ public record ActionOptions(String webhookUrl, Duration connectTimeout, Duration
                 throw new IllegalArgumentException(key + " names target 'pagerduty' but "
                         + PagerDutyOptions.ROUTING_KEY + " is not set");
             }
+            if (name.equals(EmailSink.NAME) && email == null) {
+                throw new IllegalArgumentException(key + " names target 'email' but " + EmailOptions.HOST + " is not set");
+            }
+            if (name.equals(OpsgenieSink.NAME) && opsgenie == null) {
+                throw new IllegalArgumentException(key + " names target 'opsgenie' but " + OpsgenieOptions.API_KEY
+                        + " is not set");
+            }
+            String missing = TargetSettings.missingSetting(name);
+            if (missing != null && settings.values().stream().noneMatch(s -> s.enables(name))) {
+                throw new IllegalArgumentException(key + " names target '" + name + "' but " + missing + " is not set");
+            }
             if (!checked.contains(name)) {
                 checked.add(name);
             }
         }
         return List.copyOf(checked);
+    }
+
+    /** A ticket target may be named only when configured; the message names the key to set. */
+    private static void checkTicketTargets(Map<String, List<String>> byType, List<String> defaults,
+                                           TicketOptions tickets) {
+        for (Map.Entry<String, List<String>> e : byType.entrySet()) {
+            checkTicketTargets(e.getValue(), TARGETS_PREFIX + e.getKey(), tickets);
+        }
+        if (defaults != null) {
+            checkTicketTargets(defaults, DEFAULT_TARGETS, tickets);
+        }
+    }
+
+    private static void checkTicketTargets(List<String> targets, String key, TicketOptions tickets) {
+        for (String name : targets) {
+            if (!tickets.allows(name)) {
+                throw new IllegalArgumentException(key + " names target '" + name + "' but "
+                        + TicketOptions.keyOf(name) + " is not set");
+            }
+        }
     }
 
     private static void requirePositive(Duration d, String key) {

@@ -21,10 +21,16 @@ import org.slf4j.LoggerFactory;
  * cause chain: refused connections, connect and response timeouts, a failed file write) is retried up
  * to {@link ActionOptions#maxAttempts()} attempts in all, waiting
  * {@link ActionOptions#backoffInitialDelay()} before the first retry and twice as long before each
- * further one. Any other failure (an HTTP 3xx or other 4xx answer, params that cannot be rendered) fails
+ * further one, at most {@value #MAX_BACKOFF_MILLIS} ms. Each wait has jitter: Camel's collision
+ * avoidance moves it by a random amount of up to {@value #JITTER} of itself either way (±20 %), so
+ * targets failing together are not retried in lock-step. Any other failure (an HTTP 3xx or other 4xx answer, params that cannot be rendered) fails
  * the action at once. Camel's own
  * failure logging is off for these routes because its messages may carry the webhook URL with its
  * query; {@link ActionDispatcher} logs each outcome with a redacted reason instead.
+ *
+ * <p>Circuit breaking: the first step of every route asks the target's breaker in {@link TargetCircuits};
+ * an action refused by an open circuit fails at once with {@code circuit open for <target>}, without an
+ * attempt. Each admitted action's outcome (after all its attempts) is reported to the breaker.
  */
 public final class ActionRoutes extends RouteConfigurationBuilder {
     /** The id of the route configuration that every sink route uses. */
@@ -35,10 +41,25 @@ public final class ActionRoutes extends RouteConfigurationBuilder {
 
     private static final Logger LOG = LoggerFactory.getLogger(ActionRoutes.class);
 
-    private final ActionOptions options;
+    /** The longest wait between two attempts, whatever the backoff doubling reaches. */
+    static final long MAX_BACKOFF_MILLIS = 60_000;
+    /** The jitter of each wait: a random share of up to this much, added or taken off. */
+    static final double JITTER = 0.2;
 
+    private final ActionOptions options;
+    private final TargetCircuits circuits;
+
+    /** Routes without circuit breakers: no circuit ever opens. */
     public ActionRoutes(ActionOptions options) {
+        this(options, new TargetCircuits(DeliveryOptions.standard()
+                .withDefaults(TargetPolicy.defaults().withCircuit(0, TargetPolicy.defaults().circuitOpenFor())),
+                java.time.Clock.systemUTC()));
+    }
+
+    /** Routes whose targets are guarded by {@code circuits} (the same instance the dispatcher reports). */
+    public ActionRoutes(ActionOptions options, TargetCircuits circuits) {
         this.options = options;
+        this.circuits = circuits;
     }
 
     /** The endpoint an action for {@code target} is sent to. */
@@ -75,6 +96,9 @@ public final class ActionRoutes extends RouteConfigurationBuilder {
                 .redeliveryDelay(options.backoffInitialDelay().toMillis())
                 .useExponentialBackOff()
                 .backOffMultiplier(2)
+                .maximumRedeliveryDelay(MAX_BACKOFF_MILLIS)
+                .useCollisionAvoidance()
+                .collisionAvoidanceFactor(JITTER)
                 .onRedelivery(ActionRoutes::logRetry)
                 .logExhausted(false)
                 .logExhaustedMessageHistory(false)
@@ -90,7 +114,11 @@ public final class ActionRoutes extends RouteConfigurationBuilder {
             RouteDefinition route = from(endpointFor(target))
                     .routeId("operon-action-" + target)
                     .routeConfigurationId(ERROR_HANDLING)
-                    .process(exchange -> exchange.setProperty(ACTION, exchange.getIn().getBody(Action.class)));
+                    .process(exchange -> {
+                        Action action = exchange.getIn().getBody(Action.class);
+                        exchange.setProperty(ACTION, action);
+                        circuits.admit(action, exchange);
+                    });
             ActionSinks.create(target, options).perform(route);
         }
     }

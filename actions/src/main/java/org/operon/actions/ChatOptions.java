@@ -8,7 +8,7 @@ import java.net.URI;
  * @param url      the incoming-webhook URL, http or https. Its path holds the token
  *                 ({@code https://hooks.slack.com/services/T…/B…/<token>}), so it is never logged:
  *                 {@link #toString()} shows scheme://host:port only ({@link #URL})
- * @param template the message text, see {@link ChatTemplate}; null or blank means the default per
+ * @param template the message text, see {@link org.operon.actions.template.Template}; null or blank means the default per
  *                 decision family ({@link #TEMPLATE})
  */
 public record ChatOptions(String url, String template) {
@@ -24,7 +24,7 @@ public record ChatOptions(String url, String template) {
         HttpTarget.parse(url, URL);
         template = template == null || template.isBlank() ? null : template;
         if (template != null) {
-            ChatTemplate.parse(template, TEMPLATE);
+            ChatSink.template(template);
         }
     }
 

@@ -11,12 +11,12 @@ import org.apache.camel.Message;
  * that names only scheme://host:port while the full URL (with a token in its path or query) travels
  * per message in the {@code CamelHttpUri} header, so it shows in no endpoint registry or route dump.
  */
-final class HttpTarget {
+public final class HttpTarget {
     private HttpTarget() {
     }
 
     /** Parses an http(s) URL; the message names {@code key} and the problem, never the URL. */
-    static URI parse(String url, String key) {
+    public static URI parse(String url, String key) {
         URI uri;
         try {
             uri = new URI(url);
@@ -38,12 +38,12 @@ final class HttpTarget {
     }
 
     /** scheme://host:port, for logs and endpoint URIs. */
-    static String hostOnly(URI uri) {
+    public static String hostOnly(URI uri) {
         return uri.getScheme() + "://" + uri.getHost() + (uri.getPort() < 0 ? "" : ":" + uri.getPort());
     }
 
     /** The camel-http endpoint for {@code uri}: host only, the action timeouts, no client retries. */
-    static String endpoint(URI uri, ActionOptions options) {
+    public static String endpoint(URI uri, ActionOptions options) {
         long connectMillis = options.connectTimeout().toMillis();
         long responseMillis = options.responseTimeout().toMillis();
         return hostOnly(uri)

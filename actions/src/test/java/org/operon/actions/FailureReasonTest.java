@@ -18,7 +18,15 @@ class FailureReasonTest {
     @Test
     void anHttpFailureIsDescribedByItsStatusAlone() {
         assertThat(FailureReason.of(http(400, "Bad Request"), 1)).isEqualTo("HTTP 400 Bad Request");
-        assertThat(FailureReason.of(http(503, ""), 3)).isEqualTo("HTTP 503 after 3 attempts");
+        assertThat(FailureReason.of(http(503, ""), 3)).isEqualTo("HTTP 503 Service Unavailable after 3 attempts");
+        assertThat(FailureReason.of(http(599, ""), 1)).isEqualTo("HTTP 599");
+    }
+
+    @Test
+    void theReasonPhraseATargetSentIsNeverRepeated() {
+        assertThat(FailureReason.of(http(502, "bad upstream for /hook?token=SECRET"), 1))
+                .isEqualTo("HTTP 502 Bad Gateway");
+        assertThat(FailureReason.of(http(401, "routing key R0UT1NGKEY rejected"), 1)).isEqualTo("HTTP 401 Unauthorized");
     }
 
     @Test

@@ -11,7 +11,7 @@ import org.operon.state.AuditEntry;
 import org.operon.state.AuditLog;
 
 /** A test stand-in for the Infinispan audit log; it also keeps every write in order. */
-final class InMemoryAuditLog implements AuditLog {
+public final class InMemoryAuditLog implements AuditLog {
     private final Map<String, AuditEntry> entries = new ConcurrentHashMap<>();
     final List<AuditEntry> writes = new CopyOnWriteArrayList<>();
 
@@ -34,7 +34,7 @@ final class InMemoryAuditLog implements AuditLog {
                 .toList();
     }
 
-    List<AuditEntry> all() {
+    public List<AuditEntry> all() {
         return List.copyOf(entries.values());
     }
 }

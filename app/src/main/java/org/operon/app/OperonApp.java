@@ -6,6 +6,12 @@ import org.apache.camel.main.Main;
 import org.operon.actions.ActionDispatcher;
 import org.operon.actions.ActionOptions;
 import org.operon.actions.ActionRoutes;
+import org.operon.actions.approval.ApprovalDesk;
+import org.operon.actions.approval.ApprovalPolicy;
+import org.operon.integration.action.ActionOutcomeIntake;
+import org.operon.integration.action.ApprovalRoutes;
+import org.operon.state.approval.ApprovalStore;
+import org.operon.actions.TargetCircuits;
 import org.operon.app.config.OperonConfig;
 import org.operon.engine.Engine;
 import org.operon.engine.EngineOptions;
@@ -44,6 +50,7 @@ import org.operon.integration.source.messaging.MqttSourceOptions;
 import org.operon.integration.kafka.KafkaSourceOptions;
 import org.operon.integration.kafka.KafkaSourceRoutes;
 import org.operon.integration.api.EngineControlRoutes;
+import org.operon.integration.api.ActionDeliveryRoutes;
 import org.operon.integration.api.ExplainRoutes;
 import org.operon.integration.api.ReadApiRoutes;
 import org.operon.integration.api.RulesRoutes;
@@ -85,6 +92,8 @@ public final class OperonApp implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(OperonApp.class);
     /** How often the rules directory is read for changes (a change is loaded one to two scans later). */
     private static final Duration RULES_SCAN_INTERVAL = Duration.ofSeconds(1);
+    /** How often pending approvals are checked for expiry (an approval expires at most this late). */
+    private static final Duration APPROVAL_EXPIRY_SCAN = Duration.ofSeconds(1);
 
     private final OperonConfig config;
     private final MonotonicClock clock = MonotonicClock.system();
@@ -97,6 +106,7 @@ public final class OperonApp implements AutoCloseable {
     private RulesDirectoryWatcher rulesWatcher;
     private SyslogServer syslog;
     private ScheduledExecutorService pruner;
+    private ActionOutcomeIntake outcomeIntake;
     private List<String> brokerSourceRouteIds = List.of();
     private volatile boolean stopped;
 
@@ -169,7 +179,11 @@ public final class OperonApp implements AutoCloseable {
         IntakeCounters intakeCounters = new IntakeCounters();
         camel.configure().addRoutesBuilder(new EventIntakeRoutes(engine, state.deadLetters(), wallClock, intakeOptions,
                 tokenCheck).countingInto(intakeCounters));
-        camel.configure().addRoutesBuilder(new ReadApiRoutes(state.auditLog(), state.deadLetters(), engine, tokenCheck));
+        camel.configure().addRoutesBuilder(new ReadApiRoutes(state.auditLog(), state.deadLetters(),
+                state.failedActions(), engine, tokenCheck));
+        // Failed actions' retry and the targets' circuits; the dispatcher exists once Camel runs.
+        camel.configure().addRoutesBuilder(new ActionDeliveryRoutes(new DispatcherDelivery(() -> dispatcher),
+                tokenCheck));
         camel.configure().addRoutesBuilder(new ExplainRoutes(state.auditLog(), state.lineage(), tokenCheck));
         camel.configure().addRoutesBuilder(new EngineControlRoutes(engine, tokenCheck));
         camel.configure().addRoutesBuilder(new RulesRoutes(rules, tokenCheck));
@@ -179,6 +193,13 @@ public final class OperonApp implements AutoCloseable {
         camel.configure().addRoutesBuilder(new AlertmanagerWebhookRoutes(engine, state.deadLetters(), wallClock,
                 intakeOptions, tokenCheck).countingInto(intakeCounters));
         camel.configure().addRoutesBuilder(new IncidentRoutes(incidents, engine, wallClock, intakeOptions, tokenCheck));
+        // Outcomes of actions go back into the session as operon.action.result events, through the journal
+        // (docs/actions.md, "Results as facts"); actions of some decision types wait for approval ("Approvals").
+        outcomeIntake = new ActionOutcomeIntake(engine, state.deadLetters(), wallClock, intakeOptions.acceptTimeout(),
+                ActionOutcomeIntake.DEFAULT_CAPACITY, intakeOptions.deadLetterPayloadBytes()).start();
+        ApprovalDesk approvals = new ApprovalDesk(ApprovalPolicy.of(config.approvalTimeouts()),
+                ApprovalStore.open(state), state.auditLog(), wallClock, outcomeIntake::submit);
+        camel.configure().addRoutesBuilder(new ApprovalRoutes(approvals::pending, approvals::decide, tokenCheck));
         // Every other source (brokers, named webhooks, syslog, the routes directory) enters through here.
         SourceIntake sources = new SourceIntake(engine, state.deadLetters(), wallClock, intakeOptions,
                 intakeCounters);
@@ -203,7 +224,10 @@ public final class OperonApp implements AutoCloseable {
         java.util.Optional<RedmineOptions> redmine = config.redmineSource();
         redmine.ifPresent(r -> camel.configure().addRoutesBuilder(new RedminePollingRoute(
                 new RedminePoller(r, sources, state.durableCache(RedminePoller.POSITIONS_CACHE), wallClock), r)));
-        camel.configure().addRoutesBuilder(new ActionRoutes(actionOptions));
+        // The ticket targets keep their incident → ticket links in Infinispan (state.ticket.TicketLinkStore).
+        camel.bind(org.operon.actions.ticket.TicketSink.LINKS, org.operon.state.ticket.TicketLinkStore.open(state));
+        TargetCircuits circuits = new TargetCircuits(config.deliveryOptions(), wallClock);
+        camel.configure().addRoutesBuilder(new ActionRoutes(actionOptions, circuits));
         camel.start();
         CamelContext context = camel.getCamelContext();
         // Maintenance windows first: they do no I/O and cannot fail, so a failing silence store does not
@@ -211,8 +235,18 @@ public final class OperonApp implements AutoCloseable {
         // The rules' own reason (inhibition, throttles) first: it is the most specific.
         Muter muter = CompositeMuter.of(new MutedByParamMuter(), new MaintenanceMuter(config.maintenanceWindows()),
                 new SilenceMuter(silences));
-        dispatcher = new ActionDispatcher(context, state.auditLog(), actionOptions, muter, state.lineage());
+        dispatcher = new ActionDispatcher(context, state.auditLog(), actionOptions, muter, state.lineage(),
+                outcomeIntake::submit, approvals,
+                new ActionDispatcher.Delivery(config.deliveryOptions(), circuits, state.failedActions(), wallClock));
+        approvals.connect(dispatcher::dispatchApproved);
         dispatcher.start();
+        if (!approvals.policy().isEmpty()) {
+            LOG.info("Actions needing approval: {}", approvals.policy());
+        }
+        int redriven = approvals.redriveApproved();
+        if (redriven > 0) {
+            LOG.info("{} approved action(s) not yet performed before the last stop are performed now", redriven);
+        }
 
         engine.start();
         syslog.start();
@@ -248,6 +282,10 @@ public final class OperonApp implements AutoCloseable {
         pruner.scheduleWithFixedDelay(this::pruneJournal, 1, 10, TimeUnit.MINUTES);
         pruner.scheduleWithFixedDelay(silences::collectGarbage, 1, 60, TimeUnit.MINUTES);
         pruner.scheduleWithFixedDelay(() -> collectIncidentGarbage(incidents, wallClock), 1, 60, TimeUnit.MINUTES);
+        if (!approvals.policy().isEmpty() || !approvals.pending().isEmpty()) {
+            pruner.scheduleWithFixedDelay(() -> expireApprovals(approvals), APPROVAL_EXPIRY_SCAN.toMillis(),
+                    APPROVAL_EXPIRY_SCAN.toMillis(), TimeUnit.MILLISECONDS);
+        }
         LOG.info("Operon started: accepting events on http://{}:{}/api/v1/events", config.get(OperonConfig.HTTP_HOST),
                 config.get(OperonConfig.HTTP_PORT));
     }
@@ -265,7 +303,14 @@ public final class OperonApp implements AutoCloseable {
                 .withRetries(config.get(OperonConfig.WEBHOOK_ATTEMPTS), config.get(OperonConfig.WEBHOOK_BACKOFF))
                 .withFileDirectory(fileDir == null ? dataDir.resolve("actions") : fileDir.toAbsolutePath())
                 .withChat(config.chatOptions().orElse(null))
-                .withPagerDuty(config.pagerDutyOptions().orElse(null));
+                .withPagerDuty(config.pagerDutyOptions().orElse(null))
+                .withWebhook(config.webhookOptions())
+                .withEmail(config.emailOptions().orElse(null))
+                .withOpsgenie(config.opsgenieOptions().orElse(null));
+        for (var settings : config.actionTargetSettings()) {
+            options = options.withTargetSettings(settings);
+        }
+        options = options.withTickets(config.ticketTargets());
         List<String> defaults = config.get(OperonConfig.ACTIONS_DEFAULT_TARGETS);
         if (!defaults.isEmpty()) {
             options = options.withDefaultTargets(defaults);
@@ -285,7 +330,8 @@ public final class OperonApp implements AutoCloseable {
                 : Optional.of(new MqttSourceOptions(config.get(OperonConfig.MQTT_URL), config.get(OperonConfig.MQTT_TOPICS),
                 config.get(OperonConfig.MQTT_CLIENT_ID), config.get(OperonConfig.MQTT_USERNAME),
                 config.get(OperonConfig.MQTT_PASSWORD), config.get(OperonConfig.MQTT_SESSION_EXPIRY)));
-        return new BrokerSourceRoutes(intake, amqp, mqtt, IntakeRetry.defaults());
+        return new BrokerSourceRoutes(intake, amqp, mqtt, IntakeRetry.defaults(),
+                config.sourceMapping(OperonConfig.AMQP_MAPPING), config.sourceMapping(OperonConfig.MQTT_MAPPING));
     }
 
     /**
@@ -303,6 +349,17 @@ public final class OperonApp implements AutoCloseable {
             }
         } catch (RuntimeException e) {
             LOG.warn("Journal pruning failed; will try again: {}", e.toString());
+        }
+    }
+
+    private static void expireApprovals(ApprovalDesk approvals) {
+        try {
+            int expired = approvals.expireDue();
+            if (expired > 0) {
+                LOG.info("{} action(s) not approved in time expired as rejected", expired);
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("Expiring approvals failed; will try again: {}", e.toString());
         }
     }
 
@@ -365,6 +422,10 @@ public final class OperonApp implements AutoCloseable {
         }
         if (dispatcher != null) {
             dispatcher.stop(timeout);
+        }
+        if (outcomeIntake != null) {
+            // The engine has stopped: results of actions finished since then are kept as dead letters.
+            outcomeIntake.close(Duration.ofSeconds(1));
         }
         if (camel != null) {
             try {

@@ -19,7 +19,8 @@ import java.util.Objects;
  *
  * <p>How a matched fact is described ({@link #describe}):
  * <ul>
- *   <li>{@link Event}: key its id; fields {@code source, type, subject, severity, arrivalTime}; it is one of
+ *   <li>{@link Event}: key its id; fields {@code source, type, subject, severity, arrivalTime} (and
+ *       {@value #HOPS_EXTENSION} when the event has it); it is one of
  *       the events too;</li>
  *   <li>{@link Alert}: key its fingerprint; fields {@code status, alertname, labels};</li>
  *   <li>{@link Explainable}: key {@link Explainable#explainKey()}, fields {@link Explainable#explain()}, and
@@ -32,6 +33,11 @@ import java.util.Objects;
  */
 public final class Lineage {
     static final int MAX_KEY_LENGTH = 200;
+    /**
+     * The CloudEvent extension that counts how many times an event went through Operon's rules: an event
+     * Operon publishes carries one more than the highest count among the events behind its decision.
+     */
+    public static final String HOPS_EXTENSION = "operonhops";
 
     private final String rule;
     private final String rulePackage;
@@ -111,6 +117,11 @@ public final class Lineage {
         fields.put("subject", event.getSubject());
         fields.put("severity", event.getSeverity().wireName());
         fields.put("arrivalTime", Instant.ofEpochMilli(event.getArrivalTime()).toString());
+        // Events a rule posted back into Operon carry their hop count; publishing reads it to stop loops.
+        Object hops = event.getExtensions().get(HOPS_EXTENSION);
+        if (hops != null) {
+            fields.put(HOPS_EXTENSION, hops);
+        }
         return fields;
     }
 

@@ -11,7 +11,8 @@ import java.util.List;
  * @param type      the decision type, e.g. {@code notify}
  * @param subject   the host, service or correlation key the action is about
  * @param target    the configured target name, e.g. {@code log}, {@code webhook}, {@code file}
- * @param status    {@code sent}, {@code failed} or {@code suppressed}
+ * @param status    {@code sent}, {@code failed}, {@code suppressed}, {@code pending} (held for approval) or
+ *                  {@code rejected} (by an approver, or its approval expired)
  * @param reason    why it failed or was suppressed; null when sent
  * @param rule      the rule that decided
  * @param eventIds  the ids of the events behind the decision
@@ -22,4 +23,8 @@ public record AuditEntry(String id, String decisionId, String type, String subje
     public static final String SENT = "sent";
     public static final String FAILED = "failed";
     public static final String SUPPRESSED = "suppressed";
+    /** Held for approval (see the actions' approval desk); performed once approved. */
+    public static final String PENDING = "pending";
+    /** Rejected by an approver, or its approval expired: never performed. */
+    public static final String REJECTED = "rejected";
 }

@@ -27,6 +27,8 @@ final class CacheDefinitions {
     static final String DEAD_LETTERS = "dead-letters";
     static final String CHECKPOINTS = "checkpoints";
     static final String LINEAGE = "lineage";
+    /** Actions that failed all attempts, for GET /api/v1/actions?status=failed and their retry. */
+    static final String FAILED_ACTIONS = "failed-actions";
 
     private CacheDefinitions() {
     }

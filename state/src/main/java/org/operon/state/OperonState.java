@@ -54,6 +54,7 @@ public final class OperonState implements AutoCloseable {
     private final DeadLetterStore deadLetters;
     private final CheckpointStore checkpoints;
     private final LineageStore lineage;
+    private final FailedActionStore failedActions;
     private final long maxEntriesInMemory;
     private final Duration retention;
 
@@ -93,6 +94,8 @@ public final class OperonState implements AutoCloseable {
         this.deadLetters = new InfinispanDeadLetterStore(cache(CacheDefinitions.DEAD_LETTERS), json, clock);
         this.checkpoints = new InfinispanCheckpointStore(cache(CacheDefinitions.CHECKPOINTS), json);
         this.lineage = new InfinispanLineageStore(this.<String, String>cache(CacheDefinitions.LINEAGE), json);
+        this.failedActions = new InfinispanFailedActionStore(
+                this.<String, String>cache(CacheDefinitions.FAILED_ACTIONS), json);
     }
 
     /** Opens with {@link Options#defaults()}. */
@@ -127,6 +130,8 @@ public final class OperonState implements AutoCloseable {
                     CacheDefinitions.durableCache(options.retention(), options.maxEntriesInMemory()));
             manager.defineConfiguration(CacheDefinitions.DEAD_LETTERS,
                     CacheDefinitions.durableCache(options.retention(), options.maxEntriesInMemory()));
+            manager.defineConfiguration(CacheDefinitions.FAILED_ACTIONS,
+                    CacheDefinitions.durableCache(options.retention(), options.maxEntriesInMemory()));
             manager.defineConfiguration(CacheDefinitions.CHECKPOINTS,
                     CacheDefinitions.durableCache(null, options.maxEntriesInMemory()));
             manager.start();
@@ -159,6 +164,11 @@ public final class OperonState implements AutoCloseable {
         return lineage;
     }
 
+    /** The actions that failed all their attempts, kept as long as the audit log's entries. */
+    public FailedActionStore failedActions() {
+        return failedActions;
+    }
+
     public DeadLetterStore deadLetters() {
         return deadLetters;
     }
@@ -187,7 +197,7 @@ public final class OperonState implements AutoCloseable {
      */
     public synchronized Cache<String, String> durableCache(String name) {
         if (List.of(CacheDefinitions.AUDIT, CacheDefinitions.DEAD_LETTERS, CacheDefinitions.CHECKPOINTS,
-                CacheDefinitions.LINEAGE).contains(name)) {
+                CacheDefinitions.LINEAGE, CacheDefinitions.FAILED_ACTIONS).contains(name)) {
             throw new IllegalArgumentException("the cache '" + name + "' belongs to OperonState");
         }
         if (cacheManager.getCacheConfiguration(name) == null) {

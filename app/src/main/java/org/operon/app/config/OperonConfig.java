@@ -1,7 +1,19 @@
 package org.operon.app.config;
 
+import org.operon.actions.ActionSinks;
 import org.operon.actions.ChatOptions;
+import org.operon.actions.DeliveryOptions;
+import org.operon.actions.Rate;
+import org.operon.actions.TargetPolicy;
 import org.operon.actions.PagerDutyOptions;
+import org.operon.actions.EmailOptions;
+import org.operon.actions.OpsgenieOptions;
+import org.operon.actions.WebhookOptions;
+import org.operon.actions.TargetSettings;
+import org.operon.actions.exec.AwxOptions;
+import org.operon.actions.exec.ExecCommandFile;
+import org.operon.actions.exec.ExecOptions;
+import org.operon.actions.publish.PublishOptions;
 import org.operon.actions.mute.MaintenanceWindow;
 import org.operon.actions.mute.MaintenanceWindowFile;
 import org.operon.engine.SessionFacts;
@@ -106,6 +118,28 @@ public final class OperonConfig {
                     + "list of log, file, webhook, chat, pagerduty. Empty: log and file, plus webhook when a webhook "
                     + "URL is set.",
             OperonConfig::list, false);
+    // ---- delivery per target (docs/actions.md "Guarantees"); operon.actions.<target>.<setting> overrides ----
+    public static final Setting<Integer> ACTIONS_MAX_CONCURRENT = new Setting<>("operon.actions.max-concurrent", "1",
+            "Workers per target: actions of one target performed at once. 1 keeps each target's actions in "
+                    + "decision order. Per target: operon.actions.<target>.max-concurrent.",
+            v -> intIn(v, 1, 64), false);
+    public static final Setting<Integer> ACTIONS_MAX_CONCURRENT_PER_SUBJECT = new Setting<>(
+            "operon.actions.max-concurrent-per-subject", "0",
+            "At most this many actions of one target for one decision subject at once; 0: no limit. Per target: "
+                    + "operon.actions.<target>.max-concurrent-per-subject.",
+            v -> intIn(v, 0, 64), false);
+    public static final Setting<Rate> ACTIONS_RATE = new Setting<>("operon.actions.rate", "",
+            "Rate limit per target, <count>/<s|m|h> (e.g. 10/s, 100/m), starts spaced evenly. Empty: none. "
+                    + "Per target: operon.actions.<target>.rate.",
+            v -> v.isBlank() ? null : Rate.parse(v), false);
+    public static final Setting<Integer> ACTIONS_CIRCUIT_FAILURES = new Setting<>("operon.actions.circuit.failures",
+            "5", "Consecutive failed actions (after all attempts) that open a target's circuit; 0: never opens. "
+                    + "Per target: operon.actions.<target>.circuit.failures.",
+            v -> intIn(v, 0, 10_000), false);
+    public static final Setting<Duration> ACTIONS_CIRCUIT_OPEN_FOR = new Setting<>("operon.actions.circuit.open-for",
+            "1m", "How long an open circuit holds its target's actions back before one trial action is let through. "
+                    + "Per target: operon.actions.<target>.circuit.open-for.",
+            OperonConfig::positiveDuration, false);
     // ---- the chat and pagerduty targets (docs/actions.md) ----
     public static final Setting<String> CHAT_URL = new Setting<>("operon.actions.chat.url", "",
             "Slack (or Mattermost) incoming-webhook URL the chat target POSTs messages to; its path is the token. "
@@ -119,6 +153,150 @@ public final class OperonConfig {
     public static final Setting<String> PAGERDUTY_ROUTING_KEY = new Setting<>("operon.actions.pagerduty.routing-key",
             "", "Routing (integration) key of the pagerduty target. Empty: no pagerduty target.", v -> v, true);
     // ---- end of the chat and pagerduty targets ----
+    // ---- webhook templates, the email and opsgenie targets (docs/actions.md) ----
+    public static final Setting<String> WEBHOOK_METHOD = new Setting<>("operon.actions.webhook.method", "POST",
+            "HTTP method of the webhook target: POST or PUT.", v -> v, false);
+    public static final Setting<String> WEBHOOK_BODY_TEMPLATE = new Setting<>("operon.actions.webhook.body-template", "",
+            "JSON body template of the webhook target (see \"Templates\" in docs/actions.md); checked at start, it must "
+                    + "render valid JSON. Empty: the decision as JSON.", v -> v, false);
+    public static final Setting<String> WEBHOOK_HEADERS = new Setting<>("operon.actions.webhook.headers", "",
+            "Extra headers of the webhook target, comma-separated Name=value templates (e.g. X-Team={{params.team}}). "
+                    + "Values may hold credentials: never logged.", v -> v, true);
+    public static final Setting<String> EMAIL_HOST = new Setting<>("operon.actions.email.host", "",
+            "SMTP server of the email target. Empty: no email target.", v -> v, false);
+    public static final Setting<Integer> EMAIL_PORT = new Setting<>("operon.actions.email.port", "25",
+            "SMTP port of the email target.", v -> intIn(v, 1, 65535), false);
+    public static final Setting<String> EMAIL_USERNAME = new Setting<>("operon.actions.email.username", "",
+            "SMTP login of the email target. Empty: no authentication.", v -> v, false);
+    public static final Setting<String> EMAIL_PASSWORD = new Setting<>("operon.actions.email.password", "",
+            "SMTP password of the email target; never logged.", v -> v, true);
+    public static final Setting<String> EMAIL_FROM = new Setting<>("operon.actions.email.from", "",
+            "Sender address of the email target (e.g. Operon <operon@example.org>).", v -> v, false);
+    public static final Setting<List<String>> EMAIL_TO = new Setting<>("operon.actions.email.to", "",
+            "Recipient addresses of the email target, comma-separated.", OperonConfig::list, false);
+    public static final Setting<String> EMAIL_SUBJECT_TEMPLATE = new Setting<>("operon.actions.email.subject-template",
+            "", "Subject template of the email target; checked at start. Empty: the default.", v -> v, false);
+    public static final Setting<String> EMAIL_TEXT_TEMPLATE = new Setting<>("operon.actions.email.text-template", "",
+            "Text-part template of the email target; checked at start. Empty: the default.", v -> v, false);
+    public static final Setting<String> EMAIL_HTML_TEMPLATE = new Setting<>("operon.actions.email.html-template", "",
+            "HTML-part template of the email target (values HTML-escaped); checked at start. Empty: the default.",
+            v -> v, false);
+    public static final Setting<Boolean> EMAIL_STARTTLS = new Setting<>("operon.actions.email.starttls", "false",
+            "Whether the email target requires STARTTLS (true or false).", OperonConfig::trueOrFalse, false);
+    public static final Setting<String> OPSGENIE_URL = new Setting<>("operon.actions.opsgenie.url",
+            "https://api.opsgenie.com", "Opsgenie API base URL of the opsgenie target (EU: https://api.eu.opsgenie.com).",
+            OperonConfig::optionalHttpUrl, false);
+    public static final Setting<String> OPSGENIE_API_KEY = new Setting<>("operon.actions.opsgenie.api-key", "",
+            "API integration key of the opsgenie target. Empty: no opsgenie target.", v -> v, true);
+    public static final Setting<String> OPSGENIE_MESSAGE_TEMPLATE = new Setting<>(
+            "operon.actions.opsgenie.message-template", "",
+            "Alert message template of the opsgenie target (cut to 130 characters). Empty: the default.", v -> v, false);
+    public static final Setting<String> OPSGENIE_DESCRIPTION_TEMPLATE = new Setting<>(
+            "operon.actions.opsgenie.description-template", "",
+            "Alert description template of the opsgenie target. Empty: the default.", v -> v, false);
+
+    static boolean trueOrFalse(String v) {
+        return switch (v.strip().toLowerCase(java.util.Locale.ROOT)) {
+            case "true" -> true;
+            case "false" -> false;
+            default -> throw new IllegalArgumentException("expected true or false");
+        };
+    }
+
+    /** The webhook's method, body template and headers; the templates are checked here, at load. */
+    private WebhookOptions webhookOptionsOf() {
+        try {
+            return WebhookOptions.fromConfig(get(WEBHOOK_METHOD), get(WEBHOOK_BODY_TEMPLATE), get(WEBHOOK_HEADERS));
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException("Invalid configuration: " + e.getMessage() + " (" + originsOf(WEBHOOK_METHOD,
+                    WEBHOOK_BODY_TEMPLATE, WEBHOOK_HEADERS) + "). See \"Templates\" in docs/actions.md.");
+        }
+    }
+
+    /** The email target's options when its host is set. */
+    private EmailOptions emailOptionsOf() {
+        if (get(EMAIL_HOST).isBlank()) {
+            return null;
+        }
+        try {
+            return new EmailOptions(get(EMAIL_HOST), get(EMAIL_PORT), get(EMAIL_USERNAME), get(EMAIL_PASSWORD),
+                    get(EMAIL_FROM), get(EMAIL_TO), get(EMAIL_SUBJECT_TEMPLATE), get(EMAIL_TEXT_TEMPLATE),
+                    get(EMAIL_HTML_TEMPLATE), get(EMAIL_STARTTLS));
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException("Invalid configuration: " + e.getMessage() + " (" + originsOf(EMAIL_HOST,
+                    EMAIL_FROM, EMAIL_TO) + "). See \"email\" in docs/actions.md.");
+        }
+    }
+
+    /** The opsgenie target's options when its API key is set. */
+    private OpsgenieOptions opsgenieOptionsOf() {
+        if (get(OPSGENIE_API_KEY).isBlank()) {
+            return null;
+        }
+        try {
+            return new OpsgenieOptions(get(OPSGENIE_URL), get(OPSGENIE_API_KEY), get(OPSGENIE_MESSAGE_TEMPLATE),
+                    get(OPSGENIE_DESCRIPTION_TEMPLATE));
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException("Invalid configuration: " + e.getMessage() + " (" + originsOf(OPSGENIE_URL,
+                    OPSGENIE_API_KEY) + "). See \"opsgenie\" in docs/actions.md.");
+        }
+    }
+
+    public WebhookOptions webhookOptions() {
+        return webhookOptions;
+    }
+
+    public Optional<EmailOptions> emailOptions() {
+        return Optional.ofNullable(emailOptions);
+    }
+
+    public Optional<OpsgenieOptions> opsgenieOptions() {
+        return Optional.ofNullable(opsgenieOptions);
+    }
+    // ---- end of webhook templates, the email and opsgenie targets ----
+    // ---- the publish, exec, ansible and awx targets (docs/actions.md) ----
+    public static final Setting<String> PUBLISH_KAFKA_BOOTSTRAP_SERVERS = new Setting<>(
+            PublishOptions.KAFKA_BOOTSTRAP_SERVERS, "", "Kafka brokers (host:port, comma-separated; plaintext) the kafka "
+                    + "target publishes decisions to. Empty: no kafka target.", v -> v, false);
+    public static final Setting<String> PUBLISH_KAFKA_TOPIC = new Setting<>(PublishOptions.KAFKA_TOPIC,
+            "operon-decisions", "Topic of the kafka target.", v -> v, false);
+    public static final Setting<String> PUBLISH_AMQP_URL = new Setting<>(PublishOptions.AMQP_URL, "",
+            "AMQP 1.0 broker (Qpid JMS URI, e.g. amqp://broker:5672) the amqp target sends decisions to. Empty: no "
+                    + "amqp target.", v -> v, false);
+    public static final Setting<String> PUBLISH_AMQP_QUEUE = new Setting<>(PublishOptions.AMQP_QUEUE,
+            "operon.decisions", "Queue of the amqp target.", v -> v, false);
+    public static final Setting<String> PUBLISH_AMQP_USERNAME = new Setting<>(PublishOptions.AMQP_USERNAME, "",
+            "User of the amqp target. Empty: none.", v -> v, false);
+    public static final Setting<String> PUBLISH_AMQP_PASSWORD = new Setting<>(PublishOptions.AMQP_PASSWORD, "",
+            "Password of the amqp target. Empty: none.", v -> v, true);
+    public static final Setting<String> PUBLISH_MQTT_URL = new Setting<>(PublishOptions.MQTT_URL, "",
+            "MQTT broker (e.g. tcp://broker:1883 or ssl://broker:8883) the mqtt target publishes decisions to. Empty: "
+                    + "no mqtt target.", v -> v, false);
+    public static final Setting<String> PUBLISH_MQTT_TOPIC = new Setting<>(PublishOptions.MQTT_TOPIC,
+            "operon/decisions", "Topic of the mqtt target (QoS 1, not retained).", v -> v, false);
+    public static final Setting<String> PUBLISH_MQTT_CLIENT_ID = new Setting<>(PublishOptions.MQTT_CLIENT_ID,
+            "operon-publisher", "MQTT client id of the mqtt target; no other client may use it.", v -> v, false);
+    public static final Setting<String> PUBLISH_MQTT_USERNAME = new Setting<>(PublishOptions.MQTT_USERNAME, "",
+            "User of the mqtt target. Empty: none.", v -> v, false);
+    public static final Setting<String> PUBLISH_MQTT_PASSWORD = new Setting<>(PublishOptions.MQTT_PASSWORD, "",
+            "Password of the mqtt target. Empty: none.", v -> v, true);
+    public static final Setting<Integer> PUBLISH_MAX_HOPS = new Setting<>(PublishOptions.MAX_HOPS, "3",
+            "Highest operonhops an event published by the kafka, amqp, mqtt and operon targets may carry; a decision "
+                    + "whose event would go past it fails (stops rules that react to their own events).",
+            v -> intIn(v, 1, 100), false);
+    public static final Setting<Path> EXEC_FILE = new Setting<>(ExecOptions.FILE, "",
+            "YAML allow-list of the commands (exec target) and playbooks (ansible target) decisions may run; "
+                    + "checked at start. Empty: no exec or ansible target.",
+            v -> v.isBlank() ? null : Path.of(v), false);
+    public static final Setting<String> AWX_URL = new Setting<>(AwxOptions.URL, "",
+            "AWX / Automation Controller base URL the awx target launches job templates at. Empty: no awx target.",
+            OperonConfig::optionalHttpUrl, false);
+    public static final Setting<String> AWX_TOKEN = new Setting<>(AwxOptions.TOKEN, "",
+            "Bearer token of the awx target.", v -> v, true);
+    public static final Setting<List<String>> AWX_JOB_TEMPLATES = new Setting<>(AwxOptions.JOB_TEMPLATES, "",
+            "Job template ids (comma-separated) that decisions may launch through the awx target.",
+            OperonConfig::idList, false);
+    // ---- end of the publish, exec, ansible and awx targets ----
     public static final Setting<Path> MAINTENANCE_FILE = new Setting<>("operon.maintenance.file", "",
             "JSON file of recurring maintenance windows that mute matching decisions like silences (see "
                     + "docs/maintenance-windows.md); read and checked at start. Empty: no maintenance windows.",
@@ -213,6 +391,17 @@ public final class OperonConfig {
                     + "disconnected; messages published during a longer absence are lost.",
             OperonConfig::positiveDuration, false);
     // ---- end of AMQP 1.0 and MQTT sources ----
+    // ---- mapped JSON on the broker sources (docs/sources.md, "Mapped JSON and binary mode") ----
+    public static final Setting<String> KAFKA_MAPPING = new Setting<>("operon.kafka.mapping", "",
+            "Name of a webhook in operon.webhooks.file whose event mapping turns Kafka record values that are not "
+                    + "CloudEvents into events. Empty: only CloudEvents are accepted.", v -> v.trim(), false);
+    public static final Setting<String> AMQP_MAPPING = new Setting<>("operon.amqp.mapping", "",
+            "Name of a webhook in operon.webhooks.file whose event mapping turns AMQP messages that are not "
+                    + "CloudEvents into events. Empty: only CloudEvents are accepted.", v -> v.trim(), false);
+    public static final Setting<String> MQTT_MAPPING = new Setting<>("operon.mqtt.mapping", "",
+            "Name of a webhook in operon.webhooks.file whose event mapping turns MQTT messages that are not "
+                    + "CloudEvents into events. Empty: only CloudEvents are accepted.", v -> v.trim(), false);
+    // ---- end of mapped JSON on the broker sources ----
     // ---- Kafka source (docs/sources/kafka.md) ----
     public static final Setting<String> KAFKA_BOOTSTRAP_SERVERS = new Setting<>("operon.kafka.bootstrap-servers", "",
             "Kafka brokers (host:port, comma-separated) to consume CloudEvents from (see docs/sources.md, Kafka). "
@@ -270,7 +459,8 @@ public final class OperonConfig {
         try {
             return java.util.Optional.of(KafkaSourceOptions.of(servers, get(KAFKA_TOPICS), get(KAFKA_GROUP_ID))
                     .withAutoOffsetReset(get(KAFKA_AUTO_OFFSET_RESET)).withSecurity(security)
-                    .withRetries(get(KAFKA_RETRY_BACKOFF), KafkaSourceOptions.DEFAULT_RETRIES));
+                    .withRetries(get(KAFKA_RETRY_BACKOFF), KafkaSourceOptions.DEFAULT_RETRIES)
+                    .withMapping(sourceMapping(KAFKA_MAPPING)));
         } catch (IllegalArgumentException e) {
             throw new ConfigException("Invalid configuration: operon.kafka.*: " + e.getMessage());
         }
@@ -412,6 +602,80 @@ public final class OperonConfig {
     }
     // ---- end of the ticket sources ----
 
+    // ---- the ticket targets: redmine, jira, servicenow (docs/actions.md) ----
+    public static final Setting<String> ACTIONS_REDMINE_URL = new Setting<>("operon.actions.redmine.url", "",
+            "Redmine base URL of the redmine target: one issue per incident (see docs/actions.md). Empty: no redmine "
+                    + "target.", OperonConfig::optionalHttpUrl, false);
+    public static final Setting<String> ACTIONS_REDMINE_API_KEY = new Setting<>("operon.actions.redmine.api-key", "",
+            "API key of the redmine target (X-Redmine-API-Key); its user authors Operon's changes: give that user's "
+                    + "id as operon.redmine.own-user-id.", v -> v, true);
+    public static final Setting<String> ACTIONS_REDMINE_PROJECT = new Setting<>("operon.actions.redmine.project", "",
+            "Project (id or identifier) the redmine target creates issues in; required with its URL.", v -> v, false);
+    public static final Setting<Integer> ACTIONS_REDMINE_TRACKER_ID = new Setting<>("operon.actions.redmine.tracker-id",
+            "", "Tracker id of new issues. Empty: the project's default.",
+            v -> v.isBlank() ? null : intIn(v, 1, Integer.MAX_VALUE), false);
+    public static final Setting<Integer> ACTIONS_REDMINE_PRIORITY_ID = new Setting<>("operon.actions.redmine.priority-id",
+            "", "Priority id of new issues. Empty: Redmine's default priority.",
+            v -> v.isBlank() ? null : intIn(v, 1, Integer.MAX_VALUE), false);
+    public static final Setting<Integer> ACTIONS_REDMINE_RESOLVED_STATUS_ID = new Setting<>(
+            "operon.actions.redmine.resolved-status-id", "3",
+            "Status id the redmine target sets when its incident resolves (3: Resolved on a default install).",
+            v -> intIn(v, 1, Integer.MAX_VALUE), false);
+    public static final Setting<String> ACTIONS_JIRA_URL = new Setting<>("operon.actions.jira.url", "",
+            "Jira base URL of the jira target: one issue per incident through REST API v2 (see docs/actions.md). "
+                    + "Empty: no jira target.", OperonConfig::optionalHttpUrl, false);
+    public static final Setting<String> ACTIONS_JIRA_EMAIL = new Setting<>("operon.actions.jira.email", "",
+            "Account email of the jira target (Jira Cloud: basic auth email:api-token). Empty: the token is a personal "
+                    + "access token sent as Bearer (Data Center).", v -> v, false);
+    public static final Setting<String> ACTIONS_JIRA_API_TOKEN = new Setting<>("operon.actions.jira.api-token", "",
+            "API token (or personal access token) of the jira target; required with its URL.", v -> v, true);
+    public static final Setting<String> ACTIONS_JIRA_PROJECT = new Setting<>("operon.actions.jira.project", "",
+            "Project key the jira target creates issues in, e.g. OPS; required with its URL.", v -> v, false);
+    public static final Setting<String> ACTIONS_JIRA_ISSUE_TYPE = new Setting<>("operon.actions.jira.issue-type",
+            "Task", "Issue type name of new Jira issues.", v -> v, false);
+    public static final Setting<String> ACTIONS_JIRA_RESOLVE_TRANSITION = new Setting<>(
+            "operon.actions.jira.resolve-transition", "Done",
+            "Name of the workflow transition the jira target performs when its incident resolves.", v -> v, false);
+    public static final Setting<String> ACTIONS_SERVICENOW_URL = new Setting<>("operon.actions.servicenow.url", "",
+            "ServiceNow instance URL of the servicenow target: one incident record per incident through the Table "
+                    + "API (see docs/actions.md). Empty: no servicenow target.", OperonConfig::optionalHttpUrl, false);
+    public static final Setting<String> ACTIONS_SERVICENOW_USERNAME = new Setting<>("operon.actions.servicenow.username",
+            "", "User of the servicenow target (basic auth); required with its URL.", v -> v, false);
+    public static final Setting<String> ACTIONS_SERVICENOW_PASSWORD = new Setting<>("operon.actions.servicenow.password",
+            "", "Password of the servicenow target; required with its URL.", v -> v, true);
+    public static final Setting<String> ACTIONS_SERVICENOW_ASSIGNMENT_GROUP = new Setting<>(
+            "operon.actions.servicenow.assignment-group", "",
+            "assignment_group (name or sys_id) of new ServiceNow incidents. Empty: none set.", v -> v, false);
+    public static final Setting<String> ACTIONS_SERVICENOW_CLOSE_CODE = new Setting<>(
+            "operon.actions.servicenow.close-code", "Solution provided",
+            "close_code the servicenow target sets when its incident resolves (state 6, Resolved).", v -> v, false);
+
+    /**
+     * The ticket targets' options: each present when its URL is set, its other settings then checked.
+     *
+     * @throws ConfigException naming the key of a missing or invalid setting
+     */
+    public org.operon.actions.ticket.TicketOptions ticketTargets() {
+        try {
+            org.operon.actions.ticket.RedmineTicketOptions redmine = get(ACTIONS_REDMINE_URL).isBlank() ? null
+                    : new org.operon.actions.ticket.RedmineTicketOptions(get(ACTIONS_REDMINE_URL),
+                    get(ACTIONS_REDMINE_API_KEY), get(ACTIONS_REDMINE_PROJECT), get(ACTIONS_REDMINE_TRACKER_ID),
+                    get(ACTIONS_REDMINE_PRIORITY_ID), get(ACTIONS_REDMINE_RESOLVED_STATUS_ID));
+            org.operon.actions.ticket.JiraTicketOptions jira = get(ACTIONS_JIRA_URL).isBlank() ? null
+                    : new org.operon.actions.ticket.JiraTicketOptions(get(ACTIONS_JIRA_URL), get(ACTIONS_JIRA_EMAIL),
+                    get(ACTIONS_JIRA_API_TOKEN), get(ACTIONS_JIRA_PROJECT), get(ACTIONS_JIRA_ISSUE_TYPE),
+                    get(ACTIONS_JIRA_RESOLVE_TRANSITION));
+            org.operon.actions.ticket.ServiceNowTicketOptions serviceNow = get(ACTIONS_SERVICENOW_URL).isBlank() ? null
+                    : new org.operon.actions.ticket.ServiceNowTicketOptions(get(ACTIONS_SERVICENOW_URL),
+                    get(ACTIONS_SERVICENOW_USERNAME), get(ACTIONS_SERVICENOW_PASSWORD),
+                    get(ACTIONS_SERVICENOW_ASSIGNMENT_GROUP), get(ACTIONS_SERVICENOW_CLOSE_CODE));
+            return new org.operon.actions.ticket.TicketOptions(redmine, jira, serviceNow);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException("Invalid configuration: " + e.getMessage() + ". See \"Tickets\" in docs/actions.md.");
+        }
+    }
+    // ---- end of the ticket targets ----
+
     /** All options, in documentation order. */
     public static final List<Setting<?>> ALL = List.of(HTTP_HOST, HTTP_PORT, API_TOKEN, DATA_DIR, INTAKE_MAX_BODY,
             ENGINE_QUEUE, ENGINE_BATCH, ENGINE_TICK, ENGINE_RESTORE_HORIZON, RULES_DIR, JOURNAL_SEGMENT_BYTES,
@@ -428,12 +692,32 @@ public final class OperonConfig {
             KAFKA_BOOTSTRAP_SERVERS, KAFKA_TOPICS, KAFKA_GROUP_ID, KAFKA_AUTO_OFFSET_RESET, KAFKA_SECURITY_PROTOCOL,
             KAFKA_SASL_MECHANISM, KAFKA_SASL_JAAS_CONFIG, KAFKA_SSL_TRUSTSTORE_LOCATION, KAFKA_SSL_TRUSTSTORE_PASSWORD,
             KAFKA_SSL_KEYSTORE_LOCATION, KAFKA_SSL_KEYSTORE_PASSWORD, KAFKA_RETRY_BACKOFF,
+            // mapped JSON on the broker sources
+            KAFKA_MAPPING, AMQP_MAPPING, MQTT_MAPPING,
             // routes directory and schedules
             ROUTES_DIR, SCHEDULES_FILE,
             // the ticket sources
             REDMINE_URL, REDMINE_API_KEY, REDMINE_POLL_INTERVAL, REDMINE_PROJECT, REDMINE_ACKNOWLEDGE_STATUS_IDS,
             REDMINE_RESOLVE_STATUS_IDS, REDMINE_OWN_USER_ID, JIRA_WEBHOOK_SECRET, JIRA_WEBHOOK_TOKEN,
-            SERVICENOW_WEBHOOK_TOKEN);
+            SERVICENOW_WEBHOOK_TOKEN,
+            // webhook templates, the email and opsgenie targets
+            WEBHOOK_METHOD, WEBHOOK_BODY_TEMPLATE, WEBHOOK_HEADERS, EMAIL_HOST, EMAIL_PORT, EMAIL_USERNAME,
+            EMAIL_PASSWORD, EMAIL_FROM, EMAIL_TO, EMAIL_SUBJECT_TEMPLATE, EMAIL_TEXT_TEMPLATE, EMAIL_HTML_TEMPLATE,
+            EMAIL_STARTTLS, OPSGENIE_URL, OPSGENIE_API_KEY, OPSGENIE_MESSAGE_TEMPLATE, OPSGENIE_DESCRIPTION_TEMPLATE,
+            // the publish, exec, ansible and awx targets
+            PUBLISH_KAFKA_BOOTSTRAP_SERVERS, PUBLISH_KAFKA_TOPIC, PUBLISH_AMQP_URL, PUBLISH_AMQP_QUEUE,
+            PUBLISH_AMQP_USERNAME, PUBLISH_AMQP_PASSWORD, PUBLISH_MQTT_URL, PUBLISH_MQTT_TOPIC, PUBLISH_MQTT_CLIENT_ID,
+            PUBLISH_MQTT_USERNAME, PUBLISH_MQTT_PASSWORD, PUBLISH_MAX_HOPS, EXEC_FILE, AWX_URL, AWX_TOKEN,
+            AWX_JOB_TEMPLATES,
+            // the ticket targets
+            ACTIONS_REDMINE_URL, ACTIONS_REDMINE_API_KEY, ACTIONS_REDMINE_PROJECT, ACTIONS_REDMINE_TRACKER_ID,
+            ACTIONS_REDMINE_PRIORITY_ID, ACTIONS_REDMINE_RESOLVED_STATUS_ID, ACTIONS_JIRA_URL, ACTIONS_JIRA_EMAIL,
+            ACTIONS_JIRA_API_TOKEN, ACTIONS_JIRA_PROJECT, ACTIONS_JIRA_ISSUE_TYPE, ACTIONS_JIRA_RESOLVE_TRANSITION,
+            ACTIONS_SERVICENOW_URL, ACTIONS_SERVICENOW_USERNAME, ACTIONS_SERVICENOW_PASSWORD,
+            ACTIONS_SERVICENOW_ASSIGNMENT_GROUP, ACTIONS_SERVICENOW_CLOSE_CODE,
+            // delivery per target
+            ACTIONS_MAX_CONCURRENT, ACTIONS_MAX_CONCURRENT_PER_SUBJECT, ACTIONS_RATE, ACTIONS_CIRCUIT_FAILURES,
+            ACTIONS_CIRCUIT_OPEN_FOR);
 
     /** Per-type targets: {@code operon.actions.targets.<decision type>=log,webhook}. */
     public static final String TARGETS_PREFIX = "operon.actions.targets.";
@@ -441,6 +725,9 @@ public final class OperonConfig {
     private final Map<String, Object> values = new LinkedHashMap<>();
     private final Map<String, String> origins = new LinkedHashMap<>();
     private final Map<String, List<String>> targetsByType = new TreeMap<>();
+    /** Per-type approval timeouts: {@code operon.actions.approval.<decision type>=30m}. */
+    public static final String APPROVAL_PREFIX = "operon.actions.approval.";
+    private final Map<String, Duration> approvalTimeouts = new TreeMap<>();
     private List<MaintenanceWindow> maintenanceWindows = List.of();
     private IncidentPolicy incidentPolicy;
     private AlertLimits alertLimits;
@@ -449,6 +736,11 @@ public final class OperonConfig {
     private List<Webhook> webhooks = List.of();
     private ChatOptions chatOptions;
     private PagerDutyOptions pagerDutyOptions;
+    private WebhookOptions webhookOptions;
+    private EmailOptions emailOptions;
+    private OpsgenieOptions opsgenieOptions;
+    private List<TargetSettings> actionTargetSettings = List.of();
+    private DeliveryOptions deliveryOptions;
 
     private OperonConfig() {
     }
@@ -504,6 +796,7 @@ public final class OperonConfig {
                 .forEach(k -> typed.put(k, system.getProperty(k)));
         typed.remove(ACTIONS_DEFAULT_TARGETS.key());
         typed.forEach((k, v) -> config.targetsByType.put(k.substring(TARGETS_PREFIX.length()), list(v)));
+        config.readApprovals(env, system, file, defaults);
         config.checkExposure();
         config.checkBrokerSources();
         config.maintenanceWindows = readMaintenanceWindows(config.get(MAINTENANCE_FILE));
@@ -511,6 +804,11 @@ public final class OperonConfig {
         config.alertLimits = config.alertLimitsOf();
         config.chatOptions = config.chatOptionsOf();
         config.pagerDutyOptions = config.pagerDutyOptionsOf();
+        config.webhookOptions = config.webhookOptionsOf();
+        config.emailOptions = config.emailOptionsOf();
+        config.opsgenieOptions = config.opsgenieOptionsOf();
+        config.actionTargetSettings = config.actionTargetSettingsOf();
+        config.deliveryOptions = config.deliveryOptionsOf(env, system, file, defaults);
         Path inhibitFile = config.get(INHIBIT_FILE);
         config.inhibitRules = inhibitFile == null ? List.of() : checked(INHIBIT_FILE,
                 () -> InhibitRuleFile.read(inhibitFile), "See \"Inhibition rules\" in docs/configuration.md.");
@@ -520,10 +818,13 @@ public final class OperonConfig {
         Path webhooksFile = config.get(WEBHOOKS_FILE);
         config.webhooks = webhooksFile == null ? List.of() : checked(WEBHOOKS_FILE,
                 () -> readWebhooks(webhooksFile, env), "See docs/sources/webhooks.md.");
-        config.kafkaSource(); // checks that brokers come with topics
+        config.kafkaSource(); // checks that brokers come with topics and that the mapping exists
+        config.sourceMapping(AMQP_MAPPING);
+        config.sourceMapping(MQTT_MAPPING);
         config.redmineSource(); // checks that a Redmine URL comes with an API key
         config.jiraWebhookAuth(); // checks the ticket webhooks' credentials
         config.serviceNowWebhookAuth();
+        config.ticketTargets(); // checks that a ticket target's URL comes with its credentials and project
         Path referenceDir = config.get(REFERENCE_DIR);
         if (referenceDir != null) {
             checked(REFERENCE_DIR, () -> ReferenceData.load(referenceDir), "See docs/reference-data.md.");
@@ -590,6 +891,48 @@ public final class OperonConfig {
             throw new ConfigException("Invalid configuration: " + e.getMessage() + " (" + originsOf(CHAT_URL,
                     CHAT_TEMPLATE) + "). See \"Templates\" in docs/actions.md.");
         }
+    }
+
+    /** The settings of the publish, exec, ansible and awx targets; each checked here, at load. */
+    private List<TargetSettings> actionTargetSettingsOf() {
+        List<TargetSettings> out = new java.util.ArrayList<>();
+        PublishOptions publish;
+        try {
+            publish = PublishOptions.defaults().withMaxHops(get(PUBLISH_MAX_HOPS));
+            if (!get(PUBLISH_KAFKA_BOOTSTRAP_SERVERS).isBlank()) {
+                publish = publish.withKafka(new PublishOptions.Kafka(get(PUBLISH_KAFKA_BOOTSTRAP_SERVERS),
+                        get(PUBLISH_KAFKA_TOPIC)));
+            }
+            if (!get(PUBLISH_AMQP_URL).isBlank()) {
+                publish = publish.withAmqp(new PublishOptions.Amqp(get(PUBLISH_AMQP_URL), get(PUBLISH_AMQP_QUEUE),
+                        get(PUBLISH_AMQP_USERNAME), get(PUBLISH_AMQP_PASSWORD)));
+            }
+            if (!get(PUBLISH_MQTT_URL).isBlank()) {
+                publish = publish.withMqtt(new PublishOptions.Mqtt(get(PUBLISH_MQTT_URL), get(PUBLISH_MQTT_TOPIC),
+                        get(PUBLISH_MQTT_CLIENT_ID), get(PUBLISH_MQTT_USERNAME), get(PUBLISH_MQTT_PASSWORD)));
+            }
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException("Invalid configuration: " + e.getMessage() + ". See \"publish\" in docs/actions.md.");
+        }
+        out.add(publish);
+        Path execFile = get(EXEC_FILE);
+        if (execFile != null) {
+            try {
+                out.add(ExecCommandFile.read(execFile));
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException("Invalid configuration: " + EXEC_FILE.key() + " (" + originsOf(EXEC_FILE)
+                        + "): " + e.getMessage() + ". See \"exec\" in docs/actions.md.");
+            }
+        }
+        if (!get(AWX_URL).isBlank()) {
+            try {
+                out.add(new AwxOptions(get(AWX_URL), get(AWX_TOKEN), new java.util.HashSet<>(ids(get(AWX_JOB_TEMPLATES)))));
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException("Invalid configuration: " + e.getMessage() + " (" + originsOf(AWX_URL, AWX_TOKEN,
+                        AWX_JOB_TEMPLATES) + ")");
+            }
+        }
+        return List.copyOf(out);
     }
 
     /** The pagerduty target's options when its routing key is set. */
@@ -722,6 +1065,48 @@ public final class OperonConfig {
         return (T) values.get(setting.key());
     }
 
+    /**
+     * Reads {@code operon.actions.approval.<type>=<timeout>} (environment {@code OPERON_ACTIONS_APPROVAL_<TYPE>},
+     * {@code _} for {@code -}) from every source, in the usual order; an empty value means no approval.
+     *
+     * @throws ConfigException naming the key whose value is not a positive duration
+     */
+    private void readApprovals(Map<String, String> env, Properties system, Properties file, Properties defaults) {
+        Map<String, String> typed = new TreeMap<>();
+        for (Properties p : List.of(defaults, file)) {
+            p.stringPropertyNames().stream().filter(k -> k.startsWith(APPROVAL_PREFIX))
+                    .forEach(k -> typed.put(k, p.getProperty(k)));
+        }
+        env.forEach((k, v) -> {
+            if (k.startsWith("OPERON_ACTIONS_APPROVAL_")) {
+                typed.put(APPROVAL_PREFIX + k.substring("OPERON_ACTIONS_APPROVAL_".length()).toLowerCase()
+                        .replace('_', '-'), v);
+            }
+        });
+        system.stringPropertyNames().stream().filter(k -> k.startsWith(APPROVAL_PREFIX))
+                .forEach(k -> typed.put(k, system.getProperty(k)));
+        typed.forEach((k, v) -> {
+            String type = k.substring(APPROVAL_PREFIX.length());
+            if (v.isBlank()) {
+                return;
+            }
+            if (type.isBlank()) {
+                throw new ConfigException(k + ": name a decision type, e.g. " + APPROVAL_PREFIX + "remediate=30m");
+            }
+            try {
+                approvalTimeouts.put(type, positiveDuration(v.trim()));
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException(k + "='" + v + "' " + e.getMessage()
+                        + " (how long an action of decision type '" + type + "' waits for approval)");
+            }
+        });
+    }
+
+    /** Decision types whose actions need approval, with how long they wait ({@code operon.actions.approval.<type>}). */
+    public Map<String, Duration> approvalTimeouts() {
+        return approvalTimeouts;
+    }
+
     /** Targets configured per decision type ({@code operon.actions.targets.<type>}). */
     public Map<String, List<String>> targetsByType() {
         return targetsByType;
@@ -732,9 +1117,68 @@ public final class OperonConfig {
         return Optional.ofNullable(chatOptions);
     }
 
+    /**
+     * The settings of the publish ({@code operon.actions.publish.*}), exec and ansible ({@code operon.actions.exec.file})
+     * and awx ({@code operon.actions.awx.*}) targets that are configured; publish's are always there (the
+     * {@code operon} target needs no broker).
+     */
+    public List<TargetSettings> actionTargetSettings() {
+        return actionTargetSettings;
+    }
+
     /** The pagerduty target's options ({@code operon.actions.pagerduty.*}); empty without a routing key. */
     public Optional<PagerDutyOptions> pagerDutyOptions() {
         return Optional.ofNullable(pagerDutyOptions);
+    }
+
+    /**
+     * The delivery policy of every target: {@code operon.actions.max-concurrent} and the other delivery
+     * settings, overridden per target by {@code operon.actions.<target>.<setting>}.
+     */
+    public DeliveryOptions deliveryOptions() {
+        return deliveryOptions;
+    }
+
+    private DeliveryOptions deliveryOptionsOf(Map<String, String> env, Properties system, Properties file,
+                                              Properties defaults) {
+        // Each value was checked by its setting's parser, so the policy is valid.
+        TargetPolicy base = new TargetPolicy(get(ACTIONS_MAX_CONCURRENT), get(ACTIONS_MAX_CONCURRENT_PER_SUBJECT),
+                get(ACTIONS_RATE), get(ACTIONS_CIRCUIT_FAILURES), get(ACTIONS_CIRCUIT_OPEN_FOR));
+        DeliveryOptions out = new DeliveryOptions(base, Map.of());
+        for (String target : new java.util.TreeSet<>(ActionSinks.names())) {
+            TargetPolicy policy = base;
+            boolean own = false;
+            for (String setting : List.of(TargetPolicy.MAX_CONCURRENT, TargetPolicy.MAX_CONCURRENT_PER_SUBJECT,
+                    TargetPolicy.RATE, TargetPolicy.CIRCUIT_FAILURES, TargetPolicy.CIRCUIT_OPEN_FOR)) {
+                String key = "operon.actions." + target + "." + setting;
+                String envName = key.toUpperCase(java.util.Locale.ROOT).replace('.', '_').replace('-', '_');
+                String raw = system.getProperty(key) != null ? system.getProperty(key)
+                        : env.get(envName) != null ? env.get(envName)
+                        : file.getProperty(key) != null ? file.getProperty(key) : defaults.getProperty(key);
+                if (raw == null) {
+                    continue;
+                }
+                own = true;
+                String v = raw.trim();
+                try {
+                    policy = switch (setting) {
+                        case TargetPolicy.MAX_CONCURRENT -> policy.withMaxConcurrent(intIn(v, 1, 64));
+                        case TargetPolicy.MAX_CONCURRENT_PER_SUBJECT -> policy.withMaxConcurrentPerSubject(intIn(v, 0, 64));
+                        case TargetPolicy.RATE -> policy.withRate(v.isBlank() ? null : Rate.parse(v));
+                        case TargetPolicy.CIRCUIT_FAILURES -> policy.withCircuit(intIn(v, 0, 10_000),
+                                policy.circuitOpenFor());
+                        default -> policy.withCircuit(policy.circuitFailures(), positiveDuration(v));
+                    };
+                } catch (IllegalArgumentException e) {
+                    throw new ConfigException("Invalid configuration: " + key + " = '" + raw + "': " + e.getMessage()
+                            + ". See \"Guarantees\" in docs/actions.md.");
+                }
+            }
+            if (own) {
+                out = out.with(target, policy);
+            }
+        }
+        return out;
     }
 
     /** The maintenance windows read from {@code operon.maintenance.file} at load, in file order. */
@@ -758,6 +1202,24 @@ public final class OperonConfig {
      */
     public List<InhibitRule> inhibitRules() {
         return inhibitRules;
+    }
+
+    /**
+     * The mapping of the webhook that {@code key} (operon.kafka.mapping, operon.amqp.mapping,
+     * operon.mqtt.mapping) names, or null when the key is empty.
+     *
+     * @throws ConfigException naming the key when no webhook of operon.webhooks.file has that name
+     */
+    public org.operon.integration.webhook.WebhookMapping sourceMapping(Setting<String> key) {
+        String name = get(key);
+        if (name.isEmpty()) {
+            return null;
+        }
+        return webhooks.stream().filter(w -> w.name().equals(name)).findFirst()
+                .map(Webhook::mapping)
+                .orElseThrow(() -> new ConfigException("Invalid configuration: " + key.key() + "=" + name
+                        + " names no webhook of operon.webhooks.file" + (get(WEBHOOKS_FILE) == null ? " (not set)" : "")
+                        + "; add a webhook of that name with its \"event\" mapping (see docs/sources/webhooks.md)."));
     }
 
     /** The named webhooks of {@code operon.webhooks.file} as read at load, in file order; none without a file. */

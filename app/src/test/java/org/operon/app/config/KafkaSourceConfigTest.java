@@ -67,4 +67,33 @@ class KafkaSourceConfigTest {
         assertThatThrownBy(() -> OperonConfig.load(Map.of("OPERON_KAFKA_AUTO_OFFSET_RESET", "none"), new Properties()))
                 .isInstanceOf(ConfigException.class).hasMessageContaining("operon.kafka.auto-offset-reset");
     }
+
+    @Test
+    void aMappingNamesAWebhookOfTheWebhooksFile(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        java.nio.file.Path file = java.nio.file.Files.writeString(dir.resolve("webhooks.yaml"), """
+                webhooks:
+                  - name: zabbix
+                    auth: {bearer_token: t0ken-for-the-http-endpoint}
+                    event: {type: zabbix.problem, id: $.eventid}
+                """);
+        OperonConfig c = OperonConfig.load(Map.of("OPERON_KAFKA_BOOTSTRAP_SERVERS", "k1:9092",
+                "OPERON_KAFKA_TOPICS", "alerts", "OPERON_WEBHOOKS_FILE", file.toString(),
+                "OPERON_KAFKA_MAPPING", "zabbix", "OPERON_MQTT_MAPPING", "zabbix"), new Properties());
+
+        assertThat(c.kafkaSource().orElseThrow().mapping()).isSameAs(c.webhooks().get(0).mapping());
+        assertThat(c.sourceMapping(OperonConfig.MQTT_MAPPING)).isSameAs(c.webhooks().get(0).mapping());
+        assertThat(c.sourceMapping(OperonConfig.AMQP_MAPPING)).isNull();
+        assertThat(OperonConfig.load(Map.of("OPERON_KAFKA_BOOTSTRAP_SERVERS", "k1:9092",
+                "OPERON_KAFKA_TOPICS", "alerts"), new Properties()).kafkaSource().orElseThrow().mapping()).isNull();
+    }
+
+    @Test
+    void aMappingNamingNoWebhookStopsTheStartNamingTheKey() {
+        assertThatThrownBy(() -> OperonConfig.load(Map.of("OPERON_KAFKA_BOOTSTRAP_SERVERS", "k1:9092",
+                "OPERON_KAFKA_TOPICS", "alerts", "OPERON_KAFKA_MAPPING", "nagios"), new Properties()))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("operon.kafka.mapping=nagios");
+        assertThatThrownBy(() -> OperonConfig.load(Map.of("OPERON_AMQP_MAPPING", "nagios"), new Properties()))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("operon.amqp.mapping=nagios");
+    }
 }

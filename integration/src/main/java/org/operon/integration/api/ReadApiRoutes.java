@@ -9,18 +9,25 @@ import org.operon.integration.http.ApiException;
 import org.operon.integration.http.ApiTokenCheck;
 import org.operon.integration.http.JsonReply;
 import org.operon.state.AuditLog;
+import org.operon.state.AuditEntry;
 import org.operon.state.DeadLetterStore;
+import org.operon.state.FailedActionStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.net.URISyntaxException;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
 /**
  * The read side of the API, JSON over platform-http:
  * <ul>
- *   <li>{@code GET /api/v1/actions?limit=N}: {@code {"actions": [audit entries]}}, newest first;</li>
+ *   <li>{@code GET /api/v1/actions?limit=N}: {@code {"actions": [audit entries]}}, newest first;
+ *       {@code ?status=failed} lists the failed actions instead ({@code FailedAction}: the decision and the
+ *       last error, newest failure first; re-driven by {@code POST /api/v1/actions/{id}/retry}), and
+ *       {@code ?status=sent} or {@code ?status=suppressed} the audit entries with that status among the
+ *       newest {@value #MAX_LIMIT}; any other status is answered 400 {@code bad_status};</li>
  *   <li>{@code GET /api/v1/deadletters?limit=N}: {@code {"deadletters": [dead letters]}}, newest first;</li>
  *   <li>{@code GET /api/v1/health}: 200 {@code {"status":"up"}} once the engine accepts events, else 503
  *       {@code {"status":"starting"}}. Always open, never behind the API token.</li>
@@ -37,6 +44,7 @@ public class ReadApiRoutes extends RouteBuilder {
 
     private final AuditLog audit;
     private final DeadLetterStore deadLetters;
+    private final FailedActionStore failedActions;
     private final EventAcceptor acceptor;
     private final ApiTokenCheck tokenCheck;
     private final JsonReply reply = new JsonReply(new ObjectMapper());
@@ -48,6 +56,13 @@ public class ReadApiRoutes extends RouteBuilder {
 
     /** The read API guarded by {@code tokenCheck} on every route except health. */
     public ReadApiRoutes(AuditLog audit, DeadLetterStore deadLetters, EventAcceptor acceptor, ApiTokenCheck tokenCheck) {
+        this(audit, deadLetters, FailedActionStore.NONE, acceptor, tokenCheck);
+    }
+
+    /** The read API with the failed actions listed by {@code ?status=failed}, guarded by {@code tokenCheck}. */
+    public ReadApiRoutes(AuditLog audit, DeadLetterStore deadLetters, FailedActionStore failedActions,
+                         EventAcceptor acceptor, ApiTokenCheck tokenCheck) {
+        this.failedActions = Objects.requireNonNull(failedActions, "failedActions");
         this.audit = Objects.requireNonNull(audit, "audit");
         this.deadLetters = Objects.requireNonNull(deadLetters, "deadLetters");
         this.acceptor = Objects.requireNonNull(acceptor, "acceptor");
@@ -61,7 +76,7 @@ public class ReadApiRoutes extends RouteBuilder {
         from("platform-http:/api/v1/actions?httpMethodRestrict=GET")
                 .routeId("api-actions")
                 .process(tokenCheck)
-                .process(e -> reply.write(e, 200, Map.of("actions", audit.latest(limit(e)))));
+                .process(e -> reply.write(e, 200, Map.of("actions", actions(e))));
 
         from("platform-http:/api/v1/deadletters?httpMethodRestrict=GET")
                 .routeId("api-deadletters")
@@ -84,6 +99,33 @@ public class ReadApiRoutes extends RouteBuilder {
             LOG.warn("Unexpected failure in the read API", failure);
             reply.writeError(exchange, 500, "internal_error", "Operon failed to answer ("
                     + (failure == null ? "unknown error" : failure.getClass().getSimpleName()) + ")");
+        }
+    }
+
+    /** The audit entries, or the failed actions, that {@code status} and {@code limit} ask for. */
+    private List<?> actions(Exchange exchange) throws ApiException {
+        int limit = limit(exchange);
+        String status = queryParam(exchange, "status");
+        if (status == null || status.isBlank()) {
+            return audit.latest(limit);
+        }
+        String s = status.strip();
+        if (AuditEntry.FAILED.equals(s)) {
+            return failedActions.latest(limit);
+        }
+        if (AuditEntry.SENT.equals(s) || AuditEntry.SUPPRESSED.equals(s)) {
+            return audit.latest(MAX_LIMIT).stream().filter(a -> s.equals(a.status())).limit(limit).toList();
+        }
+        throw new ApiException(400, "bad_status", "status must be failed, sent or suppressed, not '" + status + "'");
+    }
+
+    private static String queryParam(Exchange exchange, String name) throws ApiException {
+        String query = exchange.getIn().getHeader(Exchange.HTTP_QUERY, String.class);
+        try {
+            Object value = query == null ? null : URISupport.parseQuery(query).get(name);
+            return value == null ? null : value.toString();
+        } catch (URISyntaxException e) {
+            throw new ApiException(400, "bad_query", "the query string cannot be parsed: " + e.getMessage());
         }
     }
 

@@ -1,5 +1,7 @@
 package org.operon.integration.kafka;
 
+import org.operon.integration.webhook.WebhookMapping;
+
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
@@ -16,9 +18,11 @@ import java.util.Set;
  * @param security         TLS/SASL settings; {@link Security#none()} for a plaintext connection
  * @param retryBackoff     delay before the first retry of a record the engine did not accept; doubled per attempt
  * @param retries          retries in place before the consumer seeks back to the record and polls it again
+ * @param mapping          turns values that are not CloudEvents into events (a named webhook's mapping); null:
+ *                         only CloudEvents are accepted
  */
 public record KafkaSourceOptions(String bootstrapServers, List<String> topics, String groupId, String autoOffsetReset,
-                                 Security security, Duration retryBackoff, int retries) {
+                                 Security security, Duration retryBackoff, int retries, WebhookMapping mapping) {
     /** The longest delay between two retries of one record. */
     public static final Duration MAX_RETRY_DELAY = Duration.ofSeconds(30);
     /** Retries in place before seeking back, unless set otherwise. */
@@ -50,19 +54,24 @@ public record KafkaSourceOptions(String bootstrapServers, List<String> topics, S
     /** Plaintext options with the defaults: start at the earliest offset, 1 s backoff, 5 retries in place. */
     public static KafkaSourceOptions of(String bootstrapServers, List<String> topics, String groupId) {
         return new KafkaSourceOptions(bootstrapServers, topics, groupId, "earliest", Security.none(),
-                Duration.ofSeconds(1), DEFAULT_RETRIES);
+                Duration.ofSeconds(1), DEFAULT_RETRIES, null);
     }
 
     public KafkaSourceOptions withSecurity(Security security) {
-        return new KafkaSourceOptions(bootstrapServers, topics, groupId, autoOffsetReset, security, retryBackoff, retries);
+        return new KafkaSourceOptions(bootstrapServers, topics, groupId, autoOffsetReset, security, retryBackoff, retries, mapping);
     }
 
     public KafkaSourceOptions withAutoOffsetReset(String autoOffsetReset) {
-        return new KafkaSourceOptions(bootstrapServers, topics, groupId, autoOffsetReset, security, retryBackoff, retries);
+        return new KafkaSourceOptions(bootstrapServers, topics, groupId, autoOffsetReset, security, retryBackoff, retries, mapping);
     }
 
     public KafkaSourceOptions withRetries(Duration retryBackoff, int retries) {
-        return new KafkaSourceOptions(bootstrapServers, topics, groupId, autoOffsetReset, security, retryBackoff, retries);
+        return new KafkaSourceOptions(bootstrapServers, topics, groupId, autoOffsetReset, security, retryBackoff, retries, mapping);
+    }
+
+    /** These options with values that are not CloudEvents mapped to events by {@code mapping} (null: none). */
+    public KafkaSourceOptions withMapping(WebhookMapping mapping) {
+        return new KafkaSourceOptions(bootstrapServers, topics, groupId, autoOffsetReset, security, retryBackoff, retries, mapping);
     }
 
     /** The delay between two retries never exceeds this: {@link #MAX_RETRY_DELAY}, or the backoff when it is longer. */

@@ -11,17 +11,25 @@ import org.apache.camel.component.kafka.consumer.CommitManager;
 import org.apache.camel.component.kafka.consumer.DefaultKafkaManualSyncCommit;
 import org.apache.camel.component.kafka.consumer.KafkaManualCommit;
 import org.apache.camel.component.kafka.consumer.KafkaManualCommitFactory;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.operon.integration.source.SourceIntake;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
 
 /**
  * The Kafka source: one consumer of the configured topics that hands each record's value (a CloudEvent
- * JSON object or a batch array) to {@link SourceIntake} as source {@code kafka:<topic>}, and commits the
+ * JSON object or a batch array; JSON turned into events by the configured mapping; or the data of a
+ * binary-mode CloudEvent whose attributes are {@code ce_*} headers) to {@link SourceIntake} as source
+ * {@code kafka:<topic>}, and commits the
  * record's offset only after the intake returned, that is once its valid events are durable in the
  * journal. Malformed records are dead-lettered by the intake (channel {@code kafka:<topic>}) and
  * committed, so consumption continues past them.
@@ -46,6 +54,10 @@ public final class KafkaSourceRoutes extends RouteBuilder {
     static final String COMPONENT = "operon-kafka";
     /** How long one poll waits for records; a stopping source waits for the poll in progress (Camel's default is 5 s). */
     static final long POLL_TIMEOUT_MS = 1000;
+    /** The prefix of the CloudEvent attribute headers in binary content mode. */
+    static final String CE_PREFIX = "ce_";
+    /** The header with the data's media type in binary content mode. */
+    static final String CONTENT_TYPE_HEADER = "content-type";
     private static final Logger LOG = LoggerFactory.getLogger(KafkaSourceRoutes.class);
 
     private final SourceIntake intake;
@@ -122,12 +134,41 @@ public final class KafkaSourceRoutes extends RouteBuilder {
     private void submit(Exchange exchange) throws Exception {
         Message in = exchange.getMessage();
         String topic = in.getHeader(KafkaConstants.TOPIC, String.class);
-        SourceIntake.Outcome outcome = intake.submit(sourceName(topic), in.getBody(byte[].class));
+        byte[] value = in.getBody(byte[].class);
+        Headers headers = in.getHeader(KafkaConstants.HEADERS, Headers.class);
+        Map<String, String> binary = binaryAttributes(headers);
+        SourceIntake.Outcome outcome = binary.isEmpty()
+                ? intake.submit(sourceName(topic), value, options.mapping())
+                : intake.submitBinary(sourceName(topic), binary, header(headers, CONTENT_TYPE_HEADER), value);
         if (!outcome.rejected().isEmpty()) {
             LOG.info("Record {}-{} offset {}: {} events accepted, {} dead-lettered (first: {})", topic,
                     in.getHeader(KafkaConstants.PARTITION), in.getHeader(KafkaConstants.OFFSET),
                     outcome.accepted().size(), outcome.rejected().size(), outcome.rejected().get(0).error());
         }
+    }
+
+    /**
+     * The CloudEvent attributes of a binary-mode record (CloudEvents Kafka protocol binding): the headers
+     * {@code ce_<attribute>} (UTF-8), keyed by attribute name in lower case; empty unless the record has a
+     * {@code ce_specversion} header, in which case its value is the event's data.
+     */
+    static Map<String, String> binaryAttributes(Headers headers) {
+        if (headers == null || headers.lastHeader(CE_PREFIX + "specversion") == null) {
+            return Map.of();
+        }
+        Map<String, String> attributes = new LinkedHashMap<>();
+        for (Header h : headers) {
+            if (h.key().regionMatches(true, 0, CE_PREFIX, 0, CE_PREFIX.length()) && h.key().length() > CE_PREFIX.length()) {
+                attributes.put(h.key().substring(CE_PREFIX.length()).toLowerCase(Locale.ROOT),
+                        h.value() == null ? "" : new String(h.value(), StandardCharsets.UTF_8));
+            }
+        }
+        return attributes;
+    }
+
+    private static String header(Headers headers, String name) {
+        Header h = headers.lastHeader(name);
+        return h == null || h.value() == null ? null : new String(h.value(), StandardCharsets.UTF_8);
     }
 
     /** Commits the record's offset (synchronously); runs only once {@link #submit} returned. */

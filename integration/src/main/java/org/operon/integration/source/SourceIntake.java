@@ -10,6 +10,7 @@ import org.operon.integration.http.DeadLetterWriter;
 import org.operon.integration.http.DurableAcceptance;
 import org.operon.integration.http.IntakeCounters;
 import org.operon.integration.http.IntakeOptions;
+import org.operon.integration.webhook.WebhookMapping;
 import org.operon.model.CloudEventJson;
 import org.operon.model.Event;
 import org.operon.model.InvalidEventException;
@@ -91,6 +92,18 @@ public final class SourceIntake {
      * @throws ApiException              503: not accepting now, or the journal did not confirm; do not acknowledge
      */
     public Outcome submit(String source, byte[] payload) throws EngineOverloadedException, ApiException {
+        return submit(source, payload, null);
+    }
+
+    /**
+     * Like {@link #submit(String, byte[])}, but a JSON payload that is not CloudEvents (an object without
+     * {@code specversion}, or an array whose first element is not such an object) is turned into events by
+     * {@code mapping} (a named webhook's mapping), with {@code source} as the events' default source. With
+     * a null mapping every payload must be CloudEvents. A payload that is neither is dead-lettered with the
+     * mapping's reason.
+     */
+    public Outcome submit(String source, byte[] payload, WebhookMapping mapping)
+            throws EngineOverloadedException, ApiException {
         Objects.requireNonNull(source, "source");
         byte[] body = payload == null ? new byte[0] : payload;
         counters.received(source, 1);
@@ -103,6 +116,10 @@ public final class SourceIntake {
             tree = cloudEvents.parseTree(new String(body, StandardCharsets.UTF_8));
         } catch (InvalidEventException e) {
             return rejectWhole(source, body, e.error(), e.detail());
+        }
+        if (mapping != null && !isCloudEvents(tree)) {
+            WebhookMapping.Result mapped = mapping.mapAs(source, body, tree);
+            return finish(source, body, mapped.events(), mapped.rejected());
         }
         List<Event> events = new ArrayList<>();
         List<Rejection> rejected = new ArrayList<>();
@@ -123,6 +140,39 @@ public final class SourceIntake {
             }
         }
         return finish(source, body, events, rejected);
+    }
+
+    /** Structured-mode CloudEvents: an object with {@code specversion}, or an array starting with one. */
+    static boolean isCloudEvents(JsonNode tree) {
+        JsonNode first = tree.isArray() ? tree.get(0) : tree;
+        return first != null && first.isObject() && first.has("specversion");
+    }
+
+    /**
+     * Accepts one CloudEvent in binary content mode: its attributes came in the transport's headers or
+     * properties (names without their prefix: {@code id}, {@code type}, {@code specversion}, extensions),
+     * its data is {@code payload}. A JSON payload (content type null or containing {@code json}) becomes a
+     * JSON tree, any other stays text. An invalid event is dead-lettered, never thrown.
+     *
+     * @throws EngineOverloadedException the engine's queue is full: nothing accepted, try again later
+     * @throws ApiException              503: not accepting now, or the journal did not confirm; do not acknowledge
+     */
+    public Outcome submitBinary(String source, Map<String, String> attributes, String contentType, byte[] payload)
+            throws EngineOverloadedException, ApiException {
+        Objects.requireNonNull(source, "source");
+        byte[] body = payload == null ? new byte[0] : payload;
+        counters.received(source, 1);
+        if (body.length > options.maxBodyBytes()) {
+            return rejectWhole(source, body, "body_too_large", "the payload has " + body.length
+                    + " bytes; the limit is " + options.maxBodyBytes() + " (operon.intake.max-body-bytes)");
+        }
+        Event event;
+        try {
+            event = cloudEvents.fromBinary(attributes, contentType, new String(body, StandardCharsets.UTF_8));
+        } catch (InvalidEventException e) {
+            return rejectWhole(source, body, e.error(), "binary-mode CloudEvent: " + e.detail());
+        }
+        return finish(source, body, List.of(event), List.of());
     }
 
     /**

@@ -90,6 +90,14 @@ public final class WebhookMapping {
 
     /** Maps {@code root}, the parsed {@code body}, received on the webhook {@code name}. */
     public Result map(String name, byte[] body, JsonNode root) {
+        return mapAs("webhook:" + name, body, root);
+    }
+
+    /**
+     * Maps {@code root}, the parsed {@code body}, received from {@code defaultSource} (e.g. {@code kafka:alerts}),
+     * which is the events' source unless the mapping has a {@code source}.
+     */
+    public Result mapAs(String defaultSource, byte[] body, JsonNode root) {
         List<JsonNode> elements = split == null ? List.of(root) : split.select(root);
         List<Event> events = new ArrayList<>();
         List<SourceIntake.Rejection> rejected = new ArrayList<>();
@@ -115,7 +123,7 @@ public final class WebhookMapping {
                 }
                 Event.Builder event = Event.builder()
                         .id(eventId)
-                        .source(source == null ? "webhook:" + name : require(source, element, "source", i))
+                        .source(source == null ? defaultSource : require(source, element, "source", i))
                         .type(eventType)
                         .subject(subject == null ? null : subject.text(element))
                         .severity(severityOf(element, i))

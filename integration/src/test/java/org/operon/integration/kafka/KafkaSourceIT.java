@@ -22,6 +22,10 @@ import org.junit.jupiter.api.TestInfo;
 import org.operon.integration.http.IntakeOptions;
 import org.operon.integration.source.SourceIntake;
 import org.operon.integration.testing.InMemoryDeadLetters;
+import org.operon.integration.testing.SourceMappings;
+import org.operon.integration.webhook.WebhookMapping;
+import org.operon.model.Event;
+import org.operon.model.Severity;
 import org.operon.state.DeadLetter;
 
 import java.time.Clock;
@@ -188,9 +192,81 @@ class KafkaSourceIT {
         assertThat(engine.accepted()).containsExactly("s1");
     }
 
+    @Test
+    void jsonThatIsNotACloudEventIsMappedAndWhatMatchesNeitherIsDeadLettered() throws Exception {
+        startSource(SourceMappings.zabbix());
+        send(SourceMappings.zabbixPayload("z1", "problem", "db-2"));
+        send(event("c1"));
+        send("{\"eventid\":\"z2\",\"host\":\"db-3\"}");
+        send("{not json");
+        send(SourceMappings.zabbixPayload("z3", "recovery", "db-2"));
+
+        await().atMost(BROKER_WAIT).until(() -> committed() == 5);
+        assertThat(engine.accepted()).containsExactly("z1", "c1", "z3");
+        Event mapped = engine.events().get(0);
+        assertThat(mapped.getSource()).isEqualTo("kafka:" + topic);
+        assertThat(mapped.getType()).isEqualTo("problem");
+        assertThat(mapped.getSubject()).isEqualTo("db-2");
+        assertThat(mapped.getSeverity()).isEqualTo(Severity.CRITICAL);
+        assertThat(mapped.getLabels()).containsEntry("host", "db-2");
+        assertThat(engine.events().get(1).getSource()).isEqualTo("/kafka-test");
+        List<DeadLetter> letters = deadLetters.all();
+        assertThat(letters).extracting(DeadLetter::error).containsExactly("missing_attribute", "malformed_json");
+        assertThat(letters.get(0).detail()).contains("type");
+        assertThat(letters).extracting(DeadLetter::channel).containsOnly("kafka:" + topic);
+    }
+
+    @Test
+    void withoutAMappingJsonThatIsNotACloudEventIsDeadLettered() throws Exception {
+        startSource();
+        send(SourceMappings.zabbixPayload("z1", "problem", "db-2"));
+        send(event("c2"));
+
+        await().atMost(BROKER_WAIT).until(() -> committed() == 2);
+        assertThat(engine.accepted()).containsExactly("c2");
+        assertThat(deadLetters.all()).extracting(DeadLetter::error).containsExactly("missing_attribute");
+    }
+
+    @Test
+    void aBinaryModeRecordIsOneEventWithItsAttributesInCeHeaders() throws Exception {
+        startSource();
+        sendBinary("{\"labels\":{\"service\":\"billing\"}}", "ce_specversion", "1.0", "ce_id", "b1",
+                "ce_source", "/kafka-binary", "ce_type", "alert", "ce_subject", "db-4", "ce_severity", "warning",
+                "content-type", "application/json");
+        // No ce_type: not a valid CloudEvent; dead-lettered, and the next record is consumed.
+        sendBinary("{}", "ce_specversion", "1.0", "ce_id", "b2", "ce_source", "/kafka-binary");
+        // A ce_ header without ce_specversion is not binary mode: the value must then be structured.
+        sendBinary(event("b3"), "ce_id", "ignored");
+
+        await().atMost(BROKER_WAIT).until(() -> committed() == 3);
+        assertThat(engine.accepted()).containsExactly("b1", "b3");
+        Event binary = engine.events().get(0);
+        assertThat(binary.getSource()).isEqualTo("/kafka-binary");
+        assertThat(binary.getType()).isEqualTo("alert");
+        assertThat(binary.getSubject()).isEqualTo("db-4");
+        assertThat(binary.getSeverity()).isEqualTo(Severity.WARNING);
+        assertThat(binary.getLabels()).containsEntry("service", "billing");
+        List<DeadLetter> letters = deadLetters.all();
+        assertThat(letters).hasSize(1);
+        assertThat(letters.get(0).error()).isEqualTo("missing_attribute");
+        assertThat(letters.get(0).detail()).startsWith("binary-mode CloudEvent: ").contains("type");
+    }
+
+    private void sendBinary(String value, String... headers) throws ExecutionException, InterruptedException {
+        ProducerRecord<String, String> record = new ProducerRecord<>(topic, value);
+        for (int i = 0; i < headers.length; i += 2) {
+            record.headers().add(headers[i], headers[i + 1].getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        }
+        producer.send(record).get();
+    }
+
     private void startSource() throws Exception {
+        startSource(null);
+    }
+
+    private void startSource(WebhookMapping mapping) throws Exception {
         KafkaSourceOptions options = KafkaSourceOptions.of(cluster.bootstrapServers(), List.of(topic), group)
-                .withRetries(Duration.ofMillis(20), RETRIES);
+                .withRetries(Duration.ofMillis(20), RETRIES).withMapping(mapping);
         camel = new DefaultCamelContext();
         camel.addRoutes(new KafkaSourceRoutes(intake, options));
         camel.start();

@@ -17,6 +17,7 @@ import java.util.concurrent.atomic.AtomicLong;
 final class OverloadableAcceptor implements EventAcceptor {
     private final List<String> accepted = new CopyOnWriteArrayList<>();
     private final List<String> refused = new CopyOnWriteArrayList<>();
+    private final List<Event> events = new CopyOnWriteArrayList<>();
     private final AtomicLong seq = new AtomicLong();
     private volatile boolean overloaded;
 
@@ -27,6 +28,11 @@ final class OverloadableAcceptor implements EventAcceptor {
     /** The ids of the events accepted, in order, once per acceptance (a repeat shows as a duplicate). */
     List<String> accepted() {
         return List.copyOf(accepted);
+    }
+
+    /** The events accepted, in order. */
+    List<Event> events() {
+        return List.copyOf(events);
     }
 
     /** The ids of the events refused while overloaded, once per attempt. */
@@ -45,6 +51,7 @@ final class OverloadableAcceptor implements EventAcceptor {
             long n = seq.incrementAndGet();
             stamped.add(e.stamped(n, 1_000 + n));
             accepted.add(e.getId());
+            this.events.add(e);
         }
         return CompletableFuture.completedFuture(stamped);
     }

@@ -1,6 +1,7 @@
 package org.operon.integration.source.messaging;
 
 import org.apache.camel.Exchange;
+import org.apache.camel.Message;
 import org.apache.camel.builder.RouteConfigurationBuilder;
 import org.apache.camel.component.amqp.AMQPComponent;
 import org.apache.camel.component.paho.mqtt5.PahoMqtt5Component;
@@ -12,11 +13,15 @@ import org.apache.qpid.jms.JmsConnectionFactory;
 import org.operon.engine.EngineOverloadedException;
 import org.operon.integration.http.ApiException;
 import org.operon.integration.source.SourceIntake;
+import org.operon.integration.webhook.WebhookMapping;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -53,6 +58,9 @@ public final class BrokerSourceRoutes extends RouteConfigurationBuilder {
     /** MQTT 5 receive maximum of the source's connections (see {@link #mqttRoutes}). */
     static final int RECEIVE_MAXIMUM = 8;
 
+    /** The prefixes of CloudEvent attributes in AMQP application properties (the binding's, and its JMS-safe form). */
+    static final List<String> AMQP_CE_PREFIXES = List.of("cloudEvents:", "cloudEvents_");
+
     private static final Logger LOG = LoggerFactory.getLogger(BrokerSourceRoutes.class);
 
     private final SourceIntake intake;
@@ -60,13 +68,27 @@ public final class BrokerSourceRoutes extends RouteConfigurationBuilder {
     private final Optional<MqttSourceOptions> mqtt;
     private final IntakeRetry retry;
 
-    /** Either source may be absent; with both absent there are no routes. */
+    private final WebhookMapping amqpMapping;
+    private final WebhookMapping mqttMapping;
+
+    /** Either source may be absent; with both absent there are no routes. Only CloudEvents are accepted. */
     public BrokerSourceRoutes(SourceIntake intake, Optional<AmqpSourceOptions> amqp, Optional<MqttSourceOptions> mqtt,
                               IntakeRetry retry) {
+        this(intake, amqp, mqtt, retry, null, null);
+    }
+
+    /**
+     * With mappings (a named webhook's, null for none) that turn AMQP or MQTT payloads that are not CloudEvents
+     * into events.
+     */
+    public BrokerSourceRoutes(SourceIntake intake, Optional<AmqpSourceOptions> amqp, Optional<MqttSourceOptions> mqtt,
+                              IntakeRetry retry, WebhookMapping amqpMapping, WebhookMapping mqttMapping) {
         this.intake = intake;
         this.amqp = amqp;
         this.mqtt = mqtt;
         this.retry = retry;
+        this.amqpMapping = amqpMapping;
+        this.mqttMapping = mqttMapping;
     }
 
     /** The route id of the AMQP source of {@code queue}. */
@@ -121,6 +143,9 @@ public final class BrokerSourceRoutes extends RouteConfigurationBuilder {
 
     private void amqpRoutes(AmqpSourceOptions options) {
         JmsConnectionFactory connections = new JmsConnectionFactory(options.url());
+        // The AMQP CloudEvents binding names application properties "cloudEvents:<attribute>", which are not
+        // JMS identifiers: without this Qpid JMS hides them from the consumer.
+        connections.setValidatePropertyNames(false);
         if (!options.username().isEmpty()) {
             connections.setUsername(options.username());
         }
@@ -137,7 +162,7 @@ public final class BrokerSourceRoutes extends RouteConfigurationBuilder {
                     .routeId(amqpRouteId(queue))
                     .routeConfigurationId(ERROR_HANDLING)
                     .setHeader(SourceIntake.SOURCE_HEADER, constant(AmqpSourceOptions.sourceName(queue)))
-                    .process(this::submit);
+                    .process(this::submitAmqp);
         }
         LOG.info("AMQP source: consuming {} from {} with acknowledgement after acceptance", options.queues(),
                 withoutQuery(options.url()));
@@ -165,23 +190,59 @@ public final class BrokerSourceRoutes extends RouteConfigurationBuilder {
             }
             // Built directly so that the topic needs no URI escaping (# and + in filters) and the password
             // never appears in an endpoint URI.
-            PahoMqtt5Endpoint endpoint = new PahoMqtt5Endpoint("paho-mqtt5:" + options.clientIdFor(topic), topic,
+            PahoMqtt5Endpoint endpoint = new SessionResumingMqttEndpoint("paho-mqtt5:" + options.clientIdFor(topic), topic,
                     component, config);
             from(endpoint)
                     .routeId(mqttRouteId(topic))
                     .routeConfigurationId(ERROR_HANDLING)
                     .setHeader(SourceIntake.SOURCE_HEADER, constant(MqttSourceOptions.sourceName(topic)))
-                    .process(this::submit);
+                    .process(this::submitMqtt);
         }
         LOG.info("MQTT source: subscribing to {} at {} with QoS 1, persistent session {} (expiry {}), "
                 + "acknowledgement after acceptance", options.topics(), withoutQuery(options.url()),
                 options.clientId(), options.sessionExpiry());
     }
 
-    /** Submits the body under the source named by the header; throws what {@link SourceIntake#submit} throws. */
-    private void submit(Exchange exchange) throws Exception {
+    /**
+     * Submits the body under the source named by the header: a binary-mode CloudEvent when the message has
+     * the application properties {@code cloudEvents:specversion} or {@code cloudEvents_specversion} (AMQP
+     * protocol binding), else structured CloudEvents or mapped JSON. Throws what {@link SourceIntake} throws.
+     */
+    private void submitAmqp(Exchange exchange) throws Exception {
+        Message in = exchange.getIn();
+        String source = in.getHeader(SourceIntake.SOURCE_HEADER, String.class);
+        Map<String, String> binary = amqpBinaryAttributes(in.getHeaders());
+        exchange.getMessage().setBody(binary.isEmpty()
+                ? intake.submit(source, in.getBody(byte[].class), amqpMapping)
+                : intake.submitBinary(source, binary, amqpContentType(in), in.getBody(byte[].class)));
+    }
+
+    /** Submits the body (structured CloudEvents, or JSON the mapping turns into events) under the source named by the header. */
+    private void submitMqtt(Exchange exchange) throws Exception {
         String source = exchange.getIn().getHeader(SourceIntake.SOURCE_HEADER, String.class);
-        exchange.getMessage().setBody(intake.submit(source, exchange.getIn().getBody(byte[].class)));
+        exchange.getMessage().setBody(intake.submit(source, exchange.getIn().getBody(byte[].class), mqttMapping));
+    }
+
+    /**
+     * The CloudEvent attributes of an AMQP message's application properties {@code cloudEvents:<name>} or
+     * {@code cloudEvents_<name>}, keyed by name in lower case; empty unless one of them is {@code specversion}.
+     */
+    static Map<String, String> amqpBinaryAttributes(Map<String, Object> properties) {
+        Map<String, String> attributes = new LinkedHashMap<>();
+        properties.forEach((key, value) -> {
+            for (String prefix : AMQP_CE_PREFIXES) {
+                if (key.length() > prefix.length() && key.startsWith(prefix) && value != null) {
+                    attributes.put(key.substring(prefix.length()).toLowerCase(Locale.ROOT), String.valueOf(value));
+                }
+            }
+        });
+        return attributes.containsKey("specversion") ? attributes : Map.of();
+    }
+
+    /** The AMQP content-type of the message as Qpid JMS exposes it, or null (the data is then read as JSON). */
+    private static String amqpContentType(Message in) {
+        String type = in.getHeader("JMS_AMQP_CONTENT_TYPE", String.class);
+        return type != null ? type : in.getHeader("content-type", String.class);
     }
 
     private static void logRetry(Exchange exchange) {

@@ -10,6 +10,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.io.TempDir;
 import org.operon.integration.testing.RecordingAcceptor.Behaviour;
+import org.operon.integration.testing.SourceMappings;
+import org.operon.model.Event;
+import org.operon.model.Severity;
 import org.operon.state.DeadLetter;
 
 import java.nio.charset.StandardCharsets;
@@ -84,6 +87,65 @@ class AmqpSourceIT {
             assertThat(app.intake.counters().get("amqp:" + queue))
                     .containsEntry("received", 3L).containsEntry("accepted", 4L).containsEntry("rejected", 0L);
             assertThat(app.deadLetters.count()).isZero();
+        }
+    }
+
+    @Test
+    void jsonThatIsNotACloudEventIsMappedAndWhatMatchesNeitherIsDeadLettered(TestInfo test) throws Exception {
+        String queue = queueOf(test);
+        try (BrokerSourceApp app = BrokerSourceApp.amqp(options(queue), SourceMappings.zabbix())) {
+            send(queue, SourceMappings.zabbixPayload("z1", "problem", "db-2"), "{\"eventid\":\"z2\"}", event("c3"));
+
+            await().atMost(Duration.ofSeconds(20)).until(() -> app.acceptedIds().size() == 2);
+            await().atMost(Duration.ofSeconds(10)).until(() -> broker.messagesHeld(queue) == 0);
+            assertThat(app.acceptedIds()).containsExactly("z1", "c3");
+            Event mapped = app.accepted().get(0);
+            assertThat(mapped.getSource()).isEqualTo("amqp:" + queue);
+            assertThat(mapped.getType()).isEqualTo("problem");
+            assertThat(mapped.getSeverity()).isEqualTo(Severity.CRITICAL);
+            assertThat(app.deadLetters.all()).extracting(DeadLetter::error).containsExactly("missing_attribute");
+        }
+    }
+
+    @Test
+    void aBinaryModeMessageTakesItsAttributesFromApplicationProperties(TestInfo test) throws Exception {
+        String queue = queueOf(test);
+        try (BrokerSourceApp app = BrokerSourceApp.amqp(options(queue), Behaviour.JOURNAL)) {
+            // The AMQP binding's names (cloudEvents:id) are not JMS identifiers: the sender must not validate them.
+            JmsConnectionFactory factory = new JmsConnectionFactory(broker.amqpUrl() + "?jms.validatePropertyNames=false");
+            try (Connection connection = factory.createConnection()) {
+                Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
+                MessageProducer producer = session.createProducer(session.createQueue(queue));
+                var colon = session.createTextMessage("{\"labels\":{\"service\":\"billing\"}}");
+                colon.setStringProperty("cloudEvents:specversion", "1.0");
+                colon.setStringProperty("cloudEvents:id", "p1");
+                colon.setStringProperty("cloudEvents:source", "/amqp-binary");
+                colon.setStringProperty("cloudEvents:type", "alert");
+                colon.setStringProperty("cloudEvents:subject", "db-5");
+                producer.send(colon);
+                var underscore = session.createBytesMessage();
+                underscore.writeBytes("{}".getBytes(StandardCharsets.UTF_8));
+                underscore.setStringProperty("cloudEvents_specversion", "1.0");
+                underscore.setStringProperty("cloudEvents_id", "p2");
+                underscore.setStringProperty("cloudEvents_source", "/amqp-binary");
+                underscore.setStringProperty("cloudEvents_type", "alert");
+                underscore.setStringProperty("cloudEvents_severity", "warning");
+                producer.send(underscore);
+                var invalid = session.createTextMessage("{}");
+                invalid.setStringProperty("cloudEvents_specversion", "1.0");
+                invalid.setStringProperty("cloudEvents_id", "p3");
+                producer.send(invalid);
+            }
+
+            await().atMost(Duration.ofSeconds(20)).until(() -> app.acceptedIds().size() == 2
+                    && app.deadLetters.count() == 1);
+            await().atMost(Duration.ofSeconds(10)).until(() -> broker.messagesHeld(queue) == 0);
+            assertThat(app.acceptedIds()).containsExactly("p1", "p2");
+            assertThat(app.accepted().get(0).getSource()).isEqualTo("/amqp-binary");
+            assertThat(app.accepted().get(0).getSubject()).isEqualTo("db-5");
+            assertThat(app.accepted().get(0).getLabels()).containsEntry("service", "billing");
+            assertThat(app.accepted().get(1).getSeverity()).isEqualTo(Severity.WARNING);
+            assertThat(app.deadLetters.all().get(0).detail()).startsWith("binary-mode CloudEvent: ");
         }
     }
 

@@ -7,6 +7,7 @@ import org.operon.integration.http.IntakeOptions;
 import org.operon.integration.source.SourceIntake;
 import org.operon.integration.testing.InMemoryDeadLetters;
 import org.operon.integration.testing.RecordingAcceptor;
+import org.operon.integration.webhook.WebhookMapping;
 import org.operon.model.Event;
 
 import java.time.Clock;
@@ -36,7 +37,7 @@ final class BrokerSourceApp implements AutoCloseable {
     private final DefaultCamelContext camel = new DefaultCamelContext();
 
     private BrokerSourceApp(Optional<AmqpSourceOptions> amqp, Optional<MqttSourceOptions> mqtt,
-                            RecordingAcceptor.Behaviour behaviour) throws Exception {
+                            RecordingAcceptor.Behaviour behaviour, WebhookMapping mapping) throws Exception {
         acceptor.behave(behaviour);
         EventAcceptor counting = new EventAcceptor() {
             @Override
@@ -53,21 +54,36 @@ final class BrokerSourceApp implements AutoCloseable {
         intake = new SourceIntake(counting, deadLetters,
                 Clock.fixed(Instant.parse("2026-01-31T12:00:00Z"), ZoneOffset.UTC), OPTIONS);
         camel.getShutdownStrategy().setTimeout(10);
-        camel.addRoutes(new BrokerSourceRoutes(intake, amqp, mqtt, RETRY));
+        camel.addRoutes(new BrokerSourceRoutes(intake, amqp, mqtt, RETRY, mapping, mapping));
         camel.start();
     }
 
     static BrokerSourceApp amqp(AmqpSourceOptions options, RecordingAcceptor.Behaviour behaviour) throws Exception {
-        return new BrokerSourceApp(Optional.of(options), Optional.empty(), behaviour);
+        return new BrokerSourceApp(Optional.of(options), Optional.empty(), behaviour, null);
+    }
+
+    /** The AMQP source mapping payloads that are not CloudEvents with {@code mapping}. */
+    static BrokerSourceApp amqp(AmqpSourceOptions options, WebhookMapping mapping) throws Exception {
+        return new BrokerSourceApp(Optional.of(options), Optional.empty(), RecordingAcceptor.Behaviour.JOURNAL, mapping);
     }
 
     static BrokerSourceApp mqtt(MqttSourceOptions options, RecordingAcceptor.Behaviour behaviour) throws Exception {
-        return new BrokerSourceApp(Optional.empty(), Optional.of(options), behaviour);
+        return new BrokerSourceApp(Optional.empty(), Optional.of(options), behaviour, null);
+    }
+
+    /** The MQTT source mapping payloads that are not CloudEvents with {@code mapping}. */
+    static BrokerSourceApp mqtt(MqttSourceOptions options, WebhookMapping mapping) throws Exception {
+        return new BrokerSourceApp(Optional.empty(), Optional.of(options), RecordingAcceptor.Behaviour.JOURNAL, mapping);
     }
 
     /** Calls of the acceptor so far, refused ones included. */
     int attempts() {
         return attempts.get();
+    }
+
+    /** The accepted (durable) events, in order. */
+    List<Event> accepted() {
+        return acceptor.accepted();
     }
 
     /** The ids of the accepted (durable) events, in order. */

@@ -1,0 +1,252 @@
+package org.operon.actions;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
+
+/**
+ * One target's bounded queue and the workers that drain it, under the target's {@link TargetPolicy}:
+ *
+ * <ul>
+ *   <li>{@code maxConcurrent} workers; with one (the default) actions run one at a time in queue order.</li>
+ *   <li>At most {@code maxConcurrentPerSubject} actions of one decision subject run at once; a worker
+ *       takes the oldest queued action whose subject is below that limit, so one busy subject does not
+ *       hold up the others.</li>
+ *   <li>A {@link Rate}: a worker starts an action no sooner than {@link Rate#spacing()} after the
+ *       previous start, by the injected clock (waiting in slices of at most {@value #WAIT_SLICE_MILLIS} ms,
+ *       so a clock moved by a test is noticed).</li>
+ *   <li>At most once per action id: an id already queued or running is not queued again, so one action
+ *       never runs on two threads.</li>
+ * </ul>
+ */
+final class TargetLane {
+    static final long WAIT_SLICE_MILLIS = 50;
+
+    /** What {@link #enqueue} did. */
+    enum Queued { QUEUED, DUPLICATE, FULL }
+
+    private final String target;
+    private final int capacity;
+    private final TargetPolicy policy;
+    private final Clock clock;
+    private final Consumer<Action> handler;
+    private final BooleanSupplier stopped;
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition changed = lock.newCondition();
+    private final ArrayDeque<Action> queue = new ArrayDeque<>();
+    private final Set<String> held = new HashSet<>();
+    private final Map<String, Integer> runningBySubject = new HashMap<>();
+    private final List<Thread> workers = new ArrayList<>();
+    private int running;
+    private long nextStartMillis = Long.MIN_VALUE;
+
+    /**
+     * @param handler performs one action; called on a worker thread, never twice at once for one id
+     * @param stopped true once queuing must give up waiting for room
+     */
+    TargetLane(String target, int capacity, TargetPolicy policy, Clock clock, Consumer<Action> handler,
+               BooleanSupplier stopped) {
+        this.target = target;
+        this.capacity = capacity;
+        this.policy = policy;
+        this.clock = clock;
+        this.handler = handler;
+        this.stopped = stopped;
+        for (int i = 0; i < policy.maxConcurrent(); i++) {
+            Thread worker = new Thread(this::work, "operon-action-" + target + (policy.maxConcurrent() > 1 ? "-" + i : ""));
+            worker.setDaemon(true);
+            workers.add(worker);
+        }
+    }
+
+    String target() {
+        return target;
+    }
+
+    TargetPolicy policy() {
+        return policy;
+    }
+
+    void start() {
+        workers.forEach(Thread::start);
+    }
+
+    void interrupt() {
+        workers.forEach(Thread::interrupt);
+    }
+
+    void join(Duration maxWait) {
+        long deadline = System.nanoTime() + maxWait.toNanos();
+        for (Thread worker : workers) {
+            try {
+                worker.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
+    /**
+     * Queues the action, waiting for room while {@code stopped} is false. An interrupt of the calling
+     * thread does not drop the action; the interrupt flag is restored.
+     *
+     * @throws IllegalStateException when stopped while waiting for room
+     */
+    Queued enqueue(Action action) {
+        boolean interrupted = false;
+        lock.lock();
+        try {
+            if (held.contains(action.id())) {
+                return Queued.DUPLICATE;
+            }
+            while (queue.size() >= capacity) {
+                if (stopped.getAsBoolean()) {
+                    throw new IllegalStateException("ActionDispatcher stopped while waiting to queue action "
+                            + action.id() + " for " + target);
+                }
+                try {
+                    changed.await(WAIT_SLICE_MILLIS * 2, TimeUnit.MILLISECONDS);
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+            queue.addLast(action);
+            held.add(action.id());
+            changed.signalAll();
+            return Queued.QUEUED;
+        } finally {
+            lock.unlock();
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    /** Queues the action only when there is room now; never waits. */
+    Queued tryEnqueue(Action action) {
+        lock.lock();
+        try {
+            if (held.contains(action.id())) {
+                return Queued.DUPLICATE;
+            }
+            if (queue.size() >= capacity) {
+                return Queued.FULL;
+            }
+            queue.addLast(action);
+            held.add(action.id());
+            changed.signalAll();
+            return Queued.QUEUED;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Whether the action id is queued or running here. */
+    boolean holds(String actionId) {
+        lock.lock();
+        try {
+            return held.contains(actionId);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    int queued() {
+        lock.lock();
+        try {
+            return queue.size();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    int running() {
+        lock.lock();
+        try {
+            return running;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void work() {
+        while (true) {
+            Action action;
+            try {
+                action = next();
+            } catch (InterruptedException e) {
+                return;
+            }
+            try {
+                handler.accept(action);
+            } finally {
+                done(action);
+            }
+        }
+    }
+
+    /** The oldest queued action that its subject's limit and the rate let start now; waits for one. */
+    private Action next() throws InterruptedException {
+        lock.lockInterruptibly();
+        try {
+            while (true) {
+                Action startable = firstStartable();
+                if (startable == null) {
+                    changed.await(WAIT_SLICE_MILLIS, TimeUnit.MILLISECONDS);
+                    continue;
+                }
+                if (policy.rate() != null) {
+                    long now = clock.millis();
+                    if (now < nextStartMillis) {
+                        changed.await(Math.min(nextStartMillis - now, WAIT_SLICE_MILLIS), TimeUnit.MILLISECONDS);
+                        continue;
+                    }
+                    nextStartMillis = now + policy.rate().spacing().toMillis();
+                }
+                queue.remove(startable);
+                running++;
+                runningBySubject.merge(startable.decision().getSubject(), 1, Integer::sum);
+                changed.signalAll();
+                return startable;
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private Action firstStartable() {
+        int perSubject = policy.maxConcurrentPerSubject();
+        for (Iterator<Action> it = queue.iterator(); it.hasNext(); ) {
+            Action candidate = it.next();
+            if (perSubject == 0 || runningBySubject.getOrDefault(candidate.decision().getSubject(), 0) < perSubject) {
+                return candidate;
+            }
+        }
+        return null;
+    }
+
+    private void done(Action action) {
+        lock.lock();
+        try {
+            running--;
+            runningBySubject.computeIfPresent(action.decision().getSubject(), (s, n) -> n > 1 ? n - 1 : null);
+            held.remove(action.id());
+            changed.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+}

@@ -1,0 +1,225 @@
+package org.operon.tests;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import kafka.testkit.KafkaClusterTestKit;
+import kafka.testkit.TestKitNodes;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.operon.tests.support.OperonProcess;
+import org.operon.tests.support.WebhookReceiver;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.IntStream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Crash safety of the Kafka source through the running jar and a real Kafka broker (one KRaft node in
+ * the test JVM): Operon is killed (kill -9) between receipt and decision, with records journaled but not
+ * decided, a record received but not accepted (the engine's queue full), and records not yet consumed.
+ * After the restart every record has exactly one effect: one webhook request per event, each with its
+ * own Idempotency-Key, none missing and none repeated, and the group's offsets are committed to the end.
+ */
+class KafkaCrashIT {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String TOPIC = "operon-events";
+    private static final String GROUP = "operon";
+    /** One decision, sent to the webhook target, per event of type kafka.test. */
+    private static final String RULE = """
+            package org.example.rules;
+
+            import java.util.List;
+            import org.operon.model.Decision;
+            import org.operon.model.Event;
+
+            rule "kafka-seen"
+            when
+                $e : Event(type == "kafka.test")
+            then
+                channels["decisions"].send(Decision.of("kafka-seen", $e.getId(), drools.getRule().getName(),
+                        List.of($e.getId())));
+            end
+            """;
+    /** Records that are not CloudEvents are mapped by the webhook "kafka-json" (operon.kafka.mapping). */
+    private static final String WEBHOOKS = """
+            webhooks:
+              - name: kafka-json
+                auth: {bearer_token: "a-token-for-the-http-endpoint-only"}
+                event:
+                  type: kafka.test
+                  id: $.eventid
+                  subject: $.host
+                  severity: info
+            """;
+
+    private static KafkaClusterTestKit cluster;
+    private static Admin admin;
+    private static KafkaProducer<String, String> producer;
+
+    @TempDir
+    Path tmp;
+
+    @BeforeAll
+    static void startBroker() throws Exception {
+        TestKitNodes nodes = new TestKitNodes.Builder().setCombined(true).setNumBrokerNodes(1)
+                .setNumControllerNodes(1).build();
+        // Without these a single broker never forms a consumer group.
+        cluster = new KafkaClusterTestKit.Builder(nodes)
+                .setConfigProp("offsets.topic.replication.factor", "1")
+                .setConfigProp("transaction.state.log.replication.factor", "1")
+                .setConfigProp("transaction.state.log.min.isr", "1")
+                .setConfigProp("group.initial.rebalance.delay.ms", "0")
+                .build();
+        cluster.format();
+        cluster.startup();
+        cluster.waitForReadyBrokers();
+        admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrapServers()));
+        admin.createTopics(List.of(new NewTopic(TOPIC, 1, (short) 1))).all().get();
+        producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrapServers(),
+                ProducerConfig.ACKS_CONFIG, "all"), new StringSerializer(), new StringSerializer());
+    }
+
+    @AfterAll
+    static void stopBroker() throws Exception {
+        producer.close();
+        admin.close();
+        cluster.close();
+    }
+
+    /** Odd numbers as structured CloudEvents, even ones as JSON the mapping turns into events. */
+    private static void produce(int n) throws Exception {
+        String value = n % 2 == 1
+                ? """
+                  {"specversion":"1.0","id":"k-%d","source":"/crash-test","type":"kafka.test","subject":"svc-%d",
+                   "severity":"info"}""".formatted(n, n)
+                : """
+                  {"eventid":"k-%d","host":"svc-%d"}""".formatted(n, n);
+        producer.send(new ProducerRecord<>(TOPIC, value)).get();
+    }
+
+    /** The group's committed offset of the topic's only partition, or -1. */
+    private static long committed() throws Exception {
+        Map<TopicPartition, OffsetAndMetadata> offsets = admin.listConsumerGroupOffsets(GROUP)
+                .partitionsToOffsetAndMetadata().get();
+        OffsetAndMetadata offset = offsets.get(new TopicPartition(TOPIC, 0));
+        return offset == null ? -1 : offset.offset();
+    }
+
+    private static JsonNode kafkaCounters(OperonProcess operon) throws Exception {
+        return operon.getJson("/api/v1/sources").get("sources").get("kafka:" + TOPIC);
+    }
+
+    /** Webhook requests per event id (the decision's subject). */
+    private static Map<String, List<String>> keysByEvent(WebhookReceiver webhook) throws Exception {
+        Map<String, List<String>> keys = new HashMap<>();
+        for (WebhookReceiver.Request r : webhook.requests()) {
+            String subject = JSON.readTree(r.body()).get("subject").asText();
+            keys.computeIfAbsent(subject, s -> new ArrayList<>()).add(r.header("Idempotency-Key"));
+        }
+        return keys;
+    }
+
+    private static List<String> ids(int from, int to) {
+        return IntStream.rangeClosed(from, to).mapToObj(i -> "k-" + i).toList();
+    }
+
+    private static long sentActions(OperonProcess operon) throws Exception {
+        JsonNode actions = operon.getJson("/api/v1/actions?limit=1000").get("actions");
+        long n = 0;
+        for (JsonNode a : actions) {
+            if (a.get("type").asText().equals("kafka-seen") && a.get("status").asText().equals("sent")) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    private static void assertOneEffectPerEvent(WebhookReceiver webhook, List<String> expected) throws Exception {
+        Map<String, List<String>> keys = keysByEvent(webhook);
+        assertThat(keys.keySet()).containsExactlyInAnyOrderElementsOf(expected);
+        assertThat(keys.values()).allSatisfy(k -> assertThat(k).hasSize(1).doesNotContainNull());
+        assertThat(keys.values().stream().map(k -> k.get(0)).distinct().count()).isEqualTo(expected.size());
+    }
+
+    @Test
+    void recordsInFlightWhenOperonIsKilledHaveExactlyOneEffectAfterTheRestart() throws Exception {
+        Path rules = Files.createDirectories(tmp.resolve("rules"));
+        Files.writeString(rules.resolve("kafka-seen.drl"), RULE);
+        Path webhooksFile = Files.writeString(tmp.resolve("webhooks.yaml"), WEBHOOKS);
+        Path data = tmp.resolve("data");
+        try (WebhookReceiver webhook = new WebhookReceiver()) {
+            Map<String, String> env = new HashMap<>(Map.of(
+                    "OPERON_KAFKA_BOOTSTRAP_SERVERS", cluster.bootstrapServers(),
+                    "OPERON_KAFKA_TOPICS", TOPIC,
+                    "OPERON_KAFKA_GROUP_ID", GROUP,
+                    "OPERON_KAFKA_RETRY_BACKOFF", "100ms",
+                    "OPERON_KAFKA_MAPPING", "kafka-json",
+                    "OPERON_WEBHOOKS_FILE", webhooksFile.toString(),
+                    "OPERON_RULES_DIR", rules.toString(),
+                    "OPERON_ACTIONS_WEBHOOK_URL", webhook.url(),
+                    "OPERON_ACTIONS_TARGETS_DEFAULT", "log",
+                    "OPERON_ACTIONS_TARGETS_KAFKA_SEEN", "webhook"));
+            // First run: a queue of 5, so that the 6th record is received but cannot be accepted.
+            Map<String, String> smallQueue = new HashMap<>(env);
+            smallQueue.put("OPERON_ENGINE_QUEUE_CAPACITY", "5");
+            OperonProcess first = OperonProcess.start(data, smallQueue);
+            assertThat(first.post("/api/v1/engine/pause", "application/json", "").statusCode()).isEqualTo(200);
+            for (int n = 1; n <= 7; n++) {
+                produce(n);
+            }
+
+            // k-1..k-5 journaled (paused: not decided) and committed; k-6 received and refused (queue full)
+            // again and again, so neither it nor k-7 is committed.
+            await().atMost(Duration.ofSeconds(60)).until(() -> committed() == 5
+                    && kafkaCounters(first) != null && kafkaCounters(first).get("received").asLong() > 7);
+            assertThat(kafkaCounters(first).get("accepted").asLong()).isEqualTo(5);
+            assertThat(first.engineStatus().get("backlog").asInt()).isEqualTo(5);
+            first.kill();
+            assertThat(committed()).isEqualTo(5);
+            assertThat(webhook.requests()).isEmpty();
+
+            // While Operon is down: a record that can never be an event, and three more events.
+            producer.send(new ProducerRecord<>(TOPIC, "{not json")).get();
+            for (int n = 8; n <= 10; n++) {
+                produce(n);
+            }
+
+            OperonProcess second = OperonProcess.start(data, env);
+            // k-1..k-5 from the journal, k-6..k-10 redelivered by the broker from offset 5.
+            webhook.awaitRequests(10, Duration.ofSeconds(90));
+            await().atMost(Duration.ofSeconds(30)).until(() -> committed() == 11 && sentActions(second) == 10);
+            assertOneEffectPerEvent(webhook, ids(1, 10));
+            assertThat(second.getJson("/api/v1/deadletters?limit=100").get("deadletters")).hasSize(1);
+            second.kill();
+
+            // A third run repeats nothing: the journal's decided events stay decided, the offsets are committed.
+            try (OperonProcess third = OperonProcess.start(data, env)) {
+                produce(11);
+                webhook.awaitRequests(11, Duration.ofSeconds(60));
+                await().atMost(Duration.ofSeconds(30)).until(() -> committed() == 12 && sentActions(third) == 11);
+                assertOneEffectPerEvent(webhook, ids(1, 11));
+                assertThat(kafkaCounters(third).get("received").asLong()).isEqualTo(1);
+                assertThat(third.getJson("/api/v1/deadletters?limit=100").get("deadletters")).hasSize(1);
+            }
+        }
+    }
+}
