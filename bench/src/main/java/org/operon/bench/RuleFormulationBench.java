@@ -97,7 +97,7 @@ public final class RuleFormulationBench {
             end
             """;
 
-    /** The packaged duplicate-event.drl. */
+    /** duplicate-event.drl as packaged before issue 7 (a join of every event with every event). */
     static final String DUPLICATE_EVENT = HEADER + """
             rule "duplicate-event"
                 salience 1000
@@ -150,7 +150,7 @@ public final class RuleFormulationBench {
             end
             """;
 
-    /** A copy of the packaged critical-burst.drl: a per-subject tracker, no window, no timer. */
+    /** critical-burst.drl as packaged before issue 7: a per-subject tracker, no window, no timer. */
     static final String CRITICAL_BURST_TRACKER = HEADER + """
             rule "critical-burst: track the subject"
             when
@@ -231,7 +231,7 @@ public final class RuleFormulationBench {
             """;
 
     /**
-     * A copy of the packaged heartbeat-missed.drl: a negative pattern with a temporal bound. Drools
+     * heartbeat-missed.drl as packaged before issue 7: a negative pattern with a temporal bound. Drools
      * schedules a timer per heartbeat and cancels it when the next one arrives.
      */
     static final String HEARTBEAT_MISSED_NOT_AFTER = HEADER + """
@@ -299,11 +299,11 @@ public final class RuleFormulationBench {
 
         Map<String, Function<DecisionListener, RuleSession>> runs = new LinkedHashMap<>();
         runs.put("baseline: one constraint", opener("baseline", BASELINE));
-        runs.put("duplicate-event (packaged)", opener("dup", DUPLICATE_EVENT));
-        runs.put("critical-burst: tracker (packaged)", opener("burst-tracker", CRITICAL_BURST_TRACKER));
+        runs.put("duplicate-event (join, before issue 7)", opener("dup", DUPLICATE_EVENT));
+        runs.put("critical-burst: tracker (before issue 7)", opener("burst-tracker", CRITICAL_BURST_TRACKER));
         runs.put("critical-burst: tracker over window", opener("burst-window", CRITICAL_BURST_WINDOW_TRACKER));
         runs.put("critical-burst: accumulate over window", opener("burst-acc", CRITICAL_BURST_ACCUMULATE));
-        runs.put("heartbeat-missed: not after (packaged)", opener("hb-not", HEARTBEAT_MISSED_NOT_AFTER));
+        runs.put("heartbeat-missed: not after (before issue 7)", opener("hb-not", HEARTBEAT_MISSED_NOT_AFTER));
         runs.put("heartbeat-missed: watch over window", opener("hb-watch", HEARTBEAT_MISSED_WATCH));
         runs.put("packaged rule pack (openPackaged)", l -> RuleSession.openPackaged(T0, l));
 

@@ -9,21 +9,16 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The critical events of one subject: the state behind {@code critical-burst.drl}. One instance per
- * subject is in working memory while the subject has a critical event in working memory (events
- * expire 10 minutes after arrival); a rule deletes it when the last one expires. So the instances
- * are bounded by the subjects that had a critical event in the last 10 minutes.
- *
- * <p>The rules hand it each critical event of its subject exactly once: it is created only when no
- * critical event of the subject is in working memory, so the join of events with it matches the
- * events that arrive from then on, once each. It is never {@code modify}-ed: no constraint reads
- * its mutable state, so nothing in the network needs re-evaluating when it changes. That keeps the
- * rule at one cheap firing per critical event instead of recounting a window per event, and
+ * The critical events of one subject: the state behind {@code critical-burst.drl}, kept by
+ * {@link CriticalBursts}, which hands it each critical event of its subject exactly once. It decides
+ * in plain Java: one cheap call per critical event instead of recounting a window per event, and
  * without any sliding window, whose per-retraction cost grows with its size.
  *
- * <p>A burst is reported once all critical events of the moment are recorded (a rule of lower
- * salience takes it), so events arriving together are reported together, whatever order the
- * engine hands them over in.
+ * <p>It is in working memory only while a burst is {@linkplain #isDue() due}: inserted when the
+ * event that makes the burst is recorded, deleted by the rule that reports it, which has a lower
+ * salience than the recording rule. So a burst is reported once all critical events of the moment
+ * are recorded, and events arriving together are reported together, whatever order the engine hands
+ * them over in.
  *
  * <p>Whether the subject was quiet (no critical event for {@link #WINDOW_MILLIS}) is decided when
  * the next critical event arrives, from the gap since the previous one; the end of a burst needs
@@ -60,17 +55,18 @@ public final class CriticalBurst implements Explainable {
         return notified;
     }
 
-    /**
-     * True when the window holds a burst that is not reported yet. The rules set it (through
-     * {@code modify}, the only property they modify) to report the burst once every critical
-     * event of the moment has been recorded.
-     */
+    /** True when the window holds a burst that is not reported yet (it is in working memory then). */
     public boolean isDue() {
         return due;
     }
 
     public void setDue(boolean due) {
         this.due = due;
+    }
+
+    /** The latest arrival time of the critical events recorded; {@link Long#MIN_VALUE} before the first. */
+    public long getLastArrival() {
+        return lastArrival;
     }
 
     /**
@@ -109,6 +105,7 @@ public final class CriticalBurst implements Explainable {
      */
     public List<Event> takeBurst() {
         notified = true;
+        due = false;
         List<Event> burst = List.copyOf(pending);
         pending.clear();
         reported = burst;

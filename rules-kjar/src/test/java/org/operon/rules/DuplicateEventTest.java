@@ -74,7 +74,21 @@ class DuplicateEventTest {
         timeline.at(seconds(0), warning("w1", "web1"), warning("w1", "web1"))
                 .at(seconds(1), warning("w1", "web1"));
 
-        assertThat(timeline.factCount()).isEqualTo(1);
+        assertThat(timeline.facts(Event.class)).singleElement()
+                .satisfies(e -> assertThat(e.getSeq()).isEqualTo(1));
+        // The event and its identity remembered for duplicate detection.
+        assertThat(timeline.factCount()).isEqualTo(2);
+    }
+
+    @Test
+    void anIdentityIsForgottenOnceItsEventExpired() {
+        timeline.at(seconds(0), warning("w1", "web1"), warning("w2", "web1"))
+                .until(minutes(10));
+        assertThat(timeline.factCount()).isEqualTo(4);
+
+        timeline.until(Duration.ofMillis(600_001));
+
+        assertThat(timeline.factCount()).isZero();
     }
 
     @Test

@@ -137,4 +137,44 @@ class HeartbeatMissedTest {
 
         assertThat(timeline.factCount()).isZero();
     }
+
+    @Test
+    void heartbeatsAtTheSameMomentAreMissedOnceNamingTheLastInTheJournal() {
+        timeline.at(seconds(0), heartbeat("h1", "web1"), heartbeat("h2", "web1"))
+                .until(minutes(30));
+
+        assertThat(timeline.decisions()).singleElement().satisfies(d -> {
+            assertThat(d.getEventIds()).containsExactly("h2");
+            assertThat(d.getTime()).isEqualTo(T0 + 120_000);
+        });
+    }
+
+    @Test
+    void subjectsFallingDueAtDifferentMomentsAreEachMissedOnTime() {
+        timeline.at(seconds(0), heartbeat("a1", "web1"))
+                .at(seconds(30), heartbeat("b1", "web2"), heartbeat("c1", "web3"))
+                .at(seconds(60), heartbeat("a2", "web1"))
+                .at(seconds(100), heartbeat("c2", "web3"))
+                .until(minutes(30));
+
+        assertThat(timeline.decisions()).extracting(Decision::getSubject, Decision::getTime)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("web2", T0 + 150_000),
+                        org.assertj.core.groups.Tuple.tuple("web1", T0 + 180_000),
+                        org.assertj.core.groups.Tuple.tuple("web3", T0 + 220_000));
+    }
+
+    @Test
+    void theDecisionNamesTheMissedHeartbeatInItsLineage() {
+        timeline.at(seconds(0), heartbeat("h1", "web1"))
+                .at(seconds(10), heartbeat("x1", "web2"))
+                .until(seconds(125));
+
+        assertThat(timeline.decisions()).singleElement().satisfies(d -> {
+            assertThat(d.getLineage().getRule()).isEqualTo("heartbeat-missed");
+            assertThat(d.getLineage().getFile()).isEqualTo("org/operon/rules/heartbeat-missed.drl");
+            assertThat(d.getLineage().getFacts()).singleElement().satisfies(f ->
+                    assertThat(f).containsEntry("kind", "HeartbeatMissed").containsEntry("key", "web1"));
+            assertThat(d.getLineage().getEvents()).extracting(e -> e.get("id")).containsExactly("h1");
+        });
+    }
 }

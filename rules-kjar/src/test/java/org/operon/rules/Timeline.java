@@ -166,7 +166,27 @@ final class Timeline implements AutoCloseable {
     long factCount() {
         return session.factCount() - session.facts(AlertLimits.class).size()
                 - session.facts(IncidentPolicy.class).size() - seeds
-                - session.facts(Incident.class).size() - session.facts(IncidentTimer.class).size();
+                - session.facts(Incident.class).size() - session.facts(IncidentTimer.class).size()
+                - registries();
+    }
+
+    /**
+     * The registries that hand state to the rules of duplicate-event, heartbeat-missed and critical-burst
+     * (one fact each for the session's life) count as the entries they hold at the clock's time.
+     */
+    private long registries() {
+        long now = clockTime();
+        long count = 0;
+        for (SeenEvents r : session.facts(SeenEvents.class)) {
+            count += 1 - r.size(now);
+        }
+        for (HeartbeatWatches r : session.facts(HeartbeatWatches.class)) {
+            count += 1 - r.size(now);
+        }
+        for (CriticalBursts r : session.facts(CriticalBursts.class)) {
+            count += 1 - r.size(now);
+        }
+        return count;
     }
 
     /** The facts of a type in working memory now. */
