@@ -56,7 +56,8 @@ public final class OperonBench {
 
     private static final long T0 = 1_740_830_400_000L; // 2025-03-01T12:00:00Z
     private static final int BATCH = 1_000;
-    private static final List<String> ALL = List.of("engine", "windowed", "memory", "rule-scale", "replay");
+    private static final List<String> ALL = List.of("engine", "windowed", "memory", "rule-scale", "replay",
+            "http", "kafka");
 
     /** Windowed count: 3 or more critical events per subject within 1 minute make one decision. */
     static final String WINDOWED_HEADER = """
@@ -165,6 +166,8 @@ public final class OperonBench {
                 case "memory" -> memory();
                 case "rule-scale" -> ruleScale();
                 case "replay" -> replay();
+                case "http" -> new HttpBench(options, subjects).run(packRate());
+                case "kafka" -> new KafkaBench(options, subjects).run(packRate());
                 default -> throw new IllegalArgumentException(w);
             };
             entries.put(w, entry);
@@ -353,6 +356,25 @@ public final class OperonBench {
                 files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
             }
         }
+    }
+
+    private Double packRate;
+
+    /**
+     * 3 and 4 (http, kafka) compare with the pack in process: best of {@link #rounds} of the engine
+     * workload's pack run, measured once per invocation.
+     */
+    private double packRate() {
+        if (packRate == null) {
+            System.out.println("  the pack in process (the engine workload's run):");
+            List<List<Event>> batches = generate(events, subjects);
+            double best = 0;
+            for (int round = 1; round <= rounds; round++) {
+                best = Math.max(best, timed("pack", batches, l -> RuleSession.openPackaged(T0, l)).rate);
+            }
+            packRate = best;
+        }
+        return packRate;
     }
 
     // ---------------------------------------------------------------- measuring

@@ -1,0 +1,321 @@
+package org.operon.bench;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.sun.net.httpserver.HttpServer;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Workload 3, HTTP end to end: the assembled app in this JVM, driven through {@code POST /api/v1/events}.
+ *
+ * <ol>
+ *   <li>Throughput: {@code connections} threads, each with its own HTTP/1.1 connection, send requests
+ *   back to back (closed loop, at saturation) for {@code http-seconds}, first one structured CloudEvent
+ *   per request ({@code application/cloudevents+json}), then batches of 100
+ *   ({@code application/cloudevents-batch+json}). Accepted = events of requests answered 202 (durable in
+ *   the journal); 503s (queue full) are counted apart. Between the two the engine drains its backlog.</li>
+ *   <li>Latency, request to action: requests of {@code latency-batch} events at a fixed offered rate
+ *   ({@code latency-rate} events/s, open loop: each request has an intended send time, and latency is
+ *   measured from it, so a stalled sender does not hide waiting). The first event of every
+ *   {@code probe-every}-th request is a probe of type {@code bench.latency}; a rule in the rules
+ *   directory decides {@code bench-latency} on each probe, whose only target is the webhook, pointed at
+ *   an HTTP server in the bench that records the arrival of each probe's decision.</li>
+ * </ol>
+ */
+final class HttpBench {
+    private static final Pattern PROBE = Pattern.compile("\"subject\"\\s*:\\s*\"lat-(\\d+)\"");
+    static final String PROBE_RULE = """
+            package org.operon.bench.rules;
+
+            import java.util.List;
+            import org.operon.model.Decision;
+            import org.operon.model.Event;
+
+            rule "bench-latency: a decision per probe"
+            when
+                $e : Event(type == "bench.latency")
+            then
+                channels["decisions"].send(Decision.of("bench-latency", $e.getSubject(), drools.getRule().getName(),
+                        List.of($e.getId())));
+            end
+            """;
+
+    private final int subjects;
+    private final int connections;
+    private final int seconds;
+    private final int latencyRate;
+    private final int latencyBatch;
+    private final int latencySeconds;
+    private final int probeEvery;
+    private final AtomicLong ids = new AtomicLong();
+
+    HttpBench(Map<String, String> options, int subjects) {
+        this.subjects = subjects;
+        this.connections = intOption(options, "connections", 8);
+        this.seconds = intOption(options, "http-seconds", 20);
+        this.latencyRate = intOption(options, "latency-rate", 10_000);
+        this.latencyBatch = intOption(options, "latency-batch", 100);
+        this.latencySeconds = intOption(options, "latency-seconds", 15);
+        this.probeEvery = intOption(options, "probe-every", 10);
+    }
+
+    private static int intOption(Map<String, String> options, String name, int fallback) {
+        String v = options.get(name);
+        return v == null ? fallback : Integer.parseInt(v.replace("_", ""));
+    }
+
+    record Throughput(int perRequest, double acceptedPerSecond, long accepted, long requests, long unavailable,
+                      long errors, double processedPerSecond, double seconds) {
+    }
+
+    record Latency(double offered, long probes, long arrived, double p50, double p99, double p999, double max,
+                   double achievedRate, long unavailable, long errors) {
+    }
+
+    /** Runs both parts; {@code packRate} is the in-process pack's events/s measured in this run. */
+    ObjectNode run(double packRate) throws Exception {
+        HttpServer hook = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        Map<Long, Long> arrivals = new ConcurrentHashMap<>();
+        hook.createContext("/hook", exchange -> {
+            long now = System.nanoTime();
+            String body;
+            try (InputStream in = exchange.getRequestBody()) {
+                body = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+            }
+            Matcher m = PROBE.matcher(body);
+            if (m.find()) {
+                arrivals.putIfAbsent(Long.parseLong(m.group(1)), now);
+            }
+            exchange.sendResponseHeaders(200, -1);
+            exchange.close();
+        });
+        hook.setExecutor(Executors.newFixedThreadPool(4));
+        hook.start();
+        Path rules = Files.createTempDirectory("operon-bench-rules");
+        Files.writeString(rules.resolve("bench-latency.drl"), PROBE_RULE);
+        List<Throughput> throughputs = new ArrayList<>();
+        Latency latency;
+        try (EndToEnd.Running operon = EndToEnd.start("http", Map.of(
+                "operon.rules.dir", rules.toString(),
+                "operon.actions.webhook.url", "http://127.0.0.1:" + hook.getAddress().getPort() + "/hook",
+                "operon.actions.targets.bench-latency", "webhook"))) {
+            for (int perRequest : new int[] {1, 100}) {
+                throughputs.add(throughput(operon, perRequest));
+                if (!operon.awaitProcessed(0, Duration.ofSeconds(120))) {
+                    System.out.println("    warning: the engine still has a backlog after 120 s");
+                }
+            }
+            latency = latency(operon, arrivals);
+        } finally {
+            hook.stop(0);
+            ((ExecutorService) hook.getExecutor()).shutdownNow();
+            Files.deleteIfExists(rules.resolve("bench-latency.drl"));
+            Files.deleteIfExists(rules);
+        }
+        return entry(throughputs, latency, packRate);
+    }
+
+    private HttpClient client() {
+        return HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(Duration.ofSeconds(5)).build();
+    }
+
+    private String body(int events, Random random, String probe) {
+        if (events == 1 && probe == null) {
+            return EndToEnd.event("h-" + ids.incrementAndGet(), random, subjects);
+        }
+        StringBuilder b = new StringBuilder(events * 160).append('[');
+        for (int i = 0; i < events; i++) {
+            if (i > 0) {
+                b.append(',');
+            }
+            if (i == 0 && probe != null) {
+                b.append("{\"specversion\":\"1.0\",\"id\":\"p-").append(probe).append("\",\"source\":\"")
+                        .append(BenchWorkload.SOURCE).append("\",\"type\":\"bench.latency\",\"subject\":\"lat-")
+                        .append(probe).append("\",\"severity\":\"info\"}");
+            } else {
+                b.append(EndToEnd.event("h-" + ids.incrementAndGet(), random, subjects));
+            }
+        }
+        return b.append(']').toString();
+    }
+
+    private HttpRequest request(String baseUrl, int events, String body) {
+        return HttpRequest.newBuilder(URI.create(baseUrl + "/api/v1/events"))
+                .timeout(Duration.ofSeconds(30))
+                .header("Content-Type", events == 1 && body.charAt(0) == '{'
+                        ? "application/cloudevents+json" : "application/cloudevents-batch+json")
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build();
+    }
+
+    private Throughput throughput(EndToEnd.Running operon, int perRequest) throws Exception {
+        AtomicLong accepted = new AtomicLong();
+        AtomicLong requests = new AtomicLong();
+        AtomicLong unavailable = new AtomicLong();
+        AtomicLong errors = new AtomicLong();
+        long processedBefore = operon.processed();
+        long start = System.nanoTime();
+        long end = start + seconds * 1_000_000_000L;
+        List<Thread> threads = new ArrayList<>();
+        for (int c = 0; c < connections; c++) {
+            int seed = c;
+            Thread t = new Thread(() -> {
+                HttpClient http = client();
+                Random random = new Random(7_000L * perRequest + seed);
+                while (System.nanoTime() < end) {
+                    try {
+                        HttpResponse<Void> r = http.send(request(operon.baseUrl(), perRequest,
+                                body(perRequest, random, null)), HttpResponse.BodyHandlers.discarding());
+                        requests.incrementAndGet();
+                        if (r.statusCode() == 202) {
+                            accepted.addAndGet(perRequest);
+                        } else if (r.statusCode() == 503) {
+                            unavailable.incrementAndGet();
+                        } else {
+                            errors.incrementAndGet();
+                        }
+                    } catch (IOException e) {
+                        errors.incrementAndGet();
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                }
+            }, "bench-http-" + c);
+            threads.add(t);
+            t.start();
+        }
+        for (Thread t : threads) {
+            t.join();
+        }
+        double elapsed = (System.nanoTime() - start) / 1e9;
+        long processed = operon.processed() - processedBefore;
+        Throughput t = new Throughput(perRequest, accepted.get() / elapsed, accepted.get(), requests.get(),
+                unavailable.get(), errors.get(), processed / elapsed, elapsed);
+        System.out.printf(Locale.ROOT, "    %3d per request, %d connections: %,10.0f events/s accepted (%,d events, %,d requests, "
+                        + "%,d answered 503, %,d errors in %.1f s); engine processed %,.0f events/s meanwhile; load %.1f%n",
+                perRequest, connections, t.acceptedPerSecond, t.accepted, t.requests, t.unavailable, t.errors, elapsed,
+                t.processedPerSecond, EndToEnd.loadAverage());
+        return t;
+    }
+
+    private Latency latency(EndToEnd.Running operon, Map<Long, Long> arrivals) throws Exception {
+        long requestsTotal = (long) latencyRate * latencySeconds / latencyBatch;
+        long intervalNanos = 1_000_000_000L * latencyBatch / latencyRate;
+        Map<Long, Long> intended = new ConcurrentHashMap<>();
+        AtomicLong unavailable = new AtomicLong();
+        AtomicLong errors = new AtomicLong();
+        ExecutorService senders = Executors.newFixedThreadPool(connections);
+        ThreadLocal<HttpClient> clients = ThreadLocal.withInitial(this::client);
+        ThreadLocal<Random> randoms = ThreadLocal.withInitial(() -> new Random(Thread.currentThread().getId()));
+        long start = System.nanoTime();
+        for (long k = 0; k < requestsTotal; k++) {
+            long due = start + k * intervalNanos;
+            long wait;
+            while ((wait = due - System.nanoTime()) > 0) {
+                LockSupport.parkNanos(wait);
+            }
+            long request = k;
+            senders.execute(() -> {
+                String probe = request % probeEvery == 0 ? Long.toString(request) : null;
+                if (probe != null) {
+                    intended.put(request, due);
+                }
+                try {
+                    HttpResponse<Void> r = clients.get().send(request(operon.baseUrl(), latencyBatch,
+                            body(latencyBatch, randoms.get(), probe)), HttpResponse.BodyHandlers.discarding());
+                    if (r.statusCode() == 503) {
+                        unavailable.incrementAndGet();
+                        intended.remove(request);
+                    } else if (r.statusCode() != 202) {
+                        errors.incrementAndGet();
+                        intended.remove(request);
+                    }
+                } catch (IOException | InterruptedException e) {
+                    errors.incrementAndGet();
+                    intended.remove(request);
+                }
+            });
+        }
+        senders.shutdown();
+        senders.awaitTermination(5, TimeUnit.MINUTES);
+        double achieved = requestsTotal * latencyBatch / ((System.nanoTime() - start) / 1e9);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (System.nanoTime() < deadline && !arrivals.keySet().containsAll(intended.keySet())) {
+            Thread.sleep(50);
+        }
+        long[] micros = intended.entrySet().stream().filter(e -> arrivals.containsKey(e.getKey()))
+                .mapToLong(e -> (arrivals.get(e.getKey()) - e.getValue()) / 1_000).sorted().toArray();
+        Latency l = new Latency(latencyRate, intended.size(), micros.length,
+                EndToEnd.percentile(micros, 50) / 1000, EndToEnd.percentile(micros, 99) / 1000,
+                EndToEnd.percentile(micros, 99.9) / 1000, micros.length == 0 ? Double.NaN : micros[micros.length - 1] / 1000.0,
+                achieved, unavailable.get(), errors.get());
+        System.out.printf(Locale.ROOT, "    latency at %,d events/s offered (%d per request, achieved %,.0f): %,d probes, %,d actions "
+                        + "arrived; p50 %.2f ms, p99 %.2f ms, p99.9 %.2f ms, max %.1f ms; %,d answered 503, %,d errors; load %.1f%n",
+                latencyRate, latencyBatch, achieved, l.probes, l.arrived, l.p50, l.p99, l.p999, l.max, l.unavailable,
+                l.errors, EndToEnd.loadAverage());
+        return l;
+    }
+
+    private ObjectNode entry(List<Throughput> throughputs, Latency l, double packRate) {
+        ObjectNode n = EndToEnd.JSON.createObjectNode();
+        n.put("description", "the assembled app in process: POST /api/v1/events from " + connections
+                + " connections closed loop for " + seconds + " s, 1 and 100 events per request (202 = accepted, 503 apart); "
+                + "latency request -> webhook action of a per-probe decision at a fixed offered rate; vs the pack in process");
+        ObjectNode figures = n.putObject("figures");
+        for (Throughput t : throughputs) {
+            ObjectNode f = figures.putObject(t.perRequest + "PerRequest");
+            f.put("acceptedEventsPerSecond", Math.round(t.acceptedPerSecond)).put("acceptedEvents", t.accepted)
+                    .put("requests", t.requests).put("answered503", t.unavailable).put("errors", t.errors)
+                    .put("engineProcessedEventsPerSecond", Math.round(t.processedPerSecond))
+                    .put("seconds", Math.round(t.seconds * 10) / 10.0);
+        }
+        figures.put("inProcessPackEventsPerSecond", Math.round(packRate)).put("connections", connections);
+        ObjectNode lat = figures.putObject("latencyRequestToAction");
+        lat.put("offeredEventsPerSecond", l.offered).put("achievedEventsPerSecond", Math.round(l.achievedRate))
+                .put("eventsPerRequest", latencyBatch).put("probes", l.probes).put("arrived", l.arrived)
+                .put("p50Ms", round2(l.p50)).put("p99Ms", round2(l.p99)).put("p999Ms", round2(l.p999))
+                .put("maxMs", round2(l.max)).put("answered503", l.unavailable).put("errors", l.errors);
+        figures.put("loadAverage", EndToEnd.loadAverage());
+        double batch = throughputs.get(1).acceptedPerSecond;
+        double ratio = batch / packRate;
+        boolean latencyOk = l.arrived > 0 && l.arrived == l.probes && l.p99 <= 5.0;
+        n.put("ratio", round2(ratio));
+        n.put("ratioMeaning", "accepted events/s at 100 per request / the pack in process");
+        n.put("targetRatio", 0.5);
+        n.put("target", "100 per request >= 0.5x the pack in process, and p99 request -> action <= 5 ms at "
+                + latencyRate + " events/s offered");
+        n.put("pass", ratio >= 0.5 && latencyOk);
+        n.put("summary", String.format(Locale.ROOT, "1/req %,.0f/s, 100/req %,.0f/s, pack %,.0f/s; p50/p99/p99.9 %.1f/%.1f/%.1f ms",
+                throughputs.get(0).acceptedPerSecond, batch, packRate, l.p50, l.p99, l.p999));
+        n.put("ratioSummary", String.format(Locale.ROOT, "%.2fx (target >= 0.5x); p99 %.1f ms <= 5 %s", ratio, l.p99,
+                latencyOk ? "yes" : "no"));
+        return n;
+    }
+
+    private static double round2(double v) {
+        return Math.round(v * 100) / 100.0;
+    }
+}

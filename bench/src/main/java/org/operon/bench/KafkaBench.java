@@ -1,0 +1,164 @@
+package org.operon.bench;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import kafka.testkit.KafkaClusterTestKit;
+import kafka.testkit.TestKitNodes;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Random;
+
+/**
+ * Workload 4, Kafka end to end: one combined KRaft node in this JVM ({@code KafkaClusterTestKit}, the
+ * broker settings of KafkaSourceIT); {@code kafka-events} CloudEvents produced to a one-partition topic
+ * first, one event per record (and, with {@code --kafka-batches=1,100}, also records of 100 events),
+ * then the assembled app started in process consuming the topic ({@code operon.kafka.*}). Measured from
+ * the moment the app has started until the group's committed offset reaches the end of the topic and
+ * the engine has processed every event with no backlog: decided and committed events/s.
+ */
+final class KafkaBench {
+    private final int subjects;
+    private final int events;
+    private final List<Integer> batches = new ArrayList<>();
+
+    KafkaBench(Map<String, String> options, int subjects) {
+        this.subjects = subjects;
+        String v = options.get("kafka-events");
+        this.events = v == null ? 100_000 : Integer.parseInt(v.replace("_", ""));
+        for (String s : options.getOrDefault("kafka-batches", "1,100").split(",")) {
+            batches.add(Integer.parseInt(s.trim()));
+        }
+    }
+
+    record Run(int perRecord, long events, long records, double seconds, double rate, double produceRate) {
+    }
+
+    ObjectNode run(double packRate) throws Exception {
+        TestKitNodes nodes = new TestKitNodes.Builder().setCombined(true).setNumBrokerNodes(1)
+                .setNumControllerNodes(1).build();
+        List<Run> runs = new ArrayList<>();
+        try (KafkaClusterTestKit cluster = new KafkaClusterTestKit.Builder(nodes)
+                .setConfigProp("offsets.topic.replication.factor", "1")
+                .setConfigProp("transaction.state.log.replication.factor", "1")
+                .setConfigProp("transaction.state.log.min.isr", "1")
+                .setConfigProp("group.initial.rebalance.delay.ms", "0")
+                .build()) {
+            cluster.format();
+            cluster.startup();
+            cluster.waitForReadyBrokers();
+            try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrapServers()))) {
+                for (int perRecord : batches) {
+                    runs.add(consume(cluster.bootstrapServers(), admin, perRecord));
+                }
+            }
+        }
+        return entry(runs, packRate);
+    }
+
+    private Run consume(String bootstrap, Admin admin, int perRecord) throws Exception {
+        String topic = "bench-events-" + perRecord;
+        String group = "operon-bench-" + perRecord;
+        admin.createTopics(List.of(new NewTopic(topic, 1, (short) 1))).all().get();
+        long records = 0;
+        long produceStart = System.nanoTime();
+        Random random = new Random(4_000L + perRecord);
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap, ProducerConfig.ACKS_CONFIG, "all",
+                ProducerConfig.LINGER_MS_CONFIG, 5, ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024,
+                ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 4 * 1024 * 1024),
+                new StringSerializer(), new StringSerializer())) {
+            for (int n = 0; n < events; n += perRecord) {
+                int size = Math.min(perRecord, events - n);
+                StringBuilder value = new StringBuilder();
+                if (perRecord > 1) {
+                    value.append('[');
+                }
+                for (int i = 0; i < size; i++) {
+                    if (i > 0) {
+                        value.append(',');
+                    }
+                    value.append(EndToEnd.event("k" + perRecord + "-" + (n + i), random, subjects));
+                }
+                if (perRecord > 1) {
+                    value.append(']');
+                }
+                producer.send(new ProducerRecord<>(topic, value.toString()));
+                records++;
+            }
+            producer.flush();
+        }
+        double produceRate = events / ((System.nanoTime() - produceStart) / 1e9);
+        TopicPartition partition = new TopicPartition(topic, 0);
+        long end = admin.listOffsets(Map.of(partition, OffsetSpec.latest())).all().get().get(partition).offset();
+        System.out.printf(Locale.ROOT, "    produced %,d events in %,d records (%d per record) at %,.0f events/s; end offset %,d%n",
+                events, records, perRecord, produceRate, end);
+
+        try (EndToEnd.Running operon = EndToEnd.start("kafka", Map.of(
+                "operon.kafka.bootstrap-servers", bootstrap,
+                "operon.kafka.topics", topic,
+                "operon.kafka.group-id", group))) {
+            long start = System.nanoTime();
+            long deadline = start + Duration.ofMinutes(5).toNanos();
+            long committed = -1;
+            while (System.nanoTime() < deadline) {
+                OffsetAndMetadata o = admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get()
+                        .get(partition);
+                committed = o == null ? -1 : o.offset();
+                if (committed >= end) {
+                    break;
+                }
+                Thread.sleep(20);
+            }
+            boolean drained = operon.awaitProcessed(events, Duration.ofMinutes(2));
+            double seconds = (System.nanoTime() - start) / 1e9;
+            long processed = operon.processed();
+            Run r = new Run(perRecord, processed, records, seconds, Math.min(processed, events) / seconds, produceRate);
+            System.out.printf(Locale.ROOT, "    %3d per record: committed %,d of %,d, engine processed %,d%s in %.1f s: %,.0f events/s; load %.1f%n",
+                    perRecord, committed, end, processed, drained ? "" : " (NOT drained)", seconds, r.rate,
+                    EndToEnd.loadAverage());
+            if (committed < end || !drained) {
+                throw new IllegalStateException("Operon did not consume the topic " + topic + " within the time limit");
+            }
+            return r;
+        }
+    }
+
+    private ObjectNode entry(List<Run> runs, double packRate) {
+        ObjectNode n = EndToEnd.JSON.createObjectNode();
+        n.put("description", events + " CloudEvents produced to a 1-partition topic of an in-JVM KRaft broker first, then "
+                + "the assembled app in process consumes them: decided (engine processed, no backlog) and committed "
+                + "(group offset = end) events/s, from the app's start; vs the pack in process");
+        ObjectNode figures = n.putObject("figures");
+        for (Run r : runs) {
+            figures.putObject(r.perRecord + "PerRecord").put("eventsPerSecond", Math.round(r.rate))
+                    .put("events", r.events).put("records", r.records).put("seconds", Math.round(r.seconds * 10) / 10.0)
+                    .put("produceEventsPerSecond", Math.round(r.produceRate));
+        }
+        figures.put("inProcessPackEventsPerSecond", Math.round(packRate)).put("loadAverage", EndToEnd.loadAverage());
+        double ratio = runs.get(0).rate / packRate;
+        n.put("ratio", Math.round(ratio * 100) / 100.0);
+        n.put("ratioMeaning", "decided and committed events/s at " + runs.get(0).perRecord + " event(s) per record / the pack in process");
+        n.put("targetRatio", 0.5);
+        n.put("pass", ratio >= 0.5);
+        StringBuilder s = new StringBuilder();
+        for (Run r : runs) {
+            s.append(String.format(Locale.ROOT, "%d/record %,.0f/s, ", r.perRecord, r.rate));
+        }
+        n.put("summary", s + String.format(Locale.ROOT, "pack %,.0f/s", packRate));
+        n.put("ratioSummary", String.format(Locale.ROOT, "%.2fx (target >= 0.5x)", ratio));
+        return n;
+    }
+}
