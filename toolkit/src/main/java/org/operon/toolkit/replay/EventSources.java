@@ -217,25 +217,53 @@ public final class EventSources {
             EventSources reader = READERS.get();
             String name = file.getFileName().toString();
             List<Event> events = new ArrayList<>(lines.size());
+            Arrivals arrivals = new Arrivals(lines.size());
             for (int i = 0; i < lines.size(); i++) {
                 String line = lines.get(i);
                 if (line.isBlank()) {
                     continue;
                 }
                 try {
-                    reader.parseLine(line, name + ":" + (firstLine + i), events);
+                    reader.parseLine(line, name + ":" + (firstLine + i), events, arrivals);
                 } catch (InvalidEventException e) {
+                    events.subList(arrivals.size(), events.size()).clear(); // a line's events count all or none
                     if (endOfTornFile && i == lines.size() - 1) {
                         break; // a torn write at the end of the journal: never acknowledged, never processed
                     }
-                    return new Parsed(events, new EventSourceException(file, firstLine + i, e.getMessage()));
+                    return new Parsed(events, arrivals, new EventSourceException(file, firstLine + i, e.getMessage()));
                 }
             }
-            return new Parsed(events, null);
+            return new Parsed(events, arrivals, null);
         }
     }
 
-    private record Parsed(List<Event> events, EventSourceException problem) {
+    /** The events of a chunk, not yet stamped, and their arrival times. */
+    private record Parsed(List<Event> events, Arrivals arrivals, EventSourceException problem) {
+    }
+
+    /** Arrival times, one per event parsed: events are stamped once, with their position, by the consumer. */
+    private static final class Arrivals {
+        private long[] times;
+        private int size;
+
+        Arrivals(int capacity) {
+            times = new long[Math.max(capacity, 1)];
+        }
+
+        void add(long time) {
+            if (size == times.length) {
+                times = java.util.Arrays.copyOf(times, size * 2);
+            }
+            times[size++] = time;
+        }
+
+        long get(int i) {
+            return times[i];
+        }
+
+        int size() {
+            return size;
+        }
     }
 
     /**
@@ -300,7 +328,8 @@ public final class EventSources {
             for (int i = 0; i < events.size(); i++) {
                 Event e = events.get(i);
                 position++;
-                events.set(i, e.getSeq() == position ? e : e.stamped(position, e.getArrivalTime()));
+                long arrival = parsed.arrivals().get(i);
+                events.set(i, e.getSeq() == position && e.getArrivalTime() == arrival ? e : e.stamped(position, arrival));
             }
             return events;
         }
@@ -363,7 +392,9 @@ public final class EventSources {
         }
     }
 
-    private void parseLine(String line, String idPrefix, List<Event> out) throws InvalidEventException {
+    private void parseLine(String line, String idPrefix, List<Event> out, Arrivals arrivals)
+            throws InvalidEventException {
+        int before = out.size();
         JsonNode node;
         try {
             node = mapper.readTree(line);
@@ -375,7 +406,8 @@ public final class EventSources {
                     + (noise > 0 ? reason.substring(0, noise) : reason));
         }
         if (node.isObject() && node.has("arrivalTime") && node.has("event")) {
-            out.add(journalRecord(node));
+            out.add(journalRecord(node, arrivals));
+            return;
         } else if (node.isObject() && node.has("specversion")) {
             out.add(timedCloudEvent(node));
         } else if (AlertPayloads.isWebhook(node)) {
@@ -391,16 +423,22 @@ public final class EventSources {
                     + "\"event\"}), a CloudEvent (with \"specversion\"), an Alertmanager webhook payload (with "
                     + "\"alerts\") or a JSON array of alerts");
         }
+        for (int i = before; i < out.size(); i++) {
+            arrivals.add(out.get(i).getArrivalTime());
+        }
     }
 
-    private Event journalRecord(JsonNode record) throws InvalidEventException {
+    /** The record's event, unstamped; its arrival time goes to {@code arrivals}. */
+    private Event journalRecord(JsonNode record, Arrivals arrivals) throws InvalidEventException {
         JsonNode arrival = record.get("arrivalTime");
         if (!arrival.isTextual()) {
             throw new InvalidEventException("wrong_type", "arrivalTime must be an ISO-8601 instant as text");
         }
         String text = arrival.asText();
         if (text.equals(lastArrivalText)) { // a journal records many events per arrival time
-            return cloudEvent(record.get("event"), "the record's event").stamped(0, lastArrival);
+            Event e = cloudEvent(record.get("event"), "the record's event");
+            arrivals.add(lastArrival);
+            return e;
         }
         long at;
         try {
@@ -409,9 +447,11 @@ public final class EventSources {
             throw new InvalidEventException("invalid_value", "arrivalTime '" + arrival.asText()
                     + "' is not an ISO-8601 instant such as 2026-01-05T10:00:00Z");
         }
+        Event e = cloudEvent(record.get("event"), "the record's event");
         lastArrivalText = text;
         lastArrival = at;
-        return cloudEvent(record.get("event"), "the record's event").stamped(0, at);
+        arrivals.add(at);
+        return e;
     }
 
     private Event timedCloudEvent(JsonNode node) throws InvalidEventException {
