@@ -17,8 +17,15 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.ArrayDeque;
 import java.util.Comparator;
+import java.util.Iterator;
 import java.util.List;
+import java.util.NoSuchElementException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 /**
  * Reads recorded events for a replay, each with the time at which it is replayed (its arrival time).
@@ -46,9 +53,20 @@ import java.util.List;
 public final class EventSources {
     private static final String SEGMENT_GLOB = "journal-*.jsonl";
 
+    /** Lines per chunk parsed on a worker thread. */
+    private static final int CHUNK = 1_000;
+    /** Worker threads parsing chunks. */
+    private static final int WORKERS = Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors()));
+    /** Chunks read and parsing at a time, ahead of the consumer. */
+    private static final int AHEAD = 4 * WORKERS;
+    /** One reader (object mapper and parsers) per worker thread. */
+    private static final ThreadLocal<EventSources> READERS = ThreadLocal.withInitial(EventSources::new);
+
     private final ObjectMapper mapper = new ObjectMapper();
     private final CloudEventJson cloudEvents = new CloudEventJson(mapper);
     private final AlertPayloads alerts = new AlertPayloads(mapper);
+    private String lastArrivalText;
+    private long lastArrival;
 
     private EventSources() {
     }
@@ -60,17 +78,99 @@ public final class EventSources {
      * @throws EventSourceException naming the file and line of the first problem
      */
     public static List<Event> read(Path path) throws EventSourceException {
-        EventSources reader = new EventSources();
         List<Event> out = new ArrayList<>();
-        if (Files.isDirectory(path)) {
-            List<Path> segments = segments(path);
-            for (int i = 0; i < segments.size(); i++) {
-                reader.readFile(segments.get(i), i == segments.size() - 1, out);
+        try (Chunks chunks = new Chunks(path)) {
+            for (List<Event> chunk = chunks.next(); chunk != null; chunk = chunks.next()) {
+                out.addAll(chunk);
             }
-        } else {
-            reader.readFile(path, false, out);
         }
         return out;
+    }
+
+    /**
+     * The events of one file or journal directory as {@link #read} gives them, parsed while they are
+     * consumed: lines are parsed {@value #CHUNK} at a time on background threads, a few chunks ahead of
+     * the consumer, and handed over in file order. Meant for a journal, whose records are already in
+     * arrival order, so that parsing overlaps the replay. A problem in the input surfaces from the
+     * iterator as an {@link EventStream.Failure} (unchecked) holding the {@link EventSourceException};
+     * close the stream to stop the background threads early.
+     */
+    public static EventStream stream(Path path) {
+        return new EventStream(path);
+    }
+
+    /** Events parsed on background threads while they are consumed; see {@link #stream}. Iterate once. */
+    public static final class EventStream implements Iterable<Event>, AutoCloseable {
+        private final Path path;
+        private Chunks chunks;
+
+        private EventStream(Path path) {
+            this.path = path;
+        }
+
+        @Override
+        public Iterator<Event> iterator() {
+            if (chunks != null) {
+                throw new IllegalStateException("an event stream is iterated once");
+            }
+            try {
+                chunks = new Chunks(path);
+            } catch (EventSourceException e) {
+                throw new Failure(e);
+            }
+            return new Iterator<>() {
+                private List<Event> chunk = List.of();
+                private int i;
+
+                @Override
+                public boolean hasNext() {
+                    while (i == chunk.size()) {
+                        if (chunk == null) {
+                            return false;
+                        }
+                        try {
+                            chunk = chunks.next();
+                        } catch (EventSourceException e) {
+                            close();
+                            throw new Failure(e);
+                        }
+                        i = 0;
+                        if (chunk == null) {
+                            close();
+                            return false;
+                        }
+                    }
+                    return true;
+                }
+
+                @Override
+                public Event next() {
+                    if (!hasNext()) {
+                        throw new NoSuchElementException();
+                    }
+                    return chunk.get(i++);
+                }
+            };
+        }
+
+        @Override
+        public void close() {
+            if (chunks != null) {
+                chunks.close();
+            }
+        }
+
+        /** A problem in the input, met while iterating. */
+        public static final class Failure extends RuntimeException {
+            private Failure(EventSourceException cause) {
+                super(cause.getMessage(), cause);
+            }
+
+            @Override
+            public synchronized EventSourceException getCause() {
+                return (EventSourceException) super.getCause();
+            }
+        }
     }
 
     /**
@@ -110,33 +210,191 @@ public final class EventSources {
         return segments;
     }
 
-    private void readFile(Path file, boolean tolerateTornTail, List<Event> out) throws EventSourceException {
-        boolean endsWithNewline = !tolerateTornTail || endsWithNewline(file);
-        String name = file.getFileName().toString();
-        try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-            long lineNo = 0;
-            String line = in.readLine();
-            while (line != null) {
-                lineNo++;
-                String next = in.readLine();
-                if (!line.isBlank()) {
-                    try {
-                        parseLine(line, name + ":" + lineNo, out);
-                    } catch (InvalidEventException e) {
-                        if (next == null && !endsWithNewline) {
-                            break; // a torn write at the end of the journal: never acknowledged, never processed
-                        }
-                        throw new EventSourceException(file, lineNo, e.getMessage());
-                    }
+    /** Lines of one file, parsed together on a worker thread. */
+    private record Chunk(Path file, long firstLine, List<String> lines, boolean endOfTornFile) {
+        /** The events of the lines in order, or the problem of the first bad line. */
+        Parsed parse() {
+            EventSources reader = READERS.get();
+            String name = file.getFileName().toString();
+            List<Event> events = new ArrayList<>(lines.size());
+            Arrivals arrivals = new Arrivals(lines.size());
+            for (int i = 0; i < lines.size(); i++) {
+                String line = lines.get(i);
+                if (line.isBlank()) {
+                    continue;
                 }
-                line = next;
+                try {
+                    reader.parseLine(line, name + ":" + (firstLine + i), events, arrivals);
+                } catch (InvalidEventException e) {
+                    events.subList(arrivals.size(), events.size()).clear(); // a line's events count all or none
+                    if (endOfTornFile && i == lines.size() - 1) {
+                        break; // a torn write at the end of the journal: never acknowledged, never processed
+                    }
+                    return new Parsed(events, arrivals, new EventSourceException(file, firstLine + i, e.getMessage()));
+                }
             }
-        } catch (IOException e) {
-            throw new EventSourceException(file, 0, "cannot be read: " + e.getMessage());
+            return new Parsed(events, arrivals, null);
         }
     }
 
-    private void parseLine(String line, String idPrefix, List<Event> out) throws InvalidEventException {
+    /** The events of a chunk, not yet stamped, and their arrival times. */
+    private record Parsed(List<Event> events, Arrivals arrivals, EventSourceException problem) {
+    }
+
+    /** Arrival times, one per event parsed: events are stamped once, with their position, by the consumer. */
+    private static final class Arrivals {
+        private long[] times;
+        private int size;
+
+        Arrivals(int capacity) {
+            times = new long[Math.max(capacity, 1)];
+        }
+
+        void add(long time) {
+            if (size == times.length) {
+                times = java.util.Arrays.copyOf(times, size * 2);
+            }
+            times[size++] = time;
+        }
+
+        long get(int i) {
+            return times[i];
+        }
+
+        int size() {
+            return size;
+        }
+    }
+
+    /**
+     * Reads the lines of the files on the calling thread, {@value #CHUNK} per chunk, parses up to
+     * {@link #AHEAD} chunks at a time on worker threads and hands their events over in file order,
+     * numbered by position. Parsing on several threads changes nothing in the result: the same
+     * events, the same first problem.
+     */
+    private static final class Chunks implements AutoCloseable {
+        private final boolean journal;
+        private final List<Path> files;
+        private final ExecutorService workers;
+        private final ArrayDeque<Future<Parsed>> inFlight = new ArrayDeque<>();
+        private int fileIndex = -1;
+        private BufferedReader in;
+        private long lineNo;
+        private boolean tolerateTornTail;
+        private long position;
+        private boolean failed;
+
+        Chunks(Path path) throws EventSourceException {
+            this.journal = Files.isDirectory(path);
+            this.files = journal ? segments(path) : List.of(path);
+            this.workers = Executors.newFixedThreadPool(WORKERS, r -> {
+                Thread t = new Thread(r, "operon-replay-parse");
+                t.setDaemon(true);
+                return t;
+            });
+        }
+
+        /** The next chunk's events, null at the end. */
+        List<Event> next() throws EventSourceException {
+            if (failed) {
+                return null;
+            }
+            while (inFlight.size() < AHEAD) {
+                Chunk c = readChunk();
+                if (c == null) {
+                    break;
+                }
+                inFlight.add(workers.submit(c::parse));
+            }
+            Future<Parsed> head = inFlight.poll();
+            if (head == null) {
+                return null;
+            }
+            Parsed parsed;
+            try {
+                parsed = head.get();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while parsing events", e);
+            } catch (ExecutionException e) {
+                throw new IllegalStateException("parsing events failed", e.getCause());
+            }
+            if (parsed.problem() != null) {
+                failed = true;
+                close();
+                throw parsed.problem();
+            }
+            List<Event> events = parsed.events();
+            for (int i = 0; i < events.size(); i++) {
+                Event e = events.get(i);
+                position++;
+                long arrival = parsed.arrivals().get(i);
+                events.set(i, e.getSeq() == position && e.getArrivalTime() == arrival ? e : e.stamped(position, arrival));
+            }
+            return events;
+        }
+
+        /** Up to {@value #CHUNK} lines of the current file, moving on to the next file at an end; null after the last. */
+        private Chunk readChunk() throws EventSourceException {
+            while (true) {
+                if (in == null) {
+                    if (++fileIndex >= files.size()) {
+                        return null;
+                    }
+                    Path file = files.get(fileIndex);
+                    tolerateTornTail = journal && fileIndex == files.size() - 1 && !endsWithNewline(file);
+                    try {
+                        in = Files.newBufferedReader(file, StandardCharsets.UTF_8);
+                    } catch (IOException e) {
+                        throw new EventSourceException(file, 0, "cannot be read: " + e.getMessage());
+                    }
+                    lineNo = 0;
+                }
+                Path file = files.get(fileIndex);
+                List<String> lines = new ArrayList<>(CHUNK);
+                long first = lineNo + 1;
+                try {
+                    String line;
+                    while (lines.size() < CHUNK && (line = in.readLine()) != null) {
+                        lines.add(line);
+                        lineNo++;
+                    }
+                    boolean atEnd = lines.size() < CHUNK;
+                    if (!atEnd) {
+                        in.mark(1);
+                        atEnd = in.read() < 0;
+                        in.reset();
+                    }
+                    if (atEnd) {
+                        in.close();
+                        in = null;
+                    }
+                    if (!lines.isEmpty()) {
+                        return new Chunk(file, first, lines, atEnd && tolerateTornTail);
+                    }
+                } catch (IOException e) {
+                    throw new EventSourceException(file, 0, "cannot be read: " + e.getMessage());
+                }
+            }
+        }
+
+        @Override
+        public void close() {
+            workers.shutdownNow();
+            if (in != null) {
+                try {
+                    in.close();
+                } catch (IOException ignored) {
+                    // read only
+                }
+                in = null;
+            }
+        }
+    }
+
+    private void parseLine(String line, String idPrefix, List<Event> out, Arrivals arrivals)
+            throws InvalidEventException {
+        int before = out.size();
         JsonNode node;
         try {
             node = mapper.readTree(line);
@@ -148,7 +406,8 @@ public final class EventSources {
                     + (noise > 0 ? reason.substring(0, noise) : reason));
         }
         if (node.isObject() && node.has("arrivalTime") && node.has("event")) {
-            out.add(journalRecord(node));
+            out.add(journalRecord(node, arrivals));
+            return;
         } else if (node.isObject() && node.has("specversion")) {
             out.add(timedCloudEvent(node));
         } else if (AlertPayloads.isWebhook(node)) {
@@ -164,25 +423,35 @@ public final class EventSources {
                     + "\"event\"}), a CloudEvent (with \"specversion\"), an Alertmanager webhook payload (with "
                     + "\"alerts\") or a JSON array of alerts");
         }
-        // Positions as provisional sequence numbers; readAll renumbers after merging.
-        for (int i = out.size() - 1; i >= 0 && out.get(i).getSeq() == 0; i--) {
-            out.set(i, out.get(i).stamped(i + 1, out.get(i).getArrivalTime()));
+        for (int i = before; i < out.size(); i++) {
+            arrivals.add(out.get(i).getArrivalTime());
         }
     }
 
-    private Event journalRecord(JsonNode record) throws InvalidEventException {
+    /** The record's event, unstamped; its arrival time goes to {@code arrivals}. */
+    private Event journalRecord(JsonNode record, Arrivals arrivals) throws InvalidEventException {
         JsonNode arrival = record.get("arrivalTime");
         if (!arrival.isTextual()) {
             throw new InvalidEventException("wrong_type", "arrivalTime must be an ISO-8601 instant as text");
         }
+        String text = arrival.asText();
+        if (text.equals(lastArrivalText)) { // a journal records many events per arrival time
+            Event e = cloudEvent(record.get("event"), "the record's event");
+            arrivals.add(lastArrival);
+            return e;
+        }
         long at;
         try {
-            at = Instant.parse(arrival.asText()).toEpochMilli();
+            at = Instant.parse(text).toEpochMilli();
         } catch (DateTimeParseException e) {
             throw new InvalidEventException("invalid_value", "arrivalTime '" + arrival.asText()
                     + "' is not an ISO-8601 instant such as 2026-01-05T10:00:00Z");
         }
-        return cloudEvent(record.get("event"), "the record's event").stamped(0, at);
+        Event e = cloudEvent(record.get("event"), "the record's event");
+        lastArrivalText = text;
+        lastArrival = at;
+        arrivals.add(at);
+        return e;
     }
 
     private Event timedCloudEvent(JsonNode node) throws InvalidEventException {

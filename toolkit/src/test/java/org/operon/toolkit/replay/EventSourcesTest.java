@@ -1,0 +1,104 @@
+package org.operon.toolkit.replay;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.operon.model.Event;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+/** Reading in chunks parsed on worker threads gives what a line-by-line read gives, problems included. */
+class EventSourcesTest {
+    @TempDir
+    Path dir;
+
+    private static List<Event> events(int n) {
+        List<Event> events = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            events.add(Recordings.critical("ev-" + i, "host-" + (i % 7), Duration.ofMillis(i / 1_000 * 1_000L)));
+        }
+        return events;
+    }
+
+    @Test
+    void aJournalOfManyChunksIsReadInOrderNumberedAndTheTornTailSkipped() throws Exception {
+        Path journal = Files.createDirectory(dir.resolve("journal"));
+        List<String> lines = Recordings.journalLines(events(2_500));
+        Recordings.write(journal.resolve("journal-00000000000000000001.jsonl"), lines.subList(0, 1_200));
+        Path last = Recordings.write(journal.resolve("journal-00000000000000001201.jsonl"), lines.subList(1_200, 2_500));
+        Files.writeString(last, "{\"seq\":2501,\"arrivalTime\":\"2026-01-05T10:00:0", StandardOpenOption.APPEND);
+
+        List<Event> read = EventSources.read(journal);
+        assertEquals(2_500, read.size());
+        for (int i = 0; i < read.size(); i++) {
+            assertEquals("ev-" + i, read.get(i).getId());
+            assertEquals(i + 1, read.get(i).getSeq());
+        }
+        assertEquals(Recordings.T0.plusSeconds(2).toEpochMilli(), read.get(2_499).getArrivalTime());
+
+        List<Event> streamed = new ArrayList<>();
+        try (EventSources.EventStream stream = EventSources.stream(journal)) {
+            stream.forEach(streamed::add);
+        }
+        assertEquals(read, streamed);
+    }
+
+    @Test
+    void theFirstBadLineIsNamedWhateverChunkItIsIn() throws Exception {
+        List<String> lines = new ArrayList<>(Recordings.cloudEventLines(events(3_000)));
+        lines.set(1_499, "{\"specversion\":\"1.0\",\"id\":\"x\"}");
+        lines.set(2_700, "not json");
+        Path file = Recordings.write(dir.resolve("events.jsonl"), lines);
+
+        EventSourceException read = assertThrows(EventSourceException.class, () -> EventSources.read(file));
+        assertEquals(1_500, read.line());
+
+        try (EventSources.EventStream stream = EventSources.stream(file)) {
+            EventSources.EventStream.Failure failure = assertThrows(EventSources.EventStream.Failure.class,
+                    () -> stream.forEach(e -> { }));
+            assertEquals(1_500, failure.getCause().line());
+        }
+    }
+
+    @Test
+    void aTornLastLineOfAPlainFileIsAnError() throws Exception {
+        Path file = Recordings.write(dir.resolve("events.jsonl"), Recordings.journalLines(events(1_000)));
+        Files.writeString(file, "{\"seq\":1001,\"arri", StandardOpenOption.APPEND);
+
+        EventSourceException e = assertThrows(EventSourceException.class, () -> EventSources.read(file));
+        assertEquals(1_001, e.line());
+    }
+
+    @Test
+    void eventsOfOneLineAreNumberedOnAcrossChunks() throws Exception {
+        List<String> lines = new ArrayList<>(Recordings.cloudEventLines(events(1_500)));
+        lines.add(999, Recordings.webhook("firing", Map.of("alertname", "DiskFull", "instance", "db-1"),
+                Recordings.T0, null));
+        lines.add(1_001, "");
+        Files.write(dir.resolve("mixed.jsonl"), lines, StandardCharsets.UTF_8);
+
+        List<Event> read = EventSources.read(dir.resolve("mixed.jsonl"));
+        assertEquals(1_501, read.size());
+        assertEquals("ev-998", read.get(998).getId());
+        assertEquals("operon.alert", read.get(999).getType());
+        assertEquals("ev-999", read.get(1_000).getId());
+        for (int i = 0; i < read.size(); i++) {
+            assertEquals(i + 1, read.get(i).getSeq());
+        }
+    }
+
+    @Test
+    void aMissingFileCannotBeRead() throws IOException {
+        assertThrows(EventSourceException.class, () -> EventSources.read(dir.resolve("absent.jsonl")));
+    }
+}
