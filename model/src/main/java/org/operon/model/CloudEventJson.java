@@ -1,11 +1,15 @@
 package org.operon.model;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import java.io.IOException;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
@@ -13,7 +17,6 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
-import java.util.regex.Pattern;
 
 /**
  * Maps CloudEvents 1.0 (JSON event format, and binary-mode attributes) to {@link Event} and back.
@@ -39,7 +42,6 @@ public final class CloudEventJson {
 
     private static final Set<String> CONTEXT_ATTRIBUTES =
             Set.of("specversion", "id", "source", "type", "subject", "time", "data", "data_base64");
-    private static final Pattern EXTENSION_NAME = Pattern.compile("[a-z0-9]{1,20}");
 
     private final ObjectMapper mapper;
     private final boolean rejectReservedTypes;
@@ -122,7 +124,7 @@ public final class CloudEventJson {
             if (CONTEXT_ATTRIBUTES.contains(name)) {
                 continue;
             }
-            if (!EXTENSION_NAME.matcher(name).matches()) {
+            if (!isExtensionName(name)) {
                 throw new InvalidEventException("invalid_value", "attribute name '" + name
                         + "' is not valid: CloudEvents attribute names are 1-20 lower-case letters or digits");
             }
@@ -139,6 +141,162 @@ public final class CloudEventJson {
         }
         applyDataFields(b, node.get("data"), severityText);
         return b.build();
+    }
+
+    /**
+     * Parses one structured-mode CloudEvent straight from a streaming parser, without a JSON tree for
+     * the envelope (only {@code data} and non-string attribute values become trees). Accepts and
+     * rejects exactly what {@link #fromJson(JsonNode)} does, with the same errors, and gives an equal
+     * {@link Event}. The parser is at the event's first token (or before it); on return it is at the
+     * event's last token.
+     *
+     * @throws IOException if the JSON itself is malformed
+     */
+    public Event fromJson(JsonParser p) throws IOException, InvalidEventException {
+        JsonToken t = p.currentToken() == null ? p.nextToken() : p.currentToken();
+        if (t != JsonToken.START_OBJECT) {
+            return fromJson(t == null ? null : valueNode(p, t));
+        }
+        Object specversion = null, id = null, source = null, type = null, subject = null, time = null;
+        JsonNode data = null, dataBase64 = null;
+        Map<String, Object> extensions = null;
+        while ((t = p.nextToken()) == JsonToken.FIELD_NAME) {
+            String name = p.currentName();
+            t = p.nextToken();
+            Object v = t == JsonToken.VALUE_STRING ? p.getText() : null;
+            switch (name) {
+                case "specversion" -> specversion = v != null ? v : valueNode(p, t);
+                case "id" -> id = v != null ? v : valueNode(p, t);
+                case "source" -> source = v != null ? v : valueNode(p, t);
+                case "type" -> type = v != null ? v : valueNode(p, t);
+                case "subject" -> subject = v != null ? v : valueNode(p, t);
+                case "time" -> time = v != null ? v : valueNode(p, t);
+                case "data" -> data = valueNode(p, t);
+                case "data_base64" -> dataBase64 = valueNode(p, t);
+                default -> {
+                    if (extensions == null) {
+                        extensions = new LinkedHashMap<>();
+                    }
+                    extensions.put(name, v != null ? v : valueNode(p, t));
+                }
+            }
+        }
+        if (t != JsonToken.END_OBJECT) {
+            throw new IOException("unexpected " + t + " in a CloudEvent object");
+        }
+        String sv = requiredValue(specversion, "specversion");
+        if (!SPEC_VERSION.equals(sv)) {
+            throw new InvalidEventException("invalid_value", "specversion must be \"1.0\", not \"" + sv + "\"");
+        }
+        String idText = requiredValue(id, "id");
+        String sourceText = requiredValue(source, "source");
+        String typeText = requiredValue(type, "type");
+        if (rejectReservedTypes && isReservedType(typeText)) {
+            throw new InvalidEventException("reserved_type", "type '" + typeText + "' is reserved: types starting with '"
+                    + RESERVED_TYPE_PREFIX + "' are made by Operon itself; send alerts to /api/v2/alerts or "
+                    + "/api/v1/alertmanager, or choose another type");
+        }
+        Event.Builder b = Event.builder()
+                .id(idText)
+                .source(sourceText)
+                .type(typeText)
+                .subject(optionalValue(subject, "subject"))
+                .time(parseTime(optionalValue(time, "time")));
+        if (data != null && dataBase64 != null) {
+            throw new InvalidEventException("invalid_value", "a CloudEvent has either data or data_base64, not both");
+        }
+        Object plainData = null;
+        if (data != null) {
+            plainData = toPlain(data);
+        } else if (dataBase64 != null) {
+            if (!dataBase64.isTextual()) {
+                throw new InvalidEventException("wrong_type", "data_base64 must be a string");
+            }
+            b.extension("data_base64", dataBase64.asText());
+        }
+        b.data(plainData);
+        String severityText = null;
+        if (extensions != null) {
+            for (Map.Entry<String, Object> f : extensions.entrySet()) {
+                String name = f.getKey();
+                if (!isExtensionName(name)) {
+                    throw new InvalidEventException("invalid_value", "attribute name '" + name
+                            + "' is not valid: CloudEvents attribute names are 1-20 lower-case letters or digits");
+                }
+                Object value = f.getValue();
+                if (value instanceof String text) {
+                    if (name.equals("severity")) {
+                        severityText = text;
+                    } else {
+                        b.extension(name, text);
+                    }
+                    continue;
+                }
+                JsonNode v = (JsonNode) value;
+                if (!(v.isTextual() || v.isNumber() || v.isBoolean())) {
+                    throw new InvalidEventException("wrong_type", "attribute " + name
+                            + " must be a string, number or boolean, not " + v.getNodeType().name().toLowerCase());
+                }
+                if (name.equals("severity")) {
+                    severityText = v.asText();
+                } else {
+                    b.extension(name, toPlain(v));
+                }
+            }
+        }
+        applyDataFields(b, data, severityText);
+        return b.build();
+    }
+
+    /** The value at the parser's current token {@code t} as a tree (JSON null as {@link NullNode}). */
+    private JsonNode valueNode(JsonParser p, JsonToken t) throws IOException {
+        if (t == JsonToken.VALUE_NULL) {
+            return NullNode.instance;
+        }
+        JsonNode n = mapper.readTree(p);
+        return n == null ? NullNode.instance : n;
+    }
+
+    /** The char-by-char equivalent of {@code [a-z0-9]{1,20}}. */
+    static boolean isExtensionName(String name) {
+        int n = name.length();
+        if (n < 1 || n > 20) {
+            return false;
+        }
+        for (int i = 0; i < n; i++) {
+            char c = name.charAt(i);
+            if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static String requiredValue(Object v, String name) throws InvalidEventException {
+        if (v instanceof String s) {
+            if (s.isEmpty()) {
+                throw new InvalidEventException("invalid_value", "attribute '" + name + "' must not be empty");
+            }
+            return s;
+        }
+        JsonNode n = (JsonNode) v;
+        if (n == null || n.isNull()) {
+            throw new InvalidEventException("missing_attribute", "required attribute '" + name + "' is missing");
+        }
+        throw new InvalidEventException("wrong_type", "attribute '" + name + "' must be a string, not "
+                + n.getNodeType().name().toLowerCase());
+    }
+
+    private static String optionalValue(Object v, String name) throws InvalidEventException {
+        if (v instanceof String s) {
+            return s;
+        }
+        JsonNode n = (JsonNode) v;
+        if (n == null || n.isNull()) {
+            return null;
+        }
+        throw new InvalidEventException("wrong_type", "attribute '" + name + "' must be a string, not "
+                + n.getNodeType().name().toLowerCase());
     }
 
     /**

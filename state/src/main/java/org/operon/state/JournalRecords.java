@@ -123,6 +123,10 @@ final class JournalRecords {
      * @throws IOException if the line is not a valid record
      */
     Event event(byte[] line, int length) throws IOException {
+        Event fast = streamedEvent(line, length);
+        if (fast != null) {
+            return fast;
+        }
         JsonNode root = cloudEvents.mapper().readTree(line, 0, length);
         JsonNode seq = root.get("seq");
         JsonNode arrival = root.get("arrivalTime");
@@ -133,6 +137,37 @@ final class JournalRecords {
             return cloudEvents.fromJson(root.get("event")).stamped(seq.asLong(), parseInstant(arrival.asText()));
         } catch (InvalidEventException e) {
             throw new IOException("the record's event is not a valid CloudEvent: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * The record decoded with the streaming parser when it has exactly the written layout; null
+     * otherwise or on any problem, so that {@link #event}'s tree path decides and words the error.
+     */
+    private Event streamedEvent(byte[] line, int length) {
+        try (JsonParser p = factory.createParser(line, 0, length)) {
+            if (p.nextToken() != JsonToken.START_OBJECT
+                    || p.nextToken() != JsonToken.FIELD_NAME || !"seq".equals(p.currentName())
+                    || p.nextToken() != JsonToken.VALUE_NUMBER_INT) {
+                return null;
+            }
+            long seq = p.getLongValue();
+            if (p.nextToken() != JsonToken.FIELD_NAME || !"arrivalTime".equals(p.currentName())
+                    || p.nextToken() != JsonToken.VALUE_STRING) {
+                return null;
+            }
+            long arrival = Instant.parse(p.getText()).toEpochMilli();
+            if (p.nextToken() != JsonToken.FIELD_NAME || !"event".equals(p.currentName())
+                    || p.nextToken() != JsonToken.START_OBJECT) {
+                return null;
+            }
+            Event e = cloudEvents.fromJson(p);
+            if (p.nextToken() != JsonToken.END_OBJECT || p.nextToken() != null) {
+                return null;
+            }
+            return e.stamped(seq, arrival);
+        } catch (IOException | InvalidEventException | RuntimeException e) {
+            return null;
         }
     }
 

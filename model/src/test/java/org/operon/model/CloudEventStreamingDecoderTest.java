@@ -1,0 +1,177 @@
+package org.operon.model;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.Test;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** {@link CloudEventJson#fromJson(JsonParser)} against {@link CloudEventJson#fromJson(JsonNode)}. */
+class CloudEventStreamingDecoderTest {
+    private final ObjectMapper mapper = new ObjectMapper();
+    private final CloudEventJson plain = new CloudEventJson(mapper);
+    private final CloudEventJson intake = plain.rejectingReservedTypes();
+
+    private static final String BASE = "\"specversion\":\"1.0\",\"id\":\"e1\",\"source\":\"/s\",\"type\":\"t\"";
+
+    private static List<String> inputs() throws Exception {
+        List<String> in = new ArrayList<>();
+        in.add("{" + BASE + "}");
+        in.add("{\"specversion\":\"1.0\",\"id\":\"a-1\",\"source\":\"/api/v2/alerts\",\"type\":\"operon.alert\","
+                + "\"data\":{\"labels\":{\"a\":\"b\"}}}");
+        in.add("{" + BASE + ",\"subject\":\"host-1\",\"time\":\"2026-01-31T12:00:00Z\",\"severity\":\"critical\","
+                + "\"region\":\"eu\",\"n1\":7,\"big\":12345678901234,\"huge\":123456789012345678901234567890,"
+                + "\"f\":1.50,\"b\":true,\"data\":{\"labels\":{\"x\":\"1\",\"n\":2,\"t\":false},\"severity\":\"info\","
+                + "\"nested\":[1,2.5,\"s\",null,{\"k\":[]}],\"deep\":{\"a\":{\"b\":{}}}}}");
+        in.add("{" + BASE + ",\"time\":\"2026-01-31T12:00:00.123456+02:00\"}");
+        in.add("{" + BASE + ",\"subject\":\"\\u00e9t\\u00e9 \\ud83d\\ude80 \\n\\t\\\"q\\\"\",\"data\":\"\\u2603 text\"}");
+        in.add("{" + BASE + ",\"data\":null}");
+        in.add("{" + BASE + ",\"data\":42}");
+        in.add("{" + BASE + ",\"data\":[1,{\"labels\":3}]}");
+        in.add("{" + BASE + ",\"data\":{\"labels\":null,\"severity\":\"warning\"}}");
+        in.add("{" + BASE + ",\"data\":{\"severity\":\"WARNING\"}}");
+        in.add("{" + BASE + ",\"severity\":\"warning\",\"data\":{\"severity\":7}}");
+        in.add("{" + BASE + ",\"data_base64\":\"aGVsbG8=\"}");
+        in.add("{" + BASE + ",\"subject\":null,\"time\":null}");
+        in.add("{\"type\":\"t\",\"source\":\"/s\",\"id\":\"e1\",\"specversion\":\"1.0\",\"zz\":\"1\",\"aa\":\"2\"}");
+        in.add("{" + BASE + ",\"id\":\"dup-last-wins\",\"ext\":\"one\",\"other\":\"o\",\"ext\":\"two\"}");
+        in.add("{" + BASE + ",\"a2345678901234567890\":\"20 chars\",\"data\":{}}");
+        // rejected
+        in.add("[]");
+        in.add("\"text\"");
+        in.add("17");
+        in.add("null");
+        in.add("{}");
+        in.add("{\"id\":\"e1\",\"source\":\"/s\",\"type\":\"t\"}");
+        in.add("{\"specversion\":\"0.3\",\"id\":\"e1\",\"source\":\"/s\",\"type\":\"t\"}");
+        in.add("{\"specversion\":1.0,\"id\":\"e1\",\"source\":\"/s\",\"type\":\"t\"}");
+        in.add("{\"specversion\":\"1.0\",\"id\":7,\"source\":\"/s\",\"type\":\"t\"}");
+        in.add("{\"specversion\":\"1.0\",\"id\":\"\",\"source\":\"/s\",\"type\":\"t\"}");
+        in.add("{\"specversion\":\"1.0\",\"id\":null,\"source\":\"/s\",\"type\":\"t\"}");
+        in.add("{\"specversion\":\"1.0\",\"id\":\"e\",\"source\":{\"a\":1},\"type\":\"t\"}");
+        in.add("{\"specversion\":\"1.0\",\"id\":\"e\",\"source\":\"/s\",\"type\":[\"t\"]}");
+        in.add("{\"specversion\":\"1.0\",\"id\":\"e\",\"source\":\"/s\"}");
+        in.add("{" + BASE + ",\"subject\":5}");
+        in.add("{" + BASE + ",\"time\":\"yesterday\"}");
+        in.add("{" + BASE + ",\"time\":\"2026-01-31T12:00:00\"}");
+        in.add("{" + BASE + ",\"time\":true}");
+        in.add("{" + BASE + ",\"data\":{},\"data_base64\":\"eA==\"}");
+        in.add("{" + BASE + ",\"data\":null,\"data_base64\":\"eA==\"}");
+        in.add("{" + BASE + ",\"data_base64\":12}");
+        in.add("{" + BASE + ",\"Region\":\"eu\"}");
+        in.add("{" + BASE + ",\"re-gion\":\"eu\"}");
+        in.add("{" + BASE + ",\"\":\"eu\"}");
+        in.add("{" + BASE + ",\"a23456789012345678901\":\"21 chars\"}");
+        in.add("{" + BASE + ",\"r\u00e9gion\":\"eu\"}");
+        in.add("{" + BASE + ",\"ext\":{\"a\":1}}");
+        in.add("{" + BASE + ",\"ext\":[1]}");
+        in.add("{" + BASE + ",\"ext\":null}");
+        in.add("{" + BASE + ",\"ext\":null,\"BAD\":1}");
+        in.add("{" + BASE + ",\"severity\":\"fatal\"}");
+        in.add("{" + BASE + ",\"severity\":1.50}");
+        in.add("{" + BASE + ",\"severity\":true}");
+        in.add("{" + BASE + ",\"data\":{\"labels\":[\"a\"]}}");
+        in.add("{" + BASE + ",\"data\":{\"labels\":\"a=b\"}}");
+        in.add("{" + BASE + ",\"data\":{\"labels\":{\"a\":{\"b\":1}}}}");
+        in.add("{" + BASE + ",\"data\":{\"labels\":{\"a\":null}}}");
+        in.add("{" + BASE + ",\"data\":{\"severity\":\"loud\"}}");
+        in.add("{" + BASE + ",\"data\":{\"severity\":null}}");
+        in.add("{\"specversion\":\"1.0\",\"id\":\"\",\"source\":\"/s\",\"type\":\"t\",\"BAD\":1,\"time\":\"x\"}");
+        in.add("{" + BASE + ",\"time\":\"x\",\"data\":{},\"data_base64\":\"\"}");
+        // events as the journal writes them (CloudEventJson.toJson), including alert reports
+        CloudEventJson json = new CloudEventJson();
+        Map<String, Object> ext = new LinkedHashMap<>();
+        ext.put("region", "eu");
+        ext.put("count", 3);
+        ext.put("ratio", 0.25);
+        ext.put("flag", false);
+        Event rich = Event.builder().id("r1").source("/k").type("deploy").subject("svc \u4e2d")
+                .time(Instant.parse("2026-11-27T20:00:00.123Z")).severity(Severity.WARNING)
+                .labels(Map.of("env", "prod", "team", "ops")).data(Map.of("labels", Map.of("env", "prod"), "v", 1))
+                .build();
+        Event.Builder withExt = Event.builder().id("x1").source("/x").type("x").labels(Map.of("a", "b"));
+        ext.forEach(withExt::extension);
+        AlertReport alert = AlertReport.of(Map.of("alertname", "DiskFull", "severity", "critical", "instance", "h:9100"),
+                Map.of("summary", "disk \"full\"\n"), Instant.parse("2026-11-27T19:59:00Z"), null, "http://prom/g");
+        for (Event e : List.of(rich, withExt.build(), alert.toEvent("a1", "/api/v2/alerts", Instant.parse("2026-11-27T20:00:00Z")),
+                Event.builder().id("m").source("/m").type("m").build())) {
+            in.add(json.mapper().writeValueAsString(json.toJson(e)));
+        }
+        return in;
+    }
+
+    @Test
+    void streamingDecoderGivesEqualEventsOrEqualErrors() throws Exception {
+        int accepted = 0;
+        int rejected = 0;
+        for (CloudEventJson cej : List.of(plain, intake)) {
+            for (String text : inputs()) {
+                Object tree = decodeTree(cej, text);
+                Object stream = decodeStream(cej, text);
+                assertThat(stream).as(text).isEqualTo(tree);
+                if (tree instanceof String) {
+                    rejected++;
+                } else {
+                    accepted++;
+                }
+            }
+        }
+        assertThat(accepted).isGreaterThan(30);
+        assertThat(rejected).isGreaterThan(60);
+    }
+
+    @Test
+    void rejectsMalformedJsonAsTheTreeParseDoes() {
+        for (String text : List.of("{" + BASE + ",\"data\":{", "{" + BASE + ",}", "{\"id\" \"x\"}")) {
+            assertThatThrownBy(() -> mapper.readTree(text)).as(text).isInstanceOf(java.io.IOException.class);
+            assertThatThrownBy(() -> decodeStream(plain, text)).as(text).isInstanceOf(java.io.IOException.class);
+        }
+    }
+
+    @Test
+    void extensionNameCheckMatchesTheCloudEventsPattern() {
+        for (String name : List.of("", "a", "z9", "A", "a_b", "a-b", "\u00e9", "12345678901234567890",
+                "123456789012345678901", "abc ", "\u0660")) {
+            assertThat(CloudEventJson.isExtensionName(name)).as(name).isEqualTo(name.matches("[a-z0-9]{1,20}"));
+        }
+    }
+
+    private Object decodeTree(CloudEventJson cej, String text) throws Exception {
+        try {
+            return describe(cej.fromJson(mapper.readTree(text)));
+        } catch (InvalidEventException e) {
+            return e.error() + ": " + e.detail();
+        }
+    }
+
+    private Object decodeStream(CloudEventJson cej, String text) throws Exception {
+        try (JsonParser p = mapper.getFactory().createParser(text)) {
+            return describe(cej.fromJson(p));
+        } catch (InvalidEventException e) {
+            return e.error() + ": " + e.detail();
+        }
+    }
+
+    /** The event with everything equals ignores: extension order and value classes. */
+    private static List<Object> describe(Event e) {
+        List<Object> d = new ArrayList<>();
+        d.add(e);
+        d.add(e.toString());
+        d.add(new ArrayList<>(e.getExtensions().keySet()));
+        d.add(new ArrayList<>(e.getLabels().keySet()));
+        for (Object v : e.getExtensions().values()) {
+            d.add(v == null ? null : v.getClass());
+        }
+        d.add(e.getData() == null ? null : e.getData().getClass());
+        d.add(String.valueOf(e.getData()));
+        return d;
+    }
+}
