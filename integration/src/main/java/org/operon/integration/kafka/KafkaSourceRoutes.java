@@ -8,19 +8,28 @@ import org.apache.camel.component.kafka.KafkaComponent;
 import org.apache.camel.component.kafka.KafkaConfiguration;
 import org.apache.camel.component.kafka.KafkaConstants;
 import org.apache.camel.component.kafka.consumer.CommitManager;
+import org.apache.camel.component.kafka.consumer.DefaultKafkaManualCommit;
 import org.apache.camel.component.kafka.consumer.DefaultKafkaManualSyncCommit;
 import org.apache.camel.component.kafka.consumer.KafkaManualCommit;
 import org.apache.camel.component.kafka.consumer.KafkaManualCommitFactory;
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
+import org.operon.engine.EngineOverloadedException;
 import org.operon.integration.source.SourceIntake;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
@@ -29,20 +38,23 @@ import java.util.Objects;
  * The Kafka source: one consumer of the configured topics that hands each record's value (a CloudEvent
  * JSON object or a batch array; JSON turned into events by the configured mapping; or the data of a
  * binary-mode CloudEvent whose attributes are {@code ce_*} headers) to {@link SourceIntake} as source
- * {@code kafka:<topic>}, and commits the
- * record's offset only after the intake returned, that is once its valid events are durable in the
- * journal. Malformed records are dead-lettered by the intake (channel {@code kafka:<topic>}) and
- * committed, so consumption continues past them.
+ * {@code kafka:<topic>}. Camel's batching consumer hands over the records of a poll (up to
+ * {@value #MAX_POLL_RECORDS}) as one batch: their events are one journal append
+ * ({@link SourceIntake#submitAll}), and the offsets after each partition's last record are committed
+ * in one synchronous commit only after that returned, that is once the valid events are durable.
+ * Malformed records are dead-lettered by the intake (channel {@code kafka:<topic>}) and committed with
+ * the batch, so consumption continues past them.
  *
  * <p>When the intake throws (the engine is overloaded, starting or stopping, or the journal did not
- * confirm) the record is retried in place {@link KafkaSourceOptions#retries()} times with a doubling
- * delay; then Camel's {@code breakOnFirstError} closes the consumer without committing and a new one
- * continues from the last committed offset, so the record is polled again and no later record of its
- * partition is committed past it. Redelivery after an unconfirmed journal write may repeat events;
- * the rules drop them by id.
+ * confirm) nothing of the batch is committed, each of its partitions is sought back to its first record
+ * of the batch, and the batch is retried in place {@link KafkaSourceOptions#retries()} times with a
+ * doubling delay; after that the consumer goes on polling from the sought positions. Records already
+ * fetched beyond such a position are neither submitted nor committed (see {@link #resumeAt}), so no
+ * later record of a partition is committed past one not accepted. Redelivery after an unconfirmed
+ * journal write or a failed commit may repeat events; the rules drop them by id.
  *
- * <p>Camel never commits on its own here (see {@link CommitOnlyWhenAsked}); the only commit is the
- * synchronous one of {@link #commit} after acceptance, one per record. The route does not start with
+ * <p>Camel never commits on its own here (see {@link CommitOnlyWhenAsked}); the only commit is the one
+ * of {@link #submitBatch} after acceptance. The route does not start with
  * Camel: start {@link #ROUTE_ID} once the engine accepts, and stop it first on shutdown.
  *
  * <p>Security settings go to the Kafka client's configuration object, never into the endpoint URI, so
@@ -54,6 +66,10 @@ public final class KafkaSourceRoutes extends RouteBuilder {
     static final String COMPONENT = "operon-kafka";
     /** How long one poll waits for records; a stopping source waits for the poll in progress (Camel's default is 5 s). */
     static final long POLL_TIMEOUT_MS = 1000;
+    /** Records per poll and batch: their events are one journal append, their offsets one commit. */
+    static final int MAX_POLL_RECORDS = 500;
+    /** How long the commit of a batch's offsets may take before the batch counts as not committed. */
+    static final long COMMIT_TIMEOUT_MS = 10_000;
     /** The prefix of the CloudEvent attribute headers in binary content mode. */
     static final String CE_PREFIX = "ce_";
     /** The header with the data's media type in binary content mode. */
@@ -93,8 +109,7 @@ public final class KafkaSourceRoutes extends RouteBuilder {
         from(COMPONENT + ":" + String.join(",", options.topics()))
                 .routeId(ROUTE_ID)
                 .autoStartup(false)
-                .process(this::submit)
-                .process(this::commit);
+                .process(this::submitBatch);
     }
 
     static KafkaConfiguration configuration(KafkaSourceOptions options) {
@@ -106,7 +121,8 @@ public final class KafkaSourceRoutes extends RouteBuilder {
         c.setValueDeserializer(ByteArrayDeserializer.class.getName());
         c.setAutoCommitEnable(false);
         c.setAllowManualCommit(true);
-        c.setBreakOnFirstError(true);
+        c.setBatching(true);
+        c.setMaxPollRecords(MAX_POLL_RECORDS);
         c.setPollTimeoutMs(POLL_TIMEOUT_MS);
         KafkaSourceOptions.Security s = options.security();
         c.setSecurityProtocol(s.protocol());
@@ -131,19 +147,130 @@ public final class KafkaSourceRoutes extends RouteBuilder {
         return c;
     }
 
-    private void submit(Exchange exchange) throws Exception {
-        Message in = exchange.getMessage();
-        String topic = in.getHeader(KafkaConstants.TOPIC, String.class);
-        byte[] value = in.getBody(byte[].class);
-        Headers headers = in.getHeader(KafkaConstants.HEADERS, Headers.class);
-        Map<String, String> binary = binaryAttributes(headers);
-        SourceIntake.Outcome outcome = binary.isEmpty()
-                ? intake.submit(sourceName(topic), value, options.mapping())
-                : intake.submitBinary(sourceName(topic), binary, header(headers, CONTENT_TYPE_HEADER), value);
-        if (!outcome.rejected().isEmpty()) {
-            LOG.info("Record {}-{} offset {}: {} events accepted, {} dead-lettered (first: {})", topic,
-                    in.getHeader(KafkaConstants.PARTITION), in.getHeader(KafkaConstants.OFFSET),
-                    outcome.accepted().size(), outcome.rejected().size(), outcome.rejected().get(0).error());
+    /**
+     * Where each partition must continue after a failed batch: the offset of its first record that was not
+     * accepted. Touched only by the consumer's poll thread, which runs this route.
+     */
+    private final Map<TopicPartition, Long> resumeAt = new HashMap<>();
+
+    /**
+     * Submits the events of all records of a batch (one poll) as one journal append, then commits, in one
+     * synchronous commit, the offset after each partition's last record. When the intake throws, nothing
+     * of the batch is committed and each partition is sought back to its first record of the batch (the
+     * exception goes on to the retries); records of a partition already fetched past such a position are
+     * neither submitted nor committed until the partition was consumed again from there.
+     */
+    @SuppressWarnings("unchecked")
+    private void submitBatch(Exchange exchange) throws Exception {
+        List<Exchange> records = exchange.getMessage().getBody(List.class);
+        if (records == null || records.isEmpty()) {
+            return;
+        }
+        Consumer<?, ?> consumer = null;
+        List<Exchange> todo = new ArrayList<>(records.size());
+        List<TopicPartition> partitions = new ArrayList<>(records.size());
+        List<Long> offsets = new ArrayList<>(records.size());
+        List<SourceIntake.Payload> payloads = new ArrayList<>(records.size());
+        for (Exchange record : records) {
+            Message in = record.getMessage();
+            DefaultKafkaManualCommit commit = in.getHeader(KafkaConstants.MANUAL_COMMIT, DefaultKafkaManualCommit.class);
+            if (commit == null) {
+                throw new IllegalStateException("the Kafka consumer gave no manual commit (allowManualCommit is off)");
+            }
+            consumer = commit.getConsumer();
+            TopicPartition tp = commit.getPartition();
+            Long resume = resumeAt.get(tp);
+            if (resume != null && commit.getRecordOffset() < resume) {
+                continue; // accepted and committed in an earlier attempt at this batch
+            }
+            todo.add(record);
+            partitions.add(tp);
+            offsets.add(commit.getRecordOffset());
+            String topic = in.getHeader(KafkaConstants.TOPIC, String.class);
+            byte[] value = in.getBody(byte[].class);
+            Headers headers = in.getHeader(KafkaConstants.HEADERS, Headers.class);
+            Map<String, String> binary = binaryAttributes(headers);
+            payloads.add(binary.isEmpty()
+                    ? SourceIntake.Payload.of(sourceName(topic), value, options.mapping())
+                    : SourceIntake.Payload.binary(sourceName(topic), binary, header(headers, CONTENT_TYPE_HEADER), value));
+        }
+        if (todo.isEmpty()) {
+            return;
+        }
+        Map<TopicPartition, Long> first = firstOffsets(partitions, offsets, 0);
+        for (Map.Entry<TopicPartition, Long> f : first.entrySet()) {
+            Long resume = resumeAt.get(f.getKey());
+            if (resume != null && f.getValue() > resume) {
+                // Fetched before the seek back: leave it uncommitted, it is polled again after the seek.
+                first.forEach(resumeAt::putIfAbsent);
+                seekBack(consumer, Map.of());
+                return;
+            }
+        }
+        resumeAt.keySet().removeAll(first.keySet());
+        try {
+            accept(consumer, todo, partitions, offsets, payloads, 0, todo.size());
+        } catch (EngineOverloadedException | IllegalArgumentException e) {
+            // Overloaded, or more events than the engine's whole queue holds (IllegalArgumentException).
+            if (todo.size() == 1) {
+                seekBack(consumer, first);
+                throw e;
+            }
+            // The queue cannot take the whole batch: take its records one at a time, as far as they fit.
+            for (int i = 0; i < todo.size(); i++) {
+                try {
+                    accept(consumer, todo, partitions, offsets, payloads, i, i + 1);
+                } catch (Exception refused) {
+                    seekBack(consumer, firstOffsets(partitions, offsets, i));
+                    throw refused;
+                }
+            }
+        } catch (Exception e) {
+            seekBack(consumer, first);
+            throw e;
+        }
+    }
+
+    /** Each partition's first offset among the records from index {@code from} on. */
+    private static Map<TopicPartition, Long> firstOffsets(List<TopicPartition> partitions, List<Long> offsets, int from) {
+        Map<TopicPartition, Long> first = new LinkedHashMap<>();
+        for (int i = from; i < partitions.size(); i++) {
+            first.putIfAbsent(partitions.get(i), offsets.get(i));
+        }
+        return first;
+    }
+
+    /** Submits records {@code [from, to)} as one journal append, then commits after each partition's last of them. */
+    private void accept(Consumer<?, ?> consumer, List<Exchange> records, List<TopicPartition> partitions,
+                        List<Long> offsets, List<SourceIntake.Payload> payloads, int from, int to) throws Exception {
+        List<SourceIntake.Outcome> outcomes = intake.submitAll(payloads.subList(from, to));
+        for (int i = 0; i < outcomes.size(); i++) {
+            SourceIntake.Outcome outcome = outcomes.get(i);
+            if (!outcome.rejected().isEmpty()) {
+                Message in = records.get(from + i).getMessage();
+                LOG.info("Record {}-{} offset {}: {} events accepted, {} dead-lettered (first: {})",
+                        in.getHeader(KafkaConstants.TOPIC), in.getHeader(KafkaConstants.PARTITION),
+                        in.getHeader(KafkaConstants.OFFSET), outcome.accepted().size(), outcome.rejected().size(),
+                        outcome.rejected().get(0).error());
+            }
+        }
+        Map<TopicPartition, OffsetAndMetadata> next = new HashMap<>();
+        for (int i = from; i < to; i++) {
+            next.put(partitions.get(i), new OffsetAndMetadata(offsets.get(i) + 1));
+        }
+        // When this fails nothing of [from, to) counts as committed: the records come again (events dropped by id).
+        consumer.commitSync(next, Duration.ofMillis(COMMIT_TIMEOUT_MS));
+    }
+
+    private void seekBack(Consumer<?, ?> consumer, Map<TopicPartition, Long> first) {
+        resumeAt.putAll(first);
+        for (Map.Entry<TopicPartition, Long> r : resumeAt.entrySet()) {
+            try {
+                consumer.seek(r.getKey(), r.getValue());
+            } catch (IllegalStateException e) {
+                // No longer assigned: its new owner continues from the last committed offset.
+                LOG.debug("Partition {} no longer assigned: {}", r.getKey(), e.getMessage());
+            }
         }
     }
 
@@ -171,20 +298,11 @@ public final class KafkaSourceRoutes extends RouteBuilder {
         return h == null || h.value() == null ? null : new String(h.value(), StandardCharsets.UTF_8);
     }
 
-    /** Commits the record's offset (synchronously); runs only once {@link #submit} returned. */
-    private void commit(Exchange exchange) {
-        KafkaManualCommit commit = exchange.getMessage().getHeader(KafkaConstants.MANUAL_COMMIT, KafkaManualCommit.class);
-        if (commit == null) {
-            throw new IllegalStateException("the Kafka consumer gave no manual commit (allowManualCommit is off)");
-        }
-        commit.commit();
-    }
-
     /**
      * Synchronous manual commits, and nothing else. camel-kafka 4.14 picks its commit manager by the
      * factory's class: its own factories add commits of the last processed offsets (at the end of each
      * polled partition, on rebalance, on errors); any other factory gets the no-op manager, which leaves
-     * {@link KafkaManualCommit#commit()} as the only way an offset is committed.
+     * the route's own commit of a batch (on the record's consumer) as the only way an offset is committed.
      */
     static final class CommitOnlyWhenAsked implements KafkaManualCommitFactory {
         @Override

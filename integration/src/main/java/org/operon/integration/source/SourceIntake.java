@@ -104,22 +104,98 @@ public final class SourceIntake {
      */
     public Outcome submit(String source, byte[] payload, WebhookMapping mapping)
             throws EngineOverloadedException, ApiException {
-        Objects.requireNonNull(source, "source");
-        byte[] body = payload == null ? new byte[0] : payload;
-        counters.received(source, 1);
+        return submitAll(List.of(Payload.of(source, payload, mapping))).get(0);
+    }
+
+    /**
+     * One payload of {@link #submitAll}: structured-mode (CloudEvents JSON, or JSON turned into events by
+     * {@code mapping} when not null) unless {@code binaryAttributes} is not null, in which case it is one
+     * binary-mode CloudEvent with those attributes and {@code contentType} (see {@link #submitBinary}).
+     */
+    public record Payload(String source, byte[] body, WebhookMapping mapping, Map<String, String> binaryAttributes,
+                          String contentType) {
+        public Payload {
+            Objects.requireNonNull(source, "source");
+            body = body == null ? new byte[0] : body;
+        }
+
+        public static Payload of(String source, byte[] body, WebhookMapping mapping) {
+            return new Payload(source, body, mapping, null, null);
+        }
+
+        public static Payload binary(String source, Map<String, String> attributes, String contentType, byte[] body) {
+            return new Payload(source, body, null, Objects.requireNonNull(attributes, "attributes"), contentType);
+        }
+    }
+
+    /**
+     * Accepts the valid events of all {@code payloads} with one journal append (one wait for durability),
+     * e.g. all records of one Kafka poll, and returns one outcome per payload in order. What is malformed
+     * is dead-lettered per payload with its reason, exactly as {@link #submit(String, byte[], WebhookMapping)}
+     * does, but only after the acceptance; when this throws nothing was dead-lettered and the whole
+     * call must be repeated (events already durable are then dropped by id).
+     *
+     * @throws EngineOverloadedException the engine's queue is full: nothing accepted, try again later
+     * @throws ApiException              503: not accepting now, or the journal did not confirm; do not acknowledge
+     */
+    public List<Outcome> submitAll(List<Payload> payloads) throws EngineOverloadedException, ApiException {
+        List<Prepared> prepared = new ArrayList<>(payloads.size());
+        List<Event> all = new ArrayList<>();
+        for (Payload p : payloads) {
+            Prepared x = p.binaryAttributes() == null ? prepare(p.source(), p.body(), p.mapping())
+                    : prepareBinary(p.source(), p.binaryAttributes(), p.contentType(), p.body());
+            counters.received(x.source(), 1);
+            prepared.add(x);
+            all.addAll(x.events());
+        }
+        java.util.Set<String> durableIds = new java.util.HashSet<>();
+        if (!all.isEmpty()) {
+            for (Event e : durable.accept(all, "events", "and resending them is safe: duplicates are dropped by id")) {
+                durableIds.add(e.getId());
+            }
+        }
+        List<Outcome> outcomes = new ArrayList<>(prepared.size());
+        for (Prepared x : prepared) {
+            List<String> accepted = new ArrayList<>();
+            for (Event e : x.events()) {
+                if (durableIds.contains(e.getId())) {
+                    accepted.add(e.getId());
+                }
+            }
+            // Dead letters only after acceptance, so a payload that must be redelivered leaves none twice.
+            DeadLetterWriter writer = writer(x.source());
+            for (Rejection r : x.rejected()) {
+                writer.write(r.error(), r.detail(), r.index(), prefix(x.body()), x.body().length);
+            }
+            counters.accepted(x.source(), accepted.size());
+            counters.rejected(x.source(), x.rejected().size());
+            outcomes.add(new Outcome(accepted, x.rejected()));
+        }
+        return outcomes;
+    }
+
+    /** A payload decoded: its valid events and its rejections (one with index null: the whole payload). */
+    private record Prepared(String source, byte[] body, List<Event> events, List<Rejection> rejected) {
+    }
+
+    private Prepared whole(String source, byte[] body, String error, String detail) {
+        return new Prepared(source, body, List.of(), List.of(new Rejection(null, error, detail)));
+    }
+
+    private Prepared prepare(String source, byte[] body, WebhookMapping mapping) {
         if (body.length > options.maxBodyBytes()) {
-            return rejectWhole(source, body, "body_too_large", "the payload has " + body.length
+            return whole(source, body, "body_too_large", "the payload has " + body.length
                     + " bytes; the limit is " + options.maxBodyBytes() + " (operon.intake.max-body-bytes)");
         }
         JsonNode tree;
         try {
             tree = cloudEvents.parseTree(new String(body, StandardCharsets.UTF_8));
         } catch (InvalidEventException e) {
-            return rejectWhole(source, body, e.error(), e.detail());
+            return whole(source, body, e.error(), e.detail());
         }
         if (mapping != null && !isCloudEvents(tree)) {
             WebhookMapping.Result mapped = mapping.mapAs(source, body, tree);
-            return finish(source, body, mapped.events(), mapped.rejected());
+            return new Prepared(source, body, mapped.events(), mapped.rejected());
         }
         List<Event> events = new ArrayList<>();
         List<Rejection> rejected = new ArrayList<>();
@@ -127,7 +203,7 @@ public final class SourceIntake {
         if (tree.isArray()) {
             tree.forEach(elements::add);
             if (elements.isEmpty()) {
-                return rejectWhole(source, body, "empty_batch", "the batch is an empty JSON array");
+                return whole(source, body, "empty_batch", "the batch is an empty JSON array");
             }
         } else {
             elements.add(tree);
@@ -139,7 +215,7 @@ public final class SourceIntake {
                 rejected.add(new Rejection(tree.isArray() ? i : null, e.error(), e.detail()));
             }
         }
-        return finish(source, body, events, rejected);
+        return new Prepared(source, body, events, rejected);
     }
 
     /** Structured-mode CloudEvents: an object with {@code specversion}, or an array starting with one. */
@@ -159,20 +235,20 @@ public final class SourceIntake {
      */
     public Outcome submitBinary(String source, Map<String, String> attributes, String contentType, byte[] payload)
             throws EngineOverloadedException, ApiException {
-        Objects.requireNonNull(source, "source");
-        byte[] body = payload == null ? new byte[0] : payload;
-        counters.received(source, 1);
+        return submitAll(List.of(Payload.binary(source, attributes, contentType, payload))).get(0);
+    }
+
+    private Prepared prepareBinary(String source, Map<String, String> attributes, String contentType, byte[] body) {
         if (body.length > options.maxBodyBytes()) {
-            return rejectWhole(source, body, "body_too_large", "the payload has " + body.length
+            return whole(source, body, "body_too_large", "the payload has " + body.length
                     + " bytes; the limit is " + options.maxBodyBytes() + " (operon.intake.max-body-bytes)");
         }
-        Event event;
         try {
-            event = cloudEvents.fromBinary(attributes, contentType, new String(body, StandardCharsets.UTF_8));
+            return new Prepared(source, body, List.of(cloudEvents.fromBinary(attributes, contentType,
+                    new String(body, StandardCharsets.UTF_8))), List.of());
         } catch (InvalidEventException e) {
-            return rejectWhole(source, body, e.error(), "binary-mode CloudEvent: " + e.detail());
+            return whole(source, body, e.error(), "binary-mode CloudEvent: " + e.detail());
         }
-        return finish(source, body, List.of(event), List.of());
     }
 
     /**
@@ -201,12 +277,6 @@ public final class SourceIntake {
         counters.accepted(source, accepted.size());
         counters.rejected(source, rejected.size());
         return new Outcome(accepted, rejected);
-    }
-
-    private Outcome rejectWhole(String source, byte[] body, String error, String detail) {
-        writer(source).write(error, detail, null, prefix(body), body.length);
-        counters.rejected(source, 1);
-        return new Outcome(List.of(), List.of(new Rejection(null, error, detail)));
     }
 
     private DeadLetterWriter writer(String source) {
