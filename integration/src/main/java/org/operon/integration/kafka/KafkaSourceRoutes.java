@@ -96,7 +96,7 @@ public final class KafkaSourceRoutes extends RouteBuilder {
         component.setKafkaManualCommitFactory(new CommitOnlyWhenAsked());
         getContext().addComponent(COMPONENT, component);
 
-        // Not handled: a failed exchange leaves its record uncommitted, and breakOnFirstError seeks back to it.
+        // Not handled: a failed batch leaves its records uncommitted, and the route seeks back to them.
         onException(Exception.class)
                 .maximumRedeliveries(options.retries())
                 .redeliveryDelay(options.retryBackoff().toMillis())
