@@ -37,7 +37,9 @@ import java.util.concurrent.ConcurrentMap;
  * an overloaded engine repeats the page at the next poll (the events' ids are the issue and its update time,
  * the same both times) and never skips it. Each next page is asked from the new position (offset 0), so an
  * issue that changes while paging cannot shift another one out of sight; only a page whose issues all share
- * the position's second moves on by offset.
+ * the position's second moves on by offset. An issue's
+ * change is identified by its id, update second and status, so a person's status change in the same second as
+ * Operon's own comment is still taken.
  *
  * <p>Before submitting a change that would acknowledge or resolve an incident it reads the issue's journals
  * ({@code GET /issues/{id}.json?include=journals}, one request per such change) to learn who made it; a
@@ -100,10 +102,11 @@ public final class RedminePoller {
             for (JsonNode issue : issues) {
                 int id = issue.path("id").asInt();
                 Instant updated = Instant.parse(issue.path("updated_on").asText());
-                if (next.taken(id, updated)) {
+                int statusId = issue.path("status").path("id").asInt();
+                if (next.taken(id, statusId, updated)) {
                     continue;
                 }
-                next = next.after(id, updated);
+                next = next.after(id, statusId, updated);
                 Event event = change(issue, updated, closedById);
                 if (event != null) {
                     events.add(event);
@@ -164,7 +167,7 @@ public final class RedminePoller {
                 by = last.path("user").path("name").asText(null);
             }
         }
-        return TicketChange.event("redmine-" + id + "-" + updated.getEpochSecond(), TicketChange.REDMINE,
+        return TicketChange.event("redmine-" + id + "-" + updated.getEpochSecond() + "-" + statusId, TicketChange.REDMINE,
                 String.valueOf(id), status.path("name").asText(null), closed, effect, incident, by, updated);
     }
 

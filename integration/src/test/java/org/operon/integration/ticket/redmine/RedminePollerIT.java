@@ -92,9 +92,9 @@ class RedminePollerIT {
 
         assertThat(poller().poll()).isEqualTo(3);
 
-        assertThat(acceptedIds()).containsExactly("redmine-105-" + Instant.parse("2026-11-26T19:17:03Z").getEpochSecond(),
-                "redmine-106-" + Instant.parse("2026-11-26T19:17:04Z").getEpochSecond(),
-                "redmine-108-" + Instant.parse("2026-11-26T19:17:06Z").getEpochSecond());
+        assertThat(acceptedIds()).containsExactly("redmine-105-" + Instant.parse("2026-11-26T19:17:03Z").getEpochSecond() + "-3",
+                "redmine-106-" + Instant.parse("2026-11-26T19:17:04Z").getEpochSecond() + "-2",
+                "redmine-108-" + Instant.parse("2026-11-26T19:17:06Z").getEpochSecond() + "-5");
         List<Event> events = acceptor.accepted();
         assertThat(events).allSatisfy(e -> {
             assertThat(e.getType()).isEqualTo(TicketChange.TYPE);
@@ -147,6 +147,31 @@ class RedminePollerIT {
 
         assertThat(acceptor.accepted()).extracting(e -> data(e).get("ticket") + "/" + data(e).get("effect"))
                 .containsExactly("105/acknowledge", "104/none", "105/resolve", "106/acknowledge");
+    }
+
+    @Test
+    void aPersonsStatusChangeInTheSecondOfOperonsOwnCommentIsTaken() throws Exception {
+        redmine.issue(105, 2, "2026-11-26T19:17:03Z", MARKED, 7, "Alice");
+        assertThat(poller().poll()).isEqualTo(1);
+        // Operon comments (status unchanged) and, within the same second, Alice resolves.
+        redmine.issue(105, 2, "2026-11-26T19:17:04Z", MARKED, OPERON_USER, "Operon");
+        assertThat(poller().poll()).as("Operon's own comment").isZero();
+        redmine.issue(105, 5, "2026-11-26T19:17:04Z", MARKED, 7, "Alice");
+        assertThat(poller().poll()).isEqualTo(1);
+        assertThat(poller().poll()).as("taken once").isZero();
+
+        assertThat(acceptor.accepted()).extracting(e -> data(e).get("effect") + " by " + data(e).get("by"))
+                .containsExactly("acknowledge by Alice", "resolve by Alice");
+        assertThat(acceptedIds()).doesNotHaveDuplicates();
+    }
+
+    @Test
+    void aPositionStoredWithBareIdsStillSkipsThoseIssues() throws Exception {
+        redmine.issue(105, 2, "2026-11-26T19:17:03Z", MARKED, 7, "Alice");
+        state.durableCache("ticket-positions").put("redmine", "{\"updatedOn\":\"2026-11-26T19:17:03Z\",\"ids\":[105]}");
+        assertThat(poller().poll()).isZero();
+        redmine.issue(106, 2, "2026-11-26T19:17:03Z", MARKED, 7, "Alice");
+        assertThat(poller().poll()).isEqualTo(1);
     }
 
     @Test
