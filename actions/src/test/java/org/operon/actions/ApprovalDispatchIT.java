@@ -28,6 +28,7 @@ import org.operon.state.LineageStore;
 import org.operon.state.OperonState;
 import org.operon.state.approval.Approval;
 import org.operon.state.approval.ApprovalStore;
+import org.operon.testkit.MovableClock;
 
 /**
  * Actions held for approval: a real Infinispan approval store and audit log, real Camel routes and a real
@@ -40,7 +41,7 @@ class ApprovalDispatchIT {
     @TempDir
     Path dir;
 
-    private final TestClock clock = new TestClock(T0);
+    private final MovableClock clock = new MovableClock(T0);
     private final List<ActionOutcome> outcomes = new CopyOnWriteArrayList<>();
     private WebhookReceiver receiver;
     private OperonState state;

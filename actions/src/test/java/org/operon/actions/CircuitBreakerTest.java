@@ -7,6 +7,7 @@ import java.time.Instant;
 
 import org.junit.jupiter.api.Test;
 import org.operon.actions.CircuitBreaker.State;
+import org.operon.testkit.MovableClock;
 
 /** The breaker as a timeline on a clock moved by hand. */
 class CircuitBreakerTest {

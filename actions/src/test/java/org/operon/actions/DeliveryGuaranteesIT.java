@@ -24,6 +24,7 @@ import org.operon.model.Decision;
 import org.operon.state.AuditEntry;
 import org.operon.state.FailedAction;
 import org.operon.state.OperonState;
+import org.operon.testkit.MovableClock;
 
 /**
  * Retries, circuit breaking, lanes (concurrency, subject limit, rate) and the failed actions with their

@@ -2,11 +2,6 @@ package org.operon.tests;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import kafka.testkit.KafkaClusterTestKit;
-import kafka.testkit.TestKitNodes;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -17,6 +12,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.operon.testkit.EmbeddedKafka;
 import org.operon.tests.support.OperonProcess;
 import org.operon.tests.support.WebhookReceiver;
 
@@ -71,8 +67,7 @@ class KafkaCrashIT {
                   severity: info
             """;
 
-    private static KafkaClusterTestKit cluster;
-    private static Admin admin;
+    private static EmbeddedKafka kafka;
     private static KafkaProducer<String, String> producer;
 
     @TempDir
@@ -80,29 +75,16 @@ class KafkaCrashIT {
 
     @BeforeAll
     static void startBroker() throws Exception {
-        TestKitNodes nodes = new TestKitNodes.Builder().setCombined(true).setNumBrokerNodes(1)
-                .setNumControllerNodes(1).build();
-        // Without these a single broker never forms a consumer group.
-        cluster = new KafkaClusterTestKit.Builder(nodes)
-                .setConfigProp("offsets.topic.replication.factor", "1")
-                .setConfigProp("transaction.state.log.replication.factor", "1")
-                .setConfigProp("transaction.state.log.min.isr", "1")
-                .setConfigProp("group.initial.rebalance.delay.ms", "0")
-                .build();
-        cluster.format();
-        cluster.startup();
-        cluster.waitForReadyBrokers();
-        admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrapServers()));
-        admin.createTopics(List.of(new NewTopic(TOPIC, 1, (short) 1))).all().get();
-        producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrapServers(),
+        kafka = EmbeddedKafka.start();
+        kafka.createTopic(TOPIC, 1);
+        producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
                 ProducerConfig.ACKS_CONFIG, "all"), new StringSerializer(), new StringSerializer());
     }
 
     @AfterAll
     static void stopBroker() throws Exception {
         producer.close();
-        admin.close();
-        cluster.close();
+        kafka.close();
     }
 
     /** Odd numbers as structured CloudEvents, even ones as JSON the mapping turns into events. */
@@ -118,7 +100,7 @@ class KafkaCrashIT {
 
     /** The group's committed offset of the topic's only partition, or -1. */
     private static long committed() throws Exception {
-        Map<TopicPartition, OffsetAndMetadata> offsets = admin.listConsumerGroupOffsets(GROUP)
+        Map<TopicPartition, OffsetAndMetadata> offsets = kafka.admin().listConsumerGroupOffsets(GROUP)
                 .partitionsToOffsetAndMetadata().get();
         OffsetAndMetadata offset = offsets.get(new TopicPartition(TOPIC, 0));
         return offset == null ? -1 : offset.offset();
@@ -168,7 +150,7 @@ class KafkaCrashIT {
         Path data = tmp.resolve("data");
         try (WebhookReceiver webhook = new WebhookReceiver()) {
             Map<String, String> env = new HashMap<>(Map.of(
-                    "OPERON_KAFKA_BOOTSTRAP_SERVERS", cluster.bootstrapServers(),
+                    "OPERON_KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers(),
                     "OPERON_KAFKA_TOPICS", TOPIC,
                     "OPERON_KAFKA_GROUP_ID", GROUP,
                     "OPERON_KAFKA_RETRY_BACKOFF", "100ms",

@@ -34,6 +34,7 @@ import org.operon.actions.Action;
 import org.operon.actions.ActionOptions;
 import org.operon.actions.ActionRoutes;
 import org.operon.model.Decision;
+import org.operon.testkit.EmbeddedArtemis;
 
 /**
  * The {@code amqp} and {@code mqtt} targets against a real Artemis broker in the test JVM: each action arrives

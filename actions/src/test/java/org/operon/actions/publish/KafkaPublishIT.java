@@ -13,14 +13,9 @@ import java.util.Map;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import kafka.testkit.KafkaClusterTestKit;
-import kafka.testkit.TestKitNodes;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.impl.DefaultCamelContext;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -32,6 +27,7 @@ import org.operon.actions.Action;
 import org.operon.actions.ActionOptions;
 import org.operon.actions.ActionRoutes;
 import org.operon.model.Decision;
+import org.operon.testkit.EmbeddedKafka;
 
 /**
  * The {@code kafka} target against a real Kafka broker (one combined KRaft node in the test JVM): the record's
@@ -46,20 +42,8 @@ class KafkaPublishIT {
 
     @Test
     void publishesTheDecisionEventKeyedBySubject() throws Exception {
-        TestKitNodes nodes = new TestKitNodes.Builder().setCombined(true).setNumBrokerNodes(1)
-                .setNumControllerNodes(1).build();
-        try (KafkaClusterTestKit cluster = new KafkaClusterTestKit.Builder(nodes)
-                .setConfigProp("offsets.topic.replication.factor", "1")
-                .setConfigProp("transaction.state.log.replication.factor", "1")
-                .setConfigProp("transaction.state.log.min.isr", "1")
-                .setConfigProp("group.initial.rebalance.delay.ms", "0")
-                .build()) {
-            cluster.format();
-            cluster.startup();
-            cluster.waitForReadyBrokers();
-            try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrapServers()))) {
-                admin.createTopics(List.of(new NewTopic("operon-decisions", 1, (short) 1))).all().get();
-            }
+        try (EmbeddedKafka cluster = EmbeddedKafka.start()) {
+            cluster.createTopic("operon-decisions", 1);
             ActionOptions options = ActionOptions.defaults().withFileDirectory(dir).withRetries(2, Duration.ofMillis(10))
                     .withTargetSettings(PublishOptions.defaults().withKafka(
                             new PublishOptions.Kafka(cluster.bootstrapServers(), "operon-decisions")))

@@ -26,6 +26,7 @@ import java.util.UUID;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.operon.integration.testing.HttpTestServer.json;
+import org.operon.testkit.MovableClock;
 
 /**
  * The Alertmanager silences API over real HTTP (Camel platform-http on a random port) on a real
@@ -34,7 +35,7 @@ import static org.operon.integration.testing.HttpTestServer.json;
 class SilenceRoutesIT {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Instant T0 = Instant.parse("2026-11-27T20:00:00Z");
-    private static final SteppedClock clock = new SteppedClock(T0);
+    private static final MovableClock clock = new MovableClock(T0);
 
     @TempDir
     static Path dataDir;

@@ -1,12 +1,7 @@
 package org.operon.integration.kafka;
 
-import kafka.testkit.KafkaClusterTestKit;
-import kafka.testkit.TestKitNodes;
 import org.apache.camel.CamelContext;
 import org.apache.camel.impl.DefaultCamelContext;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -27,6 +22,7 @@ import org.operon.integration.webhook.WebhookMapping;
 import org.operon.model.Event;
 import org.operon.model.Severity;
 import org.operon.state.DeadLetter;
+import org.operon.testkit.EmbeddedKafka;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -51,8 +47,7 @@ class KafkaSourceIT {
     /** Short retries keep the overload tests fast: 3 attempts in place (20 ms, 40 ms apart), then a seek back. */
     private static final int RETRIES = 2;
 
-    private static KafkaClusterTestKit cluster;
-    private static Admin admin;
+    private static EmbeddedKafka kafka;
     private static KafkaProducer<String, String> producer;
 
     private final OverloadableAcceptor engine = new OverloadableAcceptor();
@@ -65,28 +60,15 @@ class KafkaSourceIT {
 
     @BeforeAll
     static void startBroker() throws Exception {
-        TestKitNodes nodes = new TestKitNodes.Builder().setCombined(true).setNumBrokerNodes(1)
-                .setNumControllerNodes(1).build();
-        // Without these a single broker never forms a consumer group (see STACK-NOTES).
-        cluster = new KafkaClusterTestKit.Builder(nodes)
-                .setConfigProp("offsets.topic.replication.factor", "1")
-                .setConfigProp("transaction.state.log.replication.factor", "1")
-                .setConfigProp("transaction.state.log.min.isr", "1")
-                .setConfigProp("group.initial.rebalance.delay.ms", "0")
-                .build();
-        cluster.format();
-        cluster.startup();
-        cluster.waitForReadyBrokers();
-        admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrapServers()));
-        producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrapServers(),
+        kafka = EmbeddedKafka.start();
+        producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
                 ProducerConfig.ACKS_CONFIG, "all"), new StringSerializer(), new StringSerializer());
     }
 
     @AfterAll
     static void stopBroker() throws Exception {
         producer.close();
-        admin.close();
-        cluster.close();
+        kafka.close();
     }
 
     @BeforeEach
@@ -94,7 +76,7 @@ class KafkaSourceIT {
         String name = test.getTestMethod().orElseThrow().getName();
         topic = "events-" + name;
         group = "operon-" + name;
-        admin.createTopics(List.of(new NewTopic(topic, 1, (short) 1))).all().get();
+        kafka.createTopic(topic, 1);
     }
 
     @AfterEach
@@ -266,7 +248,7 @@ class KafkaSourceIT {
     }
 
     private void startSource(WebhookMapping mapping) throws Exception {
-        KafkaSourceOptions options = KafkaSourceOptions.of(cluster.bootstrapServers(), List.of(topic), group)
+        KafkaSourceOptions options = KafkaSourceOptions.of(kafka.bootstrapServers(), List.of(topic), group)
                 .withRetries(Duration.ofMillis(20), RETRIES).withMapping(mapping);
         camel = new DefaultCamelContext();
         camel.addRoutes(new KafkaSourceRoutes(intake, options));
@@ -280,7 +262,7 @@ class KafkaSourceIT {
 
     /** The group's committed offset of the topic's only partition (the next record it will read), or -1. */
     private long committed() throws ExecutionException, InterruptedException {
-        Map<TopicPartition, OffsetAndMetadata> offsets = admin.listConsumerGroupOffsets(group)
+        Map<TopicPartition, OffsetAndMetadata> offsets = kafka.admin().listConsumerGroupOffsets(group)
                 .partitionsToOffsetAndMetadata().get();
         OffsetAndMetadata offset = offsets.get(new TopicPartition(topic, 0));
         return offset == null ? -1 : offset.offset();

@@ -15,6 +15,7 @@ import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.operon.testkit.MovableClock;
 
 /** The silence store on a real Infinispan with its file store, across close and reopen. */
 class SilenceStoreIT {
@@ -26,7 +27,7 @@ class SilenceStoreIT {
     static Path dataDir;
     private static OperonState state;
 
-    private final MutableClock clock = new MutableClock(T0);
+    private final MovableClock clock = new MovableClock(T0);
     private SilenceStore store;
 
     @BeforeEach

@@ -23,6 +23,7 @@ import java.util.List;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.operon.integration.source.messaging.BrokerSourceApp.event;
+import org.operon.testkit.EmbeddedArtemis;
 
 /**
  * The MQTT source against a real Artemis broker over MQTT 5: QoS 1 into a persistent session, the PUBACK

@@ -1,4 +1,4 @@
-package org.operon.state.silence;
+package org.operon.testkit;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -6,15 +6,15 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 
-/** A UTC clock that tests move by hand. */
-final class MutableClock extends Clock {
+/** A UTC clock that tests move by hand, for code that takes a {@link Clock}. */
+public final class MovableClock extends Clock {
     private volatile Instant now;
 
-    MutableClock(Instant start) {
+    public MovableClock(Instant start) {
         this.now = start;
     }
 
-    void advance(Duration by) {
+    public void advance(Duration by) {
         now = now.plus(by);
     }
 

@@ -1,4 +1,4 @@
-package org.operon.integration.source.messaging;
+package org.operon.testkit;
 
 import org.apache.activemq.artemis.api.core.SimpleString;
 import org.apache.activemq.artemis.core.config.impl.ConfigurationImpl;
@@ -15,7 +15,7 @@ import java.nio.file.Path;
  * A real ActiveMQ Artemis broker in the test JVM: AMQP and MQTT acceptors on free ports of 127.0.0.1,
  * persistence and security off (any user and password are accepted).
  */
-final class EmbeddedArtemis implements AutoCloseable {
+public final class EmbeddedArtemis implements AutoCloseable {
     private final EmbeddedActiveMQ broker;
     private final int amqpPort;
     private final int mqttPort;
@@ -26,7 +26,7 @@ final class EmbeddedArtemis implements AutoCloseable {
         this.mqttPort = mqttPort;
     }
 
-    static EmbeddedArtemis start(Path dir) throws Exception {
+    public static EmbeddedArtemis start(Path dir) throws Exception {
         int amqpPort = freePort();
         int mqttPort = freePort();
         ConfigurationImpl config = new ConfigurationImpl();
@@ -52,11 +52,11 @@ final class EmbeddedArtemis implements AutoCloseable {
         }
     }
 
-    String amqpUrl() {
+    public String amqpUrl() {
         return "amqp://127.0.0.1:" + amqpPort;
     }
 
-    String mqttUrl() {
+    public String mqttUrl() {
         return "tcp://127.0.0.1:" + mqttPort;
     }
 
@@ -65,7 +65,7 @@ final class EmbeddedArtemis implements AutoCloseable {
      * ones included: 0 means every message was acknowledged. An MQTT topic {@code a/b} is the address
      * {@code a.b}.
      */
-    long messagesHeld(String address) throws Exception {
+    public long messagesHeld(String address) throws Exception {
         var bindings = broker.getActiveMQServer().getPostOffice().getBindingsForAddress(SimpleString.of(address));
         long held = 0;
         for (Binding b : bindings.getBindings()) {
