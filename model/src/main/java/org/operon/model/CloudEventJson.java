@@ -3,6 +3,8 @@ package org.operon.model;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.io.NumberOutput;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
@@ -13,8 +15,10 @@ import java.io.IOException;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -158,7 +162,10 @@ public final class CloudEventJson {
             return fromJson(t == null ? null : valueNode(p, t));
         }
         Object specversion = null, id = null, source = null, type = null, subject = null, time = null;
-        JsonNode data = null, dataBase64 = null;
+        boolean hasData = false;
+        Object data = null; // bound to plain values, or a JsonNode when the mapper's features ask for the tree path
+        JsonNode dataBase64 = null;
+        boolean plain = bindsPlainData();
         Map<String, Object> extensions = null;
         while ((t = p.nextToken()) == JsonToken.FIELD_NAME) {
             String name = p.currentName();
@@ -171,7 +178,10 @@ public final class CloudEventJson {
                 case "type" -> type = v != null ? v : valueNode(p, t);
                 case "subject" -> subject = v != null ? v : valueNode(p, t);
                 case "time" -> time = v != null ? v : valueNode(p, t);
-                case "data" -> data = valueNode(p, t);
+                case "data" -> {
+                    hasData = true;
+                    data = plain ? bindPlain(p, t) : valueNode(p, t);
+                }
                 case "data_base64" -> dataBase64 = valueNode(p, t);
                 default -> {
                     if (extensions == null) {
@@ -202,12 +212,12 @@ public final class CloudEventJson {
                 .type(typeText)
                 .subject(optionalValue(subject, "subject"))
                 .time(parseTime(optionalValue(time, "time")));
-        if (data != null && dataBase64 != null) {
+        if (hasData && dataBase64 != null) {
             throw new InvalidEventException("invalid_value", "a CloudEvent has either data or data_base64, not both");
         }
         Object plainData = null;
-        if (data != null) {
-            plainData = toPlain(data);
+        if (hasData) {
+            plainData = data instanceof JsonNode tree ? toPlain(tree) : data;
         } else if (dataBase64 != null) {
             if (!dataBase64.isTextual()) {
                 throw new InvalidEventException("wrong_type", "data_base64 must be a string");
@@ -244,8 +254,73 @@ public final class CloudEventJson {
                 }
             }
         }
-        applyDataFields(b, data, severityText);
+        if (data instanceof JsonNode tree) {
+            applyDataFields(b, tree, severityText);
+        } else {
+            applyPlainDataFields(b, plainData, severityText);
+        }
         return b.build();
+    }
+
+    /** Deserialization features under which {@code convertValue(tree, Object.class)} gives other values than {@link #bindPlain}. */
+    private static final int TREE_ONLY_FEATURES = DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS.getMask()
+            | DeserializationFeature.USE_BIG_INTEGER_FOR_INTS.getMask()
+            | DeserializationFeature.USE_LONG_FOR_INTS.getMask()
+            | DeserializationFeature.USE_JAVA_ARRAY_FOR_JSON_ARRAY.getMask()
+            | DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY.getMask();
+
+    /** True when {@link #bindPlain} gives exactly what the tree and {@code convertValue} give with this mapper. */
+    private boolean bindsPlainData() {
+        return !mapper.getDeserializationConfig().hasSomeOfFeatures(TREE_ONLY_FEATURES);
+    }
+
+    /**
+     * The JSON value at the parser's current token {@code t} as the plain Java values
+     * {@code convertValue(readTree(p), Object.class)} gives with a default mapper, without the tree:
+     * objects as {@link LinkedHashMap} (a repeated name keeps its first place and its last value),
+     * arrays as {@link ArrayList}, strings, integers as Integer, Long or BigInteger by size, other
+     * numbers as Double, booleans, and null. On return the parser is at the value's last token.
+     */
+    static Object bindPlain(JsonParser p, JsonToken t) throws IOException {
+        if (t == null) {
+            throw new IOException("unexpected end of input in a CloudEvent's data");
+        }
+        switch (t) {
+            case START_OBJECT: {
+                Map<String, Object> map = new LinkedHashMap<>();
+                JsonToken n;
+                while ((n = p.nextToken()) == JsonToken.FIELD_NAME) {
+                    String name = p.currentName();
+                    map.put(name, bindPlain(p, p.nextToken()));
+                }
+                if (n != JsonToken.END_OBJECT) {
+                    throw new IOException("unexpected " + n + " in a JSON object");
+                }
+                return map;
+            }
+            case START_ARRAY: {
+                List<Object> list = new ArrayList<>();
+                JsonToken n;
+                while ((n = p.nextToken()) != JsonToken.END_ARRAY) {
+                    list.add(bindPlain(p, n));
+                }
+                return list;
+            }
+            case VALUE_STRING:
+                return p.getText();
+            case VALUE_NUMBER_INT:
+                return p.getNumberValue();
+            case VALUE_NUMBER_FLOAT:
+                return p.getDoubleValue();
+            case VALUE_TRUE:
+                return Boolean.TRUE;
+            case VALUE_FALSE:
+                return Boolean.FALSE;
+            case VALUE_NULL:
+                return null;
+            default:
+                throw new IOException("unexpected " + t + " in a CloudEvent's data");
+        }
     }
 
     /** The value at the parser's current token {@code t} as a tree (JSON null as {@link NullNode}). */
@@ -399,6 +474,60 @@ public final class CloudEventJson {
                 throw new InvalidEventException("invalid_value", ex.getMessage());
             }
         }
+    }
+
+    /** {@link #applyDataFields} for data bound by {@link #bindPlain}: the same checks, the same errors. */
+    private static void applyPlainDataFields(Event.Builder b, Object data, String severityText) throws InvalidEventException {
+        if (data instanceof Map<?, ?> map) {
+            Object labels = map.get("labels");
+            if (labels != null) {
+                if (!(labels instanceof Map<?, ?> labelMap)) {
+                    throw new InvalidEventException("wrong_type", "data.labels must be an object of strings, not "
+                            + plainTypeName(labels));
+                }
+                Map<String, String> out = new LinkedHashMap<>();
+                for (Map.Entry<?, ?> l : labelMap.entrySet()) {
+                    Object v = l.getValue();
+                    if (!(v instanceof String || v instanceof Number || v instanceof Boolean)) {
+                        throw new InvalidEventException("wrong_type", "data.labels." + l.getKey()
+                                + " must be a string, not " + plainTypeName(v));
+                    }
+                    out.put((String) l.getKey(), v instanceof Double d ? NumberOutput.toString(d) : v.toString());
+                }
+                b.labels(out);
+            }
+            if (severityText == null && map.containsKey("severity")) {
+                if (!(map.get("severity") instanceof String s)) {
+                    throw new InvalidEventException("wrong_type", "data.severity must be a string");
+                }
+                severityText = s;
+            }
+        }
+        if (severityText != null) {
+            try {
+                b.severity(Severity.fromWireName(severityText));
+            } catch (IllegalArgumentException ex) {
+                throw new InvalidEventException("invalid_value", ex.getMessage());
+            }
+        }
+    }
+
+    /** The name {@code JsonNode.getNodeType()} gives a plain value's tree, in lower case. */
+    private static String plainTypeName(Object v) {
+        if (v == null) {
+            return "null";
+        } else if (v instanceof Map) {
+            return "object";
+        } else if (v instanceof List) {
+            return "array";
+        } else if (v instanceof String) {
+            return "string";
+        } else if (v instanceof Number) {
+            return "number";
+        } else if (v instanceof Boolean) {
+            return "boolean";
+        }
+        return "pojo";
     }
 
     private static String requiredString(JsonNode node, String name) throws InvalidEventException {

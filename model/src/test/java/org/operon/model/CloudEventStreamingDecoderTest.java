@@ -44,6 +44,48 @@ class CloudEventStreamingDecoderTest {
         in.add("{\"type\":\"t\",\"source\":\"/s\",\"id\":\"e1\",\"specversion\":\"1.0\",\"zz\":\"1\",\"aa\":\"2\"}");
         in.add("{" + BASE + ",\"id\":\"dup-last-wins\",\"ext\":\"one\",\"other\":\"o\",\"ext\":\"two\"}");
         in.add("{" + BASE + ",\"a2345678901234567890\":\"20 chars\",\"data\":{}}");
+        // data shapes: bound straight to maps and lists, equal to the tree's convertValue
+        in.add("{" + BASE + ",\"data\":{\"o\":{\"p\":{\"q\":{\"r\":[[[]],[{}],{\"s\":[null,true,false]}]}}}}}");
+        in.add("{" + BASE + ",\"data\":[]}");
+        in.add("{" + BASE + ",\"data\":{}}");
+        in.add("{" + BASE + ",\"data\":[[1,[2,[3,[4]]]],{\"a\":[{\"b\":null}]}]}");
+        in.add("{" + BASE + ",\"data\":{\"i\":0,\"neg\":-1,\"imax\":2147483647,\"imin\":-2147483648,"
+                + "\"l1\":2147483648,\"l2\":-2147483649,\"lmax\":9223372036854775807,\"lmin\":-9223372036854775808,"
+                + "\"b1\":9223372036854775808,\"b2\":-9223372036854775809,\"b3\":123456789012345678901234567890123456789}}");
+        in.add("{" + BASE + ",\"data\":{\"d\":1.0,\"z\":-0.0,\"e\":1e3,\"E\":1E-7,\"p\":2.5e+10,\"pi\":3.141592653589793238462643383279,"
+                + "\"tiny\":4.9e-324,\"under\":1e-400,\"over\":1e400,\"nover\":-1.7976931348623157e309,"
+                + "\"long\":0.1000000000000000055511151231257827021181583404541015625,\"int0\":10.0}}");
+        in.add("{" + BASE + ",\"data\":12345678901234567890}");
+        in.add("{" + BASE + ",\"data\":-2.5e-3}");
+        in.add("{" + BASE + ",\"data\":true}");
+        in.add("{" + BASE + ",\"data\":false}");
+        in.add("{" + BASE + ",\"data\":\"\"}");
+        in.add("{" + BASE + ",\"data\":{\"n\":null,\"a\":[null,null],\"o\":{\"x\":null}}}");
+        in.add("{" + BASE + ",\"data\":{\"\u00e9\":\"\u4e2d\u6587\",\"emoji \ud83d\ude80\":\"\ud83d\ude00\",\"esc\":\"\\\\ \\/ \\b\\f\\n\\r\\t \\u0000\","
+                + "\"raw\":\"café ☃\"}}");
+        in.add("{" + BASE + ",\"data\":{\"k\":1,\"j\":2,\"k\":3}}");
+        in.add("{" + BASE + ",\"data\":{\"k\":{\"a\":1},\"k\":[2]}}");
+        in.add("{" + BASE + ",\"data\":{\"labels\":{\"a\":\"1\",\"a\":\"2\",\"b\":\"3\"}}}");
+        in.add("{" + BASE + ",\"data\":{\"labels\":{\"x\":\"1\"},\"labels\":{\"y\":\"2\"}}}");
+        in.add("{" + BASE + ",\"data\":{\"severity\":\"info\",\"severity\":\"critical\"}}");
+        in.add("{" + BASE + ",\"data\":{\"labels\":{}},\"data\":{\"severity\":\"warning\"}}");
+        in.add("{" + BASE + ",\"data\":\"first\",\"data\":{\"labels\":{\"a\":\"b\"}}}");
+        in.add("{" + BASE + ",\"data\":{\"labels\":{\"i\":7,\"l\":9223372036854775807,\"b\":99999999999999999999,"
+                + "\"d\":1.50,\"e\":1e300,\"inf\":1e400,\"z\":-0.0,\"t\":true,\"f\":false,\"u\":\"\u00fc\"}}}");
+        in.add("{" + BASE + ",\"data\":{\"labels\":{\"a\":[]}}}");
+        in.add("{" + BASE + ",\"data\":{\"labels\":{\"a\":\"b\",\"c\":{}}}}");
+        in.add("{" + BASE + ",\"data\":{\"labels\":7}}");
+        in.add("{" + BASE + ",\"data\":{\"labels\":2.5}}");
+        in.add("{" + BASE + ",\"data\":{\"labels\":true}}");
+        in.add("{" + BASE + ",\"data\":{\"labels\":{}}}");
+        in.add("{" + BASE + ",\"data\":{\"severity\":[\"critical\"]}}");
+        in.add("{" + BASE + ",\"data\":{\"severity\":{}}}");
+        in.add("{" + BASE + ",\"data\":{\"severity\":1}}");
+        in.add("{" + BASE + ",\"data\":{\"severity\":true}}");
+        in.add("{" + BASE + ",\"data\":{\"severity\":\"critical\"},\"severity\":\"info\"}");
+        in.add("{" + BASE + ",\"data\":[{\"severity\":\"critical\",\"labels\":{\"a\":\"b\"}}]}");
+        in.add("{" + BASE + ",\"data\":{\"labels\":{\"a\":\"b\"}},\"BAD\":1}");
+        in.add("{" + BASE + ",\"data\":{\"labels\":{\"a\":[]}},\"ext\":{}}");
         // rejected
         in.add("[]");
         in.add("\"text\"");
@@ -129,8 +171,43 @@ class CloudEventStreamingDecoderTest {
     }
 
     @Test
+    void deeplyNestedDataIsBoundLikeTheTree() throws Exception {
+        String deep = "[".repeat(500) + "{\"a\":1.5}" + "]".repeat(500);
+        String text = "{" + BASE + ",\"data\":{\"deep\":" + deep + "}}";
+        assertThat(decodeStream(plain, text)).isEqualTo(decodeTree(plain, text));
+        String tooDeep = "{" + BASE + ",\"data\":" + "[".repeat(1_500) + "]".repeat(1_500) + "}";
+        assertThatThrownBy(() -> mapper.readTree(tooDeep)).isInstanceOf(java.io.IOException.class);
+        assertThatThrownBy(() -> decodeStream(plain, tooDeep)).isInstanceOf(java.io.IOException.class);
+    }
+
+    @Test
+    void aMapperWithOtherNumberFeaturesKeepsTheTreeBinding() throws Exception {
+        ObjectMapper decimals = new ObjectMapper()
+                .enable(com.fasterxml.jackson.databind.DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+                .enable(com.fasterxml.jackson.databind.DeserializationFeature.USE_BIG_INTEGER_FOR_INTS);
+        CloudEventJson cej = new CloudEventJson(decimals);
+        String text = "{" + BASE + ",\"data\":{\"d\":1.50,\"i\":7,\"labels\":{\"d\":2.50}}}";
+        Object tree;
+        Object stream;
+        try (JsonParser p = decimals.getFactory().createParser(text)) {
+            stream = describe(cej.fromJson(p));
+        }
+        tree = describe(cej.fromJson(decimals.readTree(text)));
+        assertThat(stream).isEqualTo(tree);
+        assertThat(((Map<?, ?>) cej.fromJson(decimals.readTree(text)).getData()).get("d"))
+                .isInstanceOf(java.math.BigDecimal.class);
+        // and with the default mapper the same text binds doubles and ints
+        Map<?, ?> data = (Map<?, ?>) plain.fromJson(mapper.getFactory().createParser(text)).getData();
+        assertThat(data.get("d")).isEqualTo(1.5);
+        assertThat(data.get("i")).isEqualTo(7);
+    }
+
+    @Test
     void rejectsMalformedJsonAsTheTreeParseDoes() {
-        for (String text : List.of("{" + BASE + ",\"data\":{", "{" + BASE + ",}", "{\"id\" \"x\"}")) {
+        for (String text : List.of("{" + BASE + ",\"data\":{", "{" + BASE + ",}", "{\"id\" \"x\"}",
+                "{" + BASE + ",\"data\":[1,]}", "{" + BASE + ",\"data\":{\"a\":}}", "{" + BASE + ",\"data\":{\"a\" 1}}",
+                "{" + BASE + ",\"data\":[1 2]}", "{" + BASE + ",\"data\":{\"a\":[}}", "{" + BASE + ",\"data\":01}",
+                "{" + BASE + ",\"data\":NaN}", "{" + BASE + ",\"data\":[", "{" + BASE + ",\"data\":{\"a\":1")) {
             assertThatThrownBy(() -> mapper.readTree(text)).as(text).isInstanceOf(java.io.IOException.class);
             assertThatThrownBy(() -> decodeStream(plain, text)).as(text).isInstanceOf(java.io.IOException.class);
         }
@@ -160,6 +237,25 @@ class CloudEventStreamingDecoderTest {
         }
     }
 
+    /** The value's classes all the way down, with map keys in order. */
+    private static Object shape(Object v) {
+        if (v instanceof Map<?, ?> m) {
+            List<Object> out = new ArrayList<>();
+            out.add(m.getClass());
+            m.forEach((k, x) -> {
+                out.add(k);
+                out.add(shape(x));
+            });
+            return out;
+        } else if (v instanceof List<?> l) {
+            List<Object> out = new ArrayList<>();
+            out.add(l.getClass());
+            l.forEach(x -> out.add(shape(x)));
+            return out;
+        }
+        return v == null ? "null" : v.getClass().getName() + ":" + v;
+    }
+
     /** The event with everything equals ignores: extension order and value classes. */
     private static List<Object> describe(Event e) {
         List<Object> d = new ArrayList<>();
@@ -172,6 +268,7 @@ class CloudEventStreamingDecoderTest {
         }
         d.add(e.getData() == null ? null : e.getData().getClass());
         d.add(String.valueOf(e.getData()));
+        d.add(shape(e.getData()));
         return d;
     }
 }

@@ -98,6 +98,49 @@ class EventSourcesTest {
     }
 
     @Test
+    void cloudEventLinesDecodedByTheStreamingParserEqualTheTreeDecoding() throws Exception {
+        com.fasterxml.jackson.databind.ObjectMapper mapper = new com.fasterxml.jackson.databind.ObjectMapper();
+        org.operon.model.CloudEventJson tree = new org.operon.model.CloudEventJson(mapper);
+        String base = "\"specversion\":\"1.0\",\"id\":\"e1\",\"source\":\"/s\",\"type\":\"t\"";
+        String time = ",\"time\":\"2026-01-05T10:00:00.250+01:00\"";
+        List<String> accepted = List.of(
+                "{" + base + time + "}",
+                "{\"type\":\"t\",\"time\":\"2026-01-05T10:00:00Z\",\"id\":\"e2\",\"source\":\"/s\",\"specversion\":\"1.0\"}",
+                "{" + base + time + ",\"severity\":\"critical\",\"region\":\"eu\",\"n\":3,\"data\":{\"labels\":{\"a\":\"b\",\"n\":1.5},"
+                        + "\"v\":[1,12345678901234567890,2.5e-3,null,true,{\"k\":\"\u00e9\"}]}}",
+                "{" + base + time + "} trailing text the tree parse ignores",
+                "{" + base + time + "}{\"second\":1}",
+                "{" + base + time + ",\"alerts\":\"x\"}",
+                "  {" + base + time + "}");
+        for (String line : accepted) {
+            Path file = Files.writeString(dir.resolve("one.jsonl"), line + "\n");
+            Event expected = tree.fromJson(mapper.readTree(line));
+            expected = expected.stamped(1, expected.getTime().toEpochMilli());
+            List<Event> read = EventSources.read(file);
+            assertEquals(List.of(expected), read, line);
+            assertEquals(expected.toString(), read.get(0).toString(), line);
+            assertEquals(String.valueOf(expected.getData()), String.valueOf(read.get(0).getData()), line);
+        }
+        Map<String, String> rejected = Map.of(
+                "{" + base + "}", "CloudEvent e1 has no 'time'",
+                "{" + base + time + ",\"severity\":\"loud\"}", "the CloudEvent is invalid",
+                "{" + base + time + ",\"data\":{\"labels\":[1]}}", "data.labels must be an object of strings, not array",
+                "{" + base + time + ",\"data\":{", "not valid JSON",
+                "{\"specversion\":\"1.0\",\"alerts\":[]}", "required attribute 'id' is missing");
+        for (Map.Entry<String, String> r : rejected.entrySet()) {
+            Path file = Files.writeString(dir.resolve("bad.jsonl"), "\n" + r.getKey() + "\n");
+            EventSourceException e = assertThrows(EventSourceException.class, () -> EventSources.read(file), r.getKey());
+            assertEquals(2, e.line(), r.getKey());
+            org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().contains(r.getValue()), e.getMessage());
+        }
+        // a journal record that also names a specversion stays a journal record (tree path)
+        String record = "{\"arrivalTime\":\"2026-01-05T11:00:00Z\"," + base + time + ",\"event\":{" + base + time + "}}";
+        Path file = Files.writeString(dir.resolve("record.jsonl"), record + "\n");
+        assertEquals(java.time.Instant.parse("2026-01-05T11:00:00Z").toEpochMilli(),
+                EventSources.read(file).get(0).getArrivalTime());
+    }
+
+    @Test
     void aMissingFileCannotBeRead() throws IOException {
         assertThrows(EventSourceException.class, () -> EventSources.read(dir.resolve("absent.jsonl")));
     }
