@@ -47,6 +47,7 @@ final class AlertsBench {
     private final int connections;
     private final int seconds;
     private final int rounds;
+    private final int drainSeconds;
 
     AlertsBench(Map<String, String> options, int subjects) {
         this.options = options;
@@ -54,6 +55,7 @@ final class AlertsBench {
         this.connections = intOption(options, "connections", 8);
         this.seconds = intOption(options, "peer-seconds", 10);
         this.rounds = intOption(options, "peer-rounds", 2);
+        this.drainSeconds = intOption(options, "peer-drain-seconds", 180);
     }
 
     private static int intOption(Map<String, String> options, String name, int fallback) {
@@ -62,7 +64,12 @@ final class AlertsBench {
     }
 
     record Run(String target, int perRequest, double acceptedPerSecond, long accepted, long requests, long unavailable,
-               long errors, double seconds, double cpuSeconds, double load) {
+               long errors, double seconds, double cpuSeconds, double load, long engineDuring, long engineAfterDrain,
+               boolean drained, double engineRate) {
+        Run withEngine(long during, long afterDrain, boolean drainedIn, double rate) {
+            return new Run(target, perRequest, acceptedPerSecond, accepted, requests, unavailable, errors, seconds,
+                    cpuSeconds, load, during, afterDrain, drainedIn, rate);
+        }
     }
 
     /** The path of the Alertmanager binary: {@code --alertmanager=PATH}, or the Debian package's if installed. */
@@ -98,10 +105,20 @@ final class AlertsBench {
             for (int round = 1; round <= rounds; round++) {
                 System.out.printf("  round %d%n", round);
                 for (int perRequest : bodies.keySet()) {
-                    runs.add(load("operon", operon.baseUrl(), perRequest, bodies.get(perRequest), -1));
-                    if (!operon.awaitProcessed(0, Duration.ofSeconds(120))) {
-                        System.out.println("    warning: Operon's engine still has a backlog after 120 s");
-                    }
+                    long before = operon.processed();
+                    Run run = load("operon", operon.baseUrl(), perRequest, bodies.get(perRequest), -1);
+                    long during = operon.processed() - before;
+                    long drainStart = System.nanoTime();
+                    boolean drained = operon.awaitProcessed(0, Duration.ofSeconds(drainSeconds));
+                    double drainTook = (System.nanoTime() - drainStart) / 1e9;
+                    long after = operon.processed() - before;
+                    double engineRate = after / (run.seconds + drainTook);
+                    System.out.printf(Locale.ROOT, "    %-12s the engine processed %,d of the %,d accepted alerts during the run, "
+                                    + "%s; %,.0f alerts/s from the run's start to the end of its backlog%n", "", during,
+                            run.accepted, drained ? String.format(Locale.ROOT, "its backlog in %.1f s more", drainTook)
+                                    : String.format(Locale.ROOT, "%,d in %d s more, still a backlog", after - during,
+                                    this.drainSeconds), engineRate);
+                    runs.add(run.withEngine(during, after, drained, engineRate));
                     if (am != null) {
                         runs.add(load("alertmanager", am.baseUrl, perRequest, bodies.get(perRequest), am.process.pid()));
                     }
@@ -188,7 +205,7 @@ final class AlertsBench {
         double elapsed = (System.nanoTime() - start) / 1e9;
         double cpu = pid < 0 ? Double.NaN : cpuSeconds(pid) - cpuBefore;
         Run run = new Run(target, perRequest, accepted.get() / elapsed, accepted.get(), requests.get(),
-                unavailable.get(), errors.get(), elapsed, cpu, EndToEnd.loadAverage());
+                unavailable.get(), errors.get(), elapsed, cpu, EndToEnd.loadAverage(), -1, -1, true, Double.NaN);
         System.out.printf(Locale.ROOT, "    %-12s %3d per request, %d connections: %,10.0f alerts/s accepted (%,d requests, "
                         + "%,d answered 503, %,d errors in %.1f s)%s; load %.1f%n",
                 target, perRequest, connections, run.acceptedPerSecond, run.requests, run.unavailable, run.errors, elapsed,
@@ -334,6 +351,10 @@ final class AlertsBench {
                         .put("seconds", Math.round(r.seconds * 10) / 10.0).put("loadAverage", r.load);
                 if (!Double.isNaN(r.cpuSeconds)) {
                     t.put("processCpuSeconds", r.cpuSeconds);
+                }
+                if (r.engineDuring >= 0) {
+                    t.put("engineProcessedDuringRun", r.engineDuring).put("engineProcessedAfterDrain", r.engineAfterDrain)
+                            .put("backlogDrained", r.drained).put("engineAlertsPerSecondUntilDrained", Math.round(r.engineRate));
                 }
             }
             Run o = best(runs, "operon", perRequest);

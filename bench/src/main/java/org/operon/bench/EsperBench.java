@@ -52,8 +52,12 @@ final class EsperBench {
         return v == null ? fallback : Integer.parseInt(v.replace("_", ""));
     }
 
-    record Timed(double seconds, String detail) {
+    /** Wall seconds (measured here), CPU seconds (user + system) and peak RSS from /usr/bin/time (NaN without it). */
+    record Timed(double seconds, double cpuSeconds, double maxRssMiB, String detail) {
     }
+
+    private static final Path TIME = Path.of("/usr/bin/time");
+    private static final Pattern RUSAGE = Pattern.compile("peer-rusage: ([0-9.]+) ([0-9.]+) (\\d+)");
 
     ObjectNode run() throws Exception {
         Path operonJar = Path.of(options.getOrDefault("operon-jar",
@@ -147,8 +151,13 @@ final class EsperBench {
         File err = dir.resolve("stderr.txt").toFile();
         File out = dir.resolve("stdout.txt").toFile();
         boolean operon = name.startsWith("operon");
+        List<String> timed = new ArrayList<>();
+        if (Files.isExecutable(TIME)) {
+            timed.addAll(List.of(TIME.toString(), "-f", "peer-rusage: %U %S %M"));
+        }
+        timed.addAll(command);
         long start = System.nanoTime();
-        Process p = new ProcessBuilder(command)
+        Process p = new ProcessBuilder(timed)
                 .redirectOutput(operon ? ProcessBuilder.Redirect.DISCARD : ProcessBuilder.Redirect.to(out))
                 .redirectError(err).start();
         if (!p.waitFor(15, TimeUnit.MINUTES)) {
@@ -161,6 +170,13 @@ final class EsperBench {
         if (p.exitValue() != 0) {
             throw new IllegalStateException(name + " exited " + p.exitValue() + ": " + stderr + stdout);
         }
+        double cpu = Double.NaN;
+        double rss = Double.NaN;
+        Matcher u = RUSAGE.matcher(stderr);
+        if (u.find()) {
+            cpu = Double.parseDouble(u.group(1)) + Double.parseDouble(u.group(2));
+            rss = Long.parseLong(u.group(3)) / 1024.0;
+        }
         String detail;
         if (operon) {
             Matcher m = OPERON_ACTIONS.matcher(stderr);
@@ -170,9 +186,9 @@ final class EsperBench {
             detail = m.find() ? m.group(3) + " rows for " + m.group(4) + " subjects (" + m.group(2) + " critical of "
                     + m.group(1) + " events; " + m.group(5) + " s inside its main)" : stdout.trim();
         }
-        System.out.printf(Locale.ROOT, "    %-14s %6.2f s whole process; %s; load %.1f%n", name, seconds, detail,
-                EndToEnd.loadAverage());
-        return new Timed(seconds, detail);
+        System.out.printf(Locale.ROOT, "    %-14s %6.2f s whole process (CPU %.1f s, peak RSS %.0f MiB); %s; load %.1f%n", name,
+                seconds, cpu, rss, detail, EndToEnd.loadAverage());
+        return new Timed(seconds, cpu, rss, detail);
     }
 
     private ObjectNode entry(Timed operon, Timed esper, long bytes) {
@@ -183,10 +199,18 @@ final class EsperBench {
                 + "parser), JSON parsing included, best of " + rounds);
         ObjectNode figures = n.putObject("figures");
         figures.put("events", events).put("fileBytes", bytes).put("rounds", rounds);
-        figures.putObject("operonReplay").put("seconds", round2(operon.seconds)).put("output", operon.detail)
-                .put("eventsPerSecond", Math.round(events / operon.seconds));
-        figures.putObject("esper").put("seconds", round2(esper.seconds)).put("output", esper.detail)
-                .put("eventsPerSecond", Math.round(events / esper.seconds));
+        for (String name : List.of("operonReplay", "esper")) {
+            Timed t = name.equals("esper") ? esper : operon;
+            ObjectNode f = figures.putObject(name);
+            f.put("seconds", round2(t.seconds)).put("eventsPerSecond", Math.round(events / t.seconds));
+            if (!Double.isNaN(t.cpuSeconds)) {
+                f.put("cpuSeconds", round2(t.cpuSeconds)).put("peakRssMiB", Math.round(t.maxRssMiB));
+            }
+            f.put("output", t.detail);
+        }
+        if (!Double.isNaN(operon.cpuSeconds) && !Double.isNaN(esper.cpuSeconds)) {
+            figures.put("cpuRatio", round2(esper.cpuSeconds / operon.cpuSeconds));
+        }
         figures.put("loadAverage", EndToEnd.loadAverage());
         double ratio = esper.seconds / operon.seconds;
         n.put("ratio", round2(ratio));
@@ -194,8 +218,8 @@ final class EsperBench {
         n.put("targetRatio", 1.0);
         n.put("target", "operon replay takes less whole-process time than Esper");
         n.put("pass", ratio > 1.0);
-        n.put("summary", String.format(Locale.ROOT, "%,d events: operon replay %.1f s, Esper %.1f s", events, operon.seconds,
-                esper.seconds));
+        n.put("summary", String.format(Locale.ROOT, "%,d events: operon replay %.1f s (CPU %.1f), Esper %.1f s (CPU %.1f)",
+                events, operon.seconds, operon.cpuSeconds, esper.seconds, esper.cpuSeconds));
         n.put("ratioSummary", String.format(Locale.ROOT, "%.2fx (target > 1x)", ratio));
         return n;
     }
