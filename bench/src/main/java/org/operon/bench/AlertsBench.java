@@ -350,7 +350,7 @@ final class AlertsBench {
                         .put("requests", r.requests).put("answered503", r.unavailable).put("errors", r.errors)
                         .put("seconds", Math.round(r.seconds * 10) / 10.0).put("loadAverage", r.load);
                 if (!Double.isNaN(r.cpuSeconds)) {
-                    t.put("processCpuSeconds", r.cpuSeconds);
+                    t.put("processCpuSeconds", round2(r.cpuSeconds));
                 }
                 if (r.engineDuring >= 0) {
                     t.put("engineProcessedDuringRun", r.engineDuring).put("engineProcessedAfterDrain", r.engineAfterDrain)
