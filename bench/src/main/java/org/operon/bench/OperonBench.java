@@ -58,6 +58,8 @@ public final class OperonBench {
     private static final int BATCH = 1_000;
     private static final List<String> ALL = List.of("engine", "windowed", "memory", "rule-scale", "replay",
             "http", "kafka");
+    /** Against peers (issue 7), not part of {@code all}: {@code peers} runs both. */
+    private static final List<String> PEERS = List.of("peer-alertmanager", "peer-esper");
 
     /** Windowed count: 3 or more critical events per subject within 1 minute make one decision. */
     static final String WINDOWED_HEADER = """
@@ -130,15 +132,19 @@ public final class OperonBench {
                 options.put(eq < 0 ? a.substring(2) : a.substring(2, eq), eq < 0 ? "true" : a.substring(eq + 1));
             } else if (a.equals("all")) {
                 workloads.addAll(ALL);
-            } else if (ALL.contains(a)) {
+            } else if (ALL.contains(a) || PEERS.contains(a)) {
                 workloads.add(a);
+            } else if (a.equals("peers")) {
+                workloads.addAll(PEERS);
             } else {
-                System.err.println("unknown workload " + a + "; one or more of: all " + String.join(" ", ALL));
+                System.err.println("unknown workload " + a + "; one or more of: all " + String.join(" ", ALL) + " peers "
+                        + String.join(" ", PEERS));
                 System.exit(2);
             }
         }
         if (workloads.isEmpty()) {
             System.err.println("usage: java -Xmx3g -jar bench/target/operon-bench.jar all | " + String.join(" ", ALL)
+                    + " | peers | " + String.join(" | ", PEERS)
                     + " [--events=N] [--subjects=K] [--rounds=R] [--memory-seconds=S] [--rows=10,1000,10000] [--out=FILE]");
             System.exit(2);
         }
@@ -168,6 +174,8 @@ public final class OperonBench {
                 case "replay" -> replay();
                 case "http" -> new HttpBench(options, subjects).run(packRate());
                 case "kafka" -> new KafkaBench(options, subjects).run(packRate());
+                case "peer-alertmanager" -> new AlertsBench(options, subjects).run();
+                case "peer-esper" -> new EsperBench(options, subjects).run();
                 default -> throw new IllegalArgumentException(w);
             };
             entries.put(w, entry);
