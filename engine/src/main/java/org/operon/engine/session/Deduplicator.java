@@ -16,7 +16,7 @@ import org.operon.model.Event;
  *
  * <p>Compact: an identity is kept as a 128-bit hash of its two strings (MurmurHash3's x64 128-bit
  * mixing over their UTF-16 code units, lengths included), not the strings or the event, in three
- * parallel arrays in order of arrival (a ring) plus an open-addressing index into them: 24 to 80
+ * parallel arrays in order of arrival (a ring) plus an open-addressing index into them: 40 to 80
  * bytes per identity (power-of-two array sizes; 40 when the ring is full), so 10 minutes at
  * 1,000 events/s (600,000 identities) take 40 MiB. Two different identities are taken for one only if their 128-bit hashes
  * collide (about 10<sup>-27</sup> for 600,000 identities); a sender could reach the same effect
