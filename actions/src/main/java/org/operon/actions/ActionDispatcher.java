@@ -64,7 +64,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p><b>Lineage.</b> With a {@link LineageStore}, the worker of a decision's first target keeps the
  * decision's {@link DecisionTrace} (its action ids and {@link Decision#getLineage() lineage}) before it
- * writes that action's audit entry, so an action listed in the audit log can be explained. A trace that
+ * writes that action's audit entry, so an action listed in the audit log can be explained: after the
+ * action's send (so that its durable write does not delay the action), or before a muted action's entry
+ * or an approval hold. A trace that
  * cannot be written is logged and the action goes on: explaining must never stop acting.
  *
  * <p><b>Outcomes.</b> After the audit entry of an action performed ({@code sent}), tried ({@code failed})
@@ -283,20 +285,30 @@ public final class ActionDispatcher {
                     action.target(), action.decision().getId(), previous.get().status());
             return;
         }
-        keepTrace(action);
         Optional<String> muted = muteReason(action);
         if (muted.isPresent()) {
+            keepTrace(action);
             auditLog.record(action.audit(AuditEntry.SUPPRESSED, muted.get()));
             LOG.debug("action {} ({} {} for {}) suppressed: {}", action.id(), action.target(),
                     action.decision().getType(), action.decision().getSubject(), muted.get());
             report(action.outcome(ActionOutcome.SUPPRESSED, muted.get(), null));
             return;
         }
-        if (approvals != null && approvals.holds(action)) {
-            return;
+        boolean traced = false;
+        if (approvals != null && approvals.policy().timeoutFor(action.decision()).isPresent()) {
+            keepTrace(action); // a held action is listed, so it must be explainable at once
+            traced = true;
+            if (approvals.holds(action)) {
+                return;
+            }
         }
         Exchange result = producer.send(ActionRoutes.endpointFor(action.target()),
                 exchange -> exchange.getIn().setBody(action));
+        if (!traced) {
+            // After the send, not before: the trace's durable write would otherwise delay every action by one
+            // fsync. It still precedes the audit entry, and a crash before either performs the action again.
+            keepTrace(action);
+        }
         AuditEntry entry;
         if (result.getException() == null) {
             entry = action.audit(AuditEntry.SENT, null);

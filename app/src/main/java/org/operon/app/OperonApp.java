@@ -144,7 +144,12 @@ public final class OperonApp implements AutoCloseable {
 
         SilenceStore silences = SilenceStore.open(state, wallClock);
         journal = FileEventJournal.open(dataDir.resolve("journal"), clock,
-                JournalOptions.defaults().withSegmentBytes(config.get(OperonConfig.JOURNAL_SEGMENT_BYTES)));
+                JournalOptions.defaults().withSegmentBytes(config.get(OperonConfig.JOURNAL_SEGMENT_BYTES))
+                        .withForceEachGroup("disk".equals(config.get(OperonConfig.JOURNAL_DURABILITY))));
+        if (!journal.options().forceEachGroup()) {
+            LOG.warn("operon.journal.durability=os: events are accepted once written to the operating system, not "
+                    + "forced to disk; a crash of the machine (not of Operon) may lose the last seconds of them");
+        }
 
         ActionOptions actionOptions = actionOptions(dataDir);
         EngineOptions engineOptions = new EngineOptions(config.get(OperonConfig.ENGINE_QUEUE),
@@ -165,6 +170,10 @@ public final class OperonApp implements AutoCloseable {
         camel.addInitialProperty("camel.server.port", Integer.toString(config.get(OperonConfig.HTTP_PORT)));
         camel.addInitialProperty("camel.server.maxBodySize", Long.toString(intakeOptions.serverMaxBodySize()));
         camel.addInitialProperty("camel.server.useGlobalSslContextParameters", "false");
+        // platform-http runs each request on a Vert.x worker thread, and an intake request holds its thread
+        // until its journal group is durable: the pool bounds how many requests share one fsync (Vert.x: 20).
+        camel.bind("operonVertxOptions", new io.vertx.core.VertxOptions()
+                .setWorkerPoolSize(config.get(OperonConfig.HTTP_WORKER_THREADS)));
 
         // The engine exists before Camel starts so the routes can reference it; it starts last. Its
         // decisions go to the dispatcher, which is created once Camel runs and before the engine starts.

@@ -70,6 +70,9 @@ final class HttpBench {
     private final int latencyBatch;
     private final int latencySeconds;
     private final int probeEvery;
+    private final int[] batches;
+    /** Options named {@code operon.*}: settings for the app under test (e.g. {@code --operon.journal.durability=os}). */
+    private final Map<String, String> appSettings = new java.util.TreeMap<>();
     private final AtomicLong ids = new AtomicLong();
 
     HttpBench(Map<String, String> options, int subjects) {
@@ -80,6 +83,13 @@ final class HttpBench {
         this.latencyBatch = intOption(options, "latency-batch", 100);
         this.latencySeconds = intOption(options, "latency-seconds", 15);
         this.probeEvery = intOption(options, "probe-every", 10);
+        this.batches = java.util.Arrays.stream(options.getOrDefault("http-batches", "1,100").split(","))
+                .map(String::trim).mapToInt(Integer::parseInt).toArray();
+        options.forEach((k, v) -> {
+            if (k.startsWith("operon.")) {
+                appSettings.put(k, v);
+            }
+        });
     }
 
     private static int intOption(Map<String, String> options, String name, int fallback) {
@@ -88,7 +98,7 @@ final class HttpBench {
     }
 
     record Throughput(int perRequest, double acceptedPerSecond, long accepted, long requests, long unavailable,
-                      long errors, double processedPerSecond, double seconds) {
+                      long errors, double processedPerSecond, double seconds, double cpuMicrosPerRequest) {
     }
 
     record Latency(double offered, long probes, long arrived, double p50, double p99, double p999, double max,
@@ -118,17 +128,23 @@ final class HttpBench {
         Files.writeString(rules.resolve("bench-latency.drl"), PROBE_RULE);
         List<Throughput> throughputs = new ArrayList<>();
         Latency latency;
-        try (EndToEnd.Running operon = EndToEnd.start("http", Map.of(
+        Map<String, String> settings = new java.util.HashMap<>(Map.of(
                 "operon.rules.dir", rules.toString(),
                 "operon.actions.webhook.url", "http://127.0.0.1:" + hook.getAddress().getPort() + "/hook",
-                "operon.actions.targets.bench-latency", "webhook"))) {
-            for (int perRequest : new int[] {1, 100}) {
+                "operon.actions.targets.bench-latency", "webhook"));
+        settings.putAll(appSettings);
+        if (!appSettings.isEmpty()) {
+            System.out.println("    app settings: " + appSettings);
+        }
+        try (EndToEnd.Running operon = EndToEnd.start("http", settings)) {
+            for (int perRequest : batches) {
                 throughputs.add(throughput(operon, perRequest));
                 if (!operon.awaitProcessed(0, Duration.ofSeconds(120))) {
                     System.out.println("    warning: the engine still has a backlog after 120 s");
                 }
             }
-            latency = latency(operon, arrivals);
+            latency = latencySeconds > 0 ? latency(operon, arrivals)
+                    : new Latency(latencyRate, 0, 0, Double.NaN, Double.NaN, Double.NaN, Double.NaN, 0, 0, 0);
         } finally {
             hook.stop(0);
             ((ExecutorService) hook.getExecutor()).shutdownNow();
@@ -177,6 +193,7 @@ final class HttpBench {
         AtomicLong unavailable = new AtomicLong();
         AtomicLong errors = new AtomicLong();
         long processedBefore = operon.processed();
+        long cpuBefore = processCpuNanos();
         long start = System.nanoTime();
         long end = start + seconds * 1_000_000_000L;
         List<Thread> threads = new ArrayList<>();
@@ -211,13 +228,15 @@ final class HttpBench {
             t.join();
         }
         double elapsed = (System.nanoTime() - start) / 1e9;
+        double cpuMicrosPerRequest = (processCpuNanos() - cpuBefore) / 1e3 / Math.max(1, requests.get());
         long processed = operon.processed() - processedBefore;
         Throughput t = new Throughput(perRequest, accepted.get() / elapsed, accepted.get(), requests.get(),
-                unavailable.get(), errors.get(), processed / elapsed, elapsed);
+                unavailable.get(), errors.get(), processed / elapsed, elapsed, cpuMicrosPerRequest);
         System.out.printf(Locale.ROOT, "    %3d per request, %d connections: %,10.0f events/s accepted (%,d events, %,d requests, "
-                        + "%,d answered 503, %,d errors in %.1f s); engine processed %,.0f events/s meanwhile; load %.1f%n",
+                        + "%,d answered 503, %,d errors in %.1f s); engine processed %,.0f events/s meanwhile; "
+                        + "%,.0f µs CPU per request (the whole process, load generator included); load %.1f%n",
                 perRequest, connections, t.acceptedPerSecond, t.accepted, t.requests, t.unavailable, t.errors, elapsed,
-                t.processedPerSecond, EndToEnd.loadAverage());
+                t.processedPerSecond, t.cpuMicrosPerRequest, EndToEnd.loadAverage());
         return t;
     }
 
@@ -290,7 +309,8 @@ final class HttpBench {
             f.put("acceptedEventsPerSecond", Math.round(t.acceptedPerSecond)).put("acceptedEvents", t.accepted)
                     .put("requests", t.requests).put("answered503", t.unavailable).put("errors", t.errors)
                     .put("engineProcessedEventsPerSecond", Math.round(t.processedPerSecond))
-                    .put("seconds", Math.round(t.seconds * 10) / 10.0);
+                    .put("seconds", Math.round(t.seconds * 10) / 10.0)
+                    .put("cpuMicrosPerRequest", Math.round(t.cpuMicrosPerRequest));
         }
         figures.put("inProcessPackEventsPerSecond", Math.round(packRate)).put("connections", connections);
         ObjectNode lat = figures.putObject("latencyRequestToAction");
@@ -299,7 +319,10 @@ final class HttpBench {
                 .put("p50Ms", round2(l.p50)).put("p99Ms", round2(l.p99)).put("p999Ms", round2(l.p999))
                 .put("maxMs", round2(l.max)).put("answered503", l.unavailable).put("errors", l.errors);
         figures.put("loadAverage", EndToEnd.loadAverage());
-        double batch = throughputs.get(1).acceptedPerSecond;
+        double batch = throughputs.stream().filter(t -> t.perRequest == 100).mapToDouble(Throughput::acceptedPerSecond)
+                .findFirst().orElse(Double.NaN);
+        double single = throughputs.stream().filter(t -> t.perRequest == 1).mapToDouble(Throughput::acceptedPerSecond)
+                .findFirst().orElse(Double.NaN);
         double ratio = batch / packRate;
         boolean latencyOk = l.arrived > 0 && l.arrived == l.probes && l.p99 <= 5.0;
         n.put("ratio", round2(ratio));
@@ -309,10 +332,16 @@ final class HttpBench {
                 + latencyRate + " events/s offered");
         n.put("pass", ratio >= 0.5 && latencyOk);
         n.put("summary", String.format(Locale.ROOT, "1/req %,.0f/s, 100/req %,.0f/s, pack %,.0f/s; p50/p99/p99.9 %.1f/%.1f/%.1f ms",
-                throughputs.get(0).acceptedPerSecond, batch, packRate, l.p50, l.p99, l.p999));
+                single, batch, packRate, l.p50, l.p99, l.p999));
         n.put("ratioSummary", String.format(Locale.ROOT, "%.2fx (target >= 0.5x); p99 %.1f ms <= 5 %s", ratio, l.p99,
                 latencyOk ? "yes" : "no"));
         return n;
+    }
+
+    /** CPU time of this whole process (all threads: the app, the load generator, GC), or 0 where unknown. */
+    private static long processCpuNanos() {
+        return java.lang.management.ManagementFactory.getOperatingSystemMXBean()
+                instanceof com.sun.management.OperatingSystemMXBean os ? os.getProcessCpuTime() : 0;
     }
 
     private static double round2(double v) {

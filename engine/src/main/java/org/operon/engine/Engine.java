@@ -19,9 +19,13 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
 import java.util.function.Function;
 import java.util.function.LongSupplier;
@@ -91,6 +95,17 @@ public final class Engine implements EventAcceptor, AutoCloseable {
     private final Object settleMonitor = new Object();
     private final Semaphore wakeUp = new Semaphore(0);
     private final Queue<Runnable> queries = new ConcurrentLinkedQueue<>();
+    /** The newest checkpoint not yet handed to the store, for {@link #checkpointWriter}. */
+    private final AtomicReference<Checkpoint> unsaved = new AtomicReference<>();
+    /**
+     * Writes checkpoints off the engine thread: a save is a durable (fsynced) store write, and waiting for
+     * it on the engine thread delayed every event behind it. One thread, so saves keep their order.
+     */
+    private final ExecutorService checkpointWriter = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "operon-checkpoint");
+        t.setDaemon(true);
+        return t;
+    });
 
     private volatile boolean accepting;
     private volatile boolean running;
@@ -443,6 +458,7 @@ public final class Engine implements EventAcceptor, AutoCloseable {
             try {
                 session.close();
             } finally {
+                checkpointWriter.shutdown();
                 stopped.countDown();
                 Runnable q;
                 while ((q = queries.poll()) != null) {
@@ -522,15 +538,48 @@ public final class Engine implements EventAcceptor, AutoCloseable {
         }
         long wall = clock.getAsLong();
         if (force || wall - lastCheckpointWall >= options.checkpointInterval().toMillis()) {
-            saveCheckpoint();
+            saveCheckpoint(force);
             lastCheckpointWall = wall;
         }
     }
 
-    private void saveCheckpoint() {
+    /**
+     * Saves the current checkpoint: on stop ({@code force}) on this thread, after every save handed off
+     * before; otherwise handed to {@link #checkpointWriter}, which saves the newest one it finds. A later save
+     * only makes the stored checkpoint older than the session, which a restart handles (it replays more,
+     * muted), so the hand-off keeps the guarantee of the class comment.
+     */
+    private void saveCheckpoint(boolean force) {
         Checkpoint cp = new Checkpoint(lastSeq, session.clockTime());
-        checkpoints.save(CHECKPOINT_NAME, cp);
         lastSaved = cp;
+        if (force) {
+            try {
+                checkpointWriter.submit(this::saveUnsaved).get();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (ExecutionException e) {
+                LOG.error("Saving a checkpoint failed", e.getCause());
+            }
+            checkpoints.save(CHECKPOINT_NAME, cp);
+            return;
+        }
+        if (unsaved.getAndSet(cp) == null) {
+            checkpointWriter.execute(this::saveUnsaved);
+        }
+    }
+
+    /** On the checkpoint writer: saves the newest checkpoint handed off, if any. */
+    private void saveUnsaved() {
+        Checkpoint cp = unsaved.getAndSet(null);
+        if (cp == null) {
+            return;
+        }
+        try {
+            checkpoints.save(CHECKPOINT_NAME, cp);
+        } catch (RuntimeException e) {
+            LOG.error("Saving checkpoint {} failed; the next one is tried within {}", cp,
+                    options.checkpointInterval(), e);
+        }
     }
 
     /** Hands a decision that passed the throttle to the listener, unless a replay mutes it. */

@@ -37,7 +37,8 @@ import java.util.stream.StreamSupport;
  * One writer thread takes every queued append (up to {@link JournalOptions#maxGroupBytes()}), gives
  * the events consecutive sequence numbers and one arrival time, {@code max(clock, previous arrival)} so
  * that arrival never decreases, writes them with one write and forces them with one
- * {@code FileChannel.force}, then hands the whole group to the {@link #onDurable} consumer in sequence
+ * {@code FileChannel.force} (unless {@link JournalOptions#forceEachGroup()} is off: then the group is
+ * only written to the operating system), then hands the whole group to the {@link #onDurable} consumer in sequence
  * order, then completes the appends' futures. Those futures complete on the writer thread: dependent
  * stages that are not {@code *Async} run there and must be short. If the consumer throws, the failure
  * is logged and the futures still complete normally, because the events are durable; the consumer
@@ -222,6 +223,11 @@ public final class FileEventJournal implements EventJournal {
             encoded[i] = records.encodeEvent(events.get(i));
         }
         return encoded;
+    }
+
+    /** The options this journal was opened with. */
+    public JournalOptions options() {
+        return options;
     }
 
     @Override
@@ -464,7 +470,9 @@ public final class FileEventJournal implements EventJournal {
         while (bytes.hasRemaining()) {
             active.write(bytes);
         }
-        active.force(false);
+        if (options.forceEachGroup()) {
+            active.force(false);
+        }
         activeSize += buffer.size();
         buffer.reset();
     }
@@ -489,9 +497,12 @@ public final class FileEventJournal implements EventJournal {
     private void closeActive() {
         if (active != null) {
             try {
+                if (!options.forceEachGroup()) {
+                    active.force(false); // its groups were only written to the OS
+                }
                 active.close();
             } catch (IOException e) {
-                LOG.warn("Closing journal segment failed (its records were already forced)", e);
+                LOG.warn("Closing journal segment failed", e);
             }
             active = null;
         }

@@ -104,6 +104,36 @@ class FileEventJournalTest {
     }
 
     @Test
+    void forcesEachGroupByDefaultAndOnlyWhenAskedNot() {
+        assertThat(JournalOptions.defaults().forceEachGroup()).isTrue();
+        assertThat(new JournalOptions(1_000, 1_000).forceEachGroup()).isTrue();
+        JournalOptions os = JournalOptions.defaults().withSegmentBytes(700).withForceEachGroup(false);
+        assertThat(os.forceEachGroup()).isFalse();
+        assertThat(os.segmentBytes()).isEqualTo(700);
+        assertThat(os.withSegmentBytes(900).forceEachGroup()).isFalse();
+    }
+
+    @Test
+    void withoutForcingEachGroupAppendsStillCompleteInOrderRollAndSurviveAReopen() throws IOException {
+        JournalOptions os = JournalOptions.defaults().withSegmentBytes(600).withForceEachGroup(false);
+        FileEventJournal journal = open(os);
+        List<Event> durable = new CopyOnWriteArrayList<>();
+        journal.onDurable(durable::addAll);
+        List<Event> stamped = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            stamped.addAll(journal.append(plainEvents("os-" + i + "-", 3)).join());
+        }
+        assertThat(seqs(stamped)).containsExactlyElementsOf(LongStream.rangeClosed(1, 15).boxed().toList());
+        assertThat(durable).containsExactlyElementsOf(stamped);
+        assertThat(segmentFiles()).hasSizeGreaterThan(1);
+
+        journal.close();
+        FileEventJournal reopened = open(os);
+        assertThat(all(reopened.readAfter(0))).containsExactlyElementsOf(stamped);
+        assertThat(reopened.append(plainEvents("after-", 1)).join().get(0).getSeq()).isEqualTo(16);
+    }
+
+    @Test
     void concurrentAppendsGetGaplessSeqsNonDecreasingArrivalAndReachTheConsumerOnceInOrder() throws Exception {
         // A clock that jitters backwards: arrival must still never decrease.
         AtomicLong ticks = new AtomicLong();

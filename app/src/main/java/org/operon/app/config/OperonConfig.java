@@ -140,6 +140,16 @@ public final class OperonConfig {
             "1m", "How long an open circuit holds its target's actions back before one trial action is let through. "
                     + "Per target: operon.actions.<target>.circuit.open-for.",
             OperonConfig::positiveDuration, false);
+    // ---- HTTP intake speed (docs/performance.md) ----
+    public static final Setting<Integer> HTTP_WORKER_THREADS = new Setting<>("operon.http.worker-threads", "128",
+            "Threads that run HTTP requests (the Vert.x worker pool). An intake request holds one while it waits for "
+                    + "its journal group to be durable, so this bounds how many requests can share one fsync.",
+            v -> intIn(v, 1, 4096), false);
+    public static final Setting<String> JOURNAL_DURABILITY = new Setting<>("operon.journal.durability", "disk",
+            "disk: events are accepted (202) once written and forced to disk (fsync), so they survive a power loss. "
+                    + "os (opt-in): once written to the operating system, which keeps them through a crash of Operon "
+                    + "but not of the machine; faster where fsync is slow.",
+            v -> oneOf(v, "disk", "os"), false);
     // ---- the chat and pagerduty targets (docs/actions.md) ----
     public static final Setting<String> CHAT_URL = new Setting<>("operon.actions.chat.url", "",
             "Slack (or Mattermost) incoming-webhook URL the chat target POSTs messages to; its path is the token. "
@@ -717,7 +727,9 @@ public final class OperonConfig {
             ACTIONS_SERVICENOW_ASSIGNMENT_GROUP, ACTIONS_SERVICENOW_CLOSE_CODE,
             // delivery per target
             ACTIONS_MAX_CONCURRENT, ACTIONS_MAX_CONCURRENT_PER_SUBJECT, ACTIONS_RATE, ACTIONS_CIRCUIT_FAILURES,
-            ACTIONS_CIRCUIT_OPEN_FOR);
+            ACTIONS_CIRCUIT_OPEN_FOR,
+            // HTTP intake speed
+            HTTP_WORKER_THREADS, JOURNAL_DURABILITY);
 
     /** Per-type targets: {@code operon.actions.targets.<decision type>=log,webhook}. */
     public static final String TARGETS_PREFIX = "operon.actions.targets.";
