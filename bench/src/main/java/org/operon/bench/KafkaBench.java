@@ -33,6 +33,8 @@ final class KafkaBench {
     private final int subjects;
     private final int events;
     private final int warmup;
+    /** operon.kafka.max-poll-records of the app, when --kafka-max-poll is given (else the app's default). */
+    private final String maxPoll;
     private final List<Integer> batches = new ArrayList<>();
 
     KafkaBench(Map<String, String> options, int subjects) {
@@ -40,6 +42,7 @@ final class KafkaBench {
         String v = options.get("kafka-events");
         this.events = v == null ? 100_000 : Integer.parseInt(v.replace("_", ""));
         String w = options.get("kafka-warmup");
+        this.maxPoll = options.get("kafka-max-poll");
         this.warmup = w == null ? 20_000 : Integer.parseInt(w.replace("_", ""));
         for (String s : options.getOrDefault("kafka-batches", "1,100").split(",")) {
             batches.add(Integer.parseInt(s.trim()));
@@ -114,10 +117,14 @@ final class KafkaBench {
         System.out.printf(Locale.ROOT, "    produced %,d events in %,d records (%d per record) at %,.0f events/s; end offset %,d%n",
                 events, records, perRecord, produceRate, end);
 
-        try (EndToEnd.Running operon = EndToEnd.start("kafka", Map.of(
+        Map<String, String> settings = new java.util.HashMap<>(Map.of(
                 "operon.kafka.bootstrap-servers", bootstrap,
                 "operon.kafka.topics", topic,
-                "operon.kafka.group-id", group))) {
+                "operon.kafka.group-id", group));
+        if (maxPoll != null) {
+            settings.put("operon.kafka.max-poll-records", maxPoll);
+        }
+        try (EndToEnd.Running operon = EndToEnd.start("kafka", settings)) {
             Map<Long, Long> cpuBefore = threadCpu();
             long processCpuBefore = processCpu();
             long start = System.nanoTime();

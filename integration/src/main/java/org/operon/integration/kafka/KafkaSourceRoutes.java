@@ -38,7 +38,7 @@ import java.util.Objects;
  * JSON object or a batch array; JSON turned into events by the configured mapping; or the data of a
  * binary-mode CloudEvent whose attributes are {@code ce_*} headers) to {@link SourceIntake} as source
  * {@code kafka:<topic>}. Camel's batching consumer hands over the records of a poll (up to
- * {@value #MAX_POLL_RECORDS}) as one batch: their events are one journal append
+ * {@link KafkaSourceOptions#maxPollRecords()}) as one batch: their events are one journal append
  * ({@link SourceIntake#submitAll}), and the offsets after each partition's last record are committed
  * in one asynchronous commit only after that returned, that is once the valid events are durable (the
  * next poll does not wait for the broker to store the offsets).
@@ -66,8 +66,6 @@ public final class KafkaSourceRoutes extends RouteBuilder {
     static final String COMPONENT = "operon-kafka";
     /** How long one poll waits for records; a stopping source waits for the poll in progress (Camel's default is 5 s). */
     static final long POLL_TIMEOUT_MS = 1000;
-    /** Records per poll and batch: their events are one journal append, their offsets one commit. */
-    static final int MAX_POLL_RECORDS = 500;
     /** The prefix of the CloudEvent attribute headers in binary content mode. */
     static final String CE_PREFIX = "ce_";
     /** The header with the data's media type in binary content mode. */
@@ -120,7 +118,7 @@ public final class KafkaSourceRoutes extends RouteBuilder {
         c.setAutoCommitEnable(false);
         c.setAllowManualCommit(true);
         c.setBatching(true);
-        c.setMaxPollRecords(MAX_POLL_RECORDS);
+        c.setMaxPollRecords(options.maxPollRecords());
         c.setPollTimeoutMs(POLL_TIMEOUT_MS);
         KafkaSourceOptions.Security s = options.security();
         c.setSecurityProtocol(s.protocol());
@@ -184,7 +182,7 @@ public final class KafkaSourceRoutes extends RouteBuilder {
             todo.add(record);
             partitions.add(tp);
             offsets.add(commit.getRecordOffset());
-            String topic = in.getHeader(KafkaConstants.TOPIC, String.class);
+            String topic = tp.topic();
             byte[] value = in.getBody(byte[].class);
             Headers headers = in.getHeader(KafkaConstants.HEADERS, Headers.class);
             Map<String, String> binary = binaryAttributes(headers);
