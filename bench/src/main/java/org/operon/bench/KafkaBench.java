@@ -32,18 +32,24 @@ import java.util.Random;
 final class KafkaBench {
     private final int subjects;
     private final int events;
+    private final int warmup;
+    /** operon.kafka.max-poll-records of the app, when --kafka-max-poll is given (else the app's default). */
+    private final String maxPoll;
     private final List<Integer> batches = new ArrayList<>();
 
     KafkaBench(Map<String, String> options, int subjects) {
         this.subjects = subjects;
         String v = options.get("kafka-events");
         this.events = v == null ? 100_000 : Integer.parseInt(v.replace("_", ""));
+        String w = options.get("kafka-warmup");
+        this.maxPoll = options.get("kafka-max-poll");
+        this.warmup = w == null ? 20_000 : Integer.parseInt(w.replace("_", ""));
         for (String s : options.getOrDefault("kafka-batches", "1,100").split(",")) {
             batches.add(Integer.parseInt(s.trim()));
         }
     }
 
-    record Run(int perRecord, long events, long records, double seconds, double rate, double produceRate) {
+    record Run(int perRecord, long events, long records, double seconds, double rate, double produceRate, double cpuMicros) {
     }
 
     ObjectNode run(double packRate) throws Exception {
@@ -60,17 +66,22 @@ final class KafkaBench {
             cluster.startup();
             cluster.waitForReadyBrokers();
             try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrapServers()))) {
+                if (warmup > 0) {
+                    // Untimed: the app's Kafka path (consumer, Camel, decoding, journal, engine, actions) is
+                    // JIT-compiled before the timed runs, as the pack in process is by its earlier rounds.
+                    System.out.printf(Locale.ROOT, "    warm-up (not timed): %,d events, 1 per record%n", warmup);
+                    consume(cluster.bootstrapServers(), admin, "bench-warmup", warmup, 1);
+                }
                 for (int perRecord : batches) {
-                    runs.add(consume(cluster.bootstrapServers(), admin, perRecord));
+                    runs.add(consume(cluster.bootstrapServers(), admin, "bench-events-" + perRecord, events, perRecord));
                 }
             }
         }
         return entry(runs, packRate);
     }
 
-    private Run consume(String bootstrap, Admin admin, int perRecord) throws Exception {
-        String topic = "bench-events-" + perRecord;
-        String group = "operon-bench-" + perRecord;
+    private Run consume(String bootstrap, Admin admin, String topic, int events, int perRecord) throws Exception {
+        String group = "operon-" + topic;
         admin.createTopics(List.of(new NewTopic(topic, 1, (short) 1))).all().get();
         long records = 0;
         long produceStart = System.nanoTime();
@@ -90,7 +101,7 @@ final class KafkaBench {
                     if (i > 0) {
                         value.append(',');
                     }
-                    value.append(EndToEnd.event("k" + perRecord + "-" + (n + i), random, subjects));
+                    value.append(EndToEnd.event(topic + "-" + (n + i), random, subjects));
                 }
                 if (perRecord > 1) {
                     value.append(']');
@@ -106,10 +117,16 @@ final class KafkaBench {
         System.out.printf(Locale.ROOT, "    produced %,d events in %,d records (%d per record) at %,.0f events/s; end offset %,d%n",
                 events, records, perRecord, produceRate, end);
 
-        try (EndToEnd.Running operon = EndToEnd.start("kafka", Map.of(
+        Map<String, String> settings = new java.util.HashMap<>(Map.of(
                 "operon.kafka.bootstrap-servers", bootstrap,
                 "operon.kafka.topics", topic,
-                "operon.kafka.group-id", group))) {
+                "operon.kafka.group-id", group));
+        if (maxPoll != null) {
+            settings.put("operon.kafka.max-poll-records", maxPoll);
+        }
+        try (EndToEnd.Running operon = EndToEnd.start("kafka", settings)) {
+            Map<Long, Long> cpuBefore = threadCpu();
+            long processCpuBefore = processCpu();
             long start = System.nanoTime();
             long deadline = start + Duration.ofMinutes(5).toNanos();
             long committed = -1;
@@ -125,7 +142,11 @@ final class KafkaBench {
             boolean drained = operon.awaitProcessed(events, Duration.ofMinutes(2));
             double seconds = (System.nanoTime() - start) / 1e9;
             long processed = operon.processed();
-            Run r = new Run(perRecord, processed, records, seconds, Math.min(processed, events) / seconds, produceRate);
+            double processCpuUs = (processCpu() - processCpuBefore) / 1e3 / events;
+            System.out.printf(Locale.ROOT, "    CPU per event: %.1f µs in the whole JVM (broker and bench included); by thread: %s%n",
+                    processCpuUs, cpuByThread(cpuBefore, events));
+            Run r = new Run(perRecord, processed, records, seconds, Math.min(processed, events) / seconds, produceRate,
+                    processCpuUs);
             System.out.printf(Locale.ROOT, "    %3d per record: committed %,d of %,d, engine processed %,d%s in %.1f s: %,.0f events/s; load %.1f%n",
                     perRecord, committed, end, processed, drained ? "" : " (NOT drained)", seconds, r.rate,
                     EndToEnd.loadAverage());
@@ -134,6 +155,50 @@ final class KafkaBench {
             }
             return r;
         }
+    }
+
+    /** CPU time (ns) of every live thread by id. */
+    private static Map<Long, Long> threadCpu() {
+        java.lang.management.ThreadMXBean mx = java.lang.management.ManagementFactory.getThreadMXBean();
+        Map<Long, Long> cpu = new java.util.HashMap<>();
+        for (long id : mx.getAllThreadIds()) {
+            long t = mx.getThreadCpuTime(id);
+            if (t >= 0) {
+                cpu.put(id, t);
+            }
+        }
+        return cpu;
+    }
+
+    private static long processCpu() {
+        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean())
+                .getProcessCpuTime();
+    }
+
+    /** µs of CPU per event spent since {@code before} by the threads alive now, grouped by name (digits dropped), largest first. */
+    private static String cpuByThread(Map<Long, Long> before, long events) {
+        java.lang.management.ThreadMXBean mx = java.lang.management.ManagementFactory.getThreadMXBean();
+        Map<String, Long> byName = new java.util.HashMap<>();
+        for (java.lang.management.ThreadInfo info : mx.getThreadInfo(mx.getAllThreadIds())) {
+            if (info == null) {
+                continue;
+            }
+            long t = mx.getThreadCpuTime(info.getThreadId());
+            if (t < 0) {
+                continue;
+            }
+            String name = info.getThreadName();
+            name = name.contains("KafkaConsumer[") ? "kafka-consumer"
+                    : name.startsWith("data-plane-kafka") || name.startsWith("kafka-") || name.startsWith("quorum-")
+                    || name.startsWith("broker-") || name.startsWith("controller-") ? "broker"
+                    : name.replaceAll("[0-9]+", "N");
+            byName.merge(name, t - before.getOrDefault(info.getThreadId(), 0L), Long::sum);
+        }
+        StringBuilder s = new StringBuilder();
+        byName.entrySet().stream().filter(e -> e.getValue() / 1e3 / events >= 0.1)
+                .sorted(Map.Entry.<String, Long>comparingByValue().reversed())
+                .forEach(e -> s.append(String.format(Locale.ROOT, "%s %.1f, ", e.getKey(), e.getValue() / 1e3 / events)));
+        return s.length() == 0 ? "-" : s.substring(0, s.length() - 2);
     }
 
     private ObjectNode entry(List<Run> runs, double packRate) {
@@ -145,7 +210,8 @@ final class KafkaBench {
         for (Run r : runs) {
             figures.putObject(r.perRecord + "PerRecord").put("eventsPerSecond", Math.round(r.rate))
                     .put("events", r.events).put("records", r.records).put("seconds", Math.round(r.seconds * 10) / 10.0)
-                    .put("produceEventsPerSecond", Math.round(r.produceRate));
+                    .put("produceEventsPerSecond", Math.round(r.produceRate))
+                    .put("jvmCpuMicrosPerEvent", Math.round(r.cpuMicros * 10) / 10.0);
         }
         figures.put("inProcessPackEventsPerSecond", Math.round(packRate)).put("loadAverage", EndToEnd.loadAverage());
         double ratio = runs.get(0).rate / packRate;

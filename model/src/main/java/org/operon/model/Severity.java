@@ -6,9 +6,11 @@ import java.util.Locale;
 public enum Severity {
     CRITICAL, WARNING, INFO;
 
+    private final String wireName = name().toLowerCase(Locale.ROOT);
+
     /** The lower-case name used in CloudEvents and in the API. */
     public String wireName() {
-        return name().toLowerCase(Locale.ROOT);
+        return wireName;
     }
 
     /**

@@ -447,6 +447,10 @@ public final class OperonConfig {
             "Delay before retrying a record the engine could not accept now (doubled per attempt, at most 30s); "
                     + "after 5 retries the consumer seeks back and polls the record again. Its offset is not "
                     + "committed meanwhile.", OperonConfig::positiveDuration, false);
+    public static final Setting<Integer> KAFKA_MAX_POLL_RECORDS = new Setting<>("operon.kafka.max-poll-records", "500",
+            "Records the Kafka source takes per poll (Kafka max.poll.records): their events are one journal append and "
+                    + "their offsets one commit. Larger polls cost fewer disk syncs and commits per record.",
+            v -> intIn(v, 1, 100_000), false);
 
     /**
      * The Kafka source's options, or empty when {@code operon.kafka.bootstrap-servers} is not set.
@@ -470,7 +474,7 @@ public final class OperonConfig {
             return java.util.Optional.of(KafkaSourceOptions.of(servers, get(KAFKA_TOPICS), get(KAFKA_GROUP_ID))
                     .withAutoOffsetReset(get(KAFKA_AUTO_OFFSET_RESET)).withSecurity(security)
                     .withRetries(get(KAFKA_RETRY_BACKOFF), KafkaSourceOptions.DEFAULT_RETRIES)
-                    .withMapping(sourceMapping(KAFKA_MAPPING)));
+                    .withMapping(sourceMapping(KAFKA_MAPPING)).withMaxPollRecords(get(KAFKA_MAX_POLL_RECORDS)));
         } catch (IllegalArgumentException e) {
             throw new ConfigException("Invalid configuration: operon.kafka.*: " + e.getMessage());
         }
@@ -701,7 +705,7 @@ public final class OperonConfig {
             // the Kafka source
             KAFKA_BOOTSTRAP_SERVERS, KAFKA_TOPICS, KAFKA_GROUP_ID, KAFKA_AUTO_OFFSET_RESET, KAFKA_SECURITY_PROTOCOL,
             KAFKA_SASL_MECHANISM, KAFKA_SASL_JAAS_CONFIG, KAFKA_SSL_TRUSTSTORE_LOCATION, KAFKA_SSL_TRUSTSTORE_PASSWORD,
-            KAFKA_SSL_KEYSTORE_LOCATION, KAFKA_SSL_KEYSTORE_PASSWORD, KAFKA_RETRY_BACKOFF,
+            KAFKA_SSL_KEYSTORE_LOCATION, KAFKA_SSL_KEYSTORE_PASSWORD, KAFKA_RETRY_BACKOFF, KAFKA_MAX_POLL_RECORDS,
             // mapped JSON on the broker sources
             KAFKA_MAPPING, AMQP_MAPPING, MQTT_MAPPING,
             // routes directory and schedules

@@ -20,13 +20,17 @@ import java.util.Set;
  * @param retries          retries in place before the consumer seeks back to the record and polls it again
  * @param mapping          turns values that are not CloudEvents into events (a named webhook's mapping); null:
  *                         only CloudEvents are accepted
+ * @param maxPollRecords   records per poll, which are one batch: one journal append and one offset commit
  */
 public record KafkaSourceOptions(String bootstrapServers, List<String> topics, String groupId, String autoOffsetReset,
-                                 Security security, Duration retryBackoff, int retries, WebhookMapping mapping) {
+                                 Security security, Duration retryBackoff, int retries, WebhookMapping mapping,
+                                 int maxPollRecords) {
     /** The longest delay between two retries of one record. */
     public static final Duration MAX_RETRY_DELAY = Duration.ofSeconds(30);
     /** Retries in place before seeking back, unless set otherwise. */
     public static final int DEFAULT_RETRIES = 5;
+    /** Records per poll unless set otherwise. */
+    public static final int DEFAULT_MAX_POLL_RECORDS = 500;
 
     public KafkaSourceOptions {
         if (bootstrapServers == null || bootstrapServers.isBlank()) {
@@ -49,29 +53,42 @@ public record KafkaSourceOptions(String bootstrapServers, List<String> topics, S
         if (retries < 0) {
             throw new IllegalArgumentException("retries must not be negative");
         }
+        if (maxPollRecords < 1) {
+            throw new IllegalArgumentException("maxPollRecords must be at least 1, not " + maxPollRecords);
+        }
     }
 
     /** Plaintext options with the defaults: start at the earliest offset, 1 s backoff, 5 retries in place. */
     public static KafkaSourceOptions of(String bootstrapServers, List<String> topics, String groupId) {
         return new KafkaSourceOptions(bootstrapServers, topics, groupId, "earliest", Security.none(),
-                Duration.ofSeconds(1), DEFAULT_RETRIES, null);
+                Duration.ofSeconds(1), DEFAULT_RETRIES, null, DEFAULT_MAX_POLL_RECORDS);
     }
 
     public KafkaSourceOptions withSecurity(Security security) {
-        return new KafkaSourceOptions(bootstrapServers, topics, groupId, autoOffsetReset, security, retryBackoff, retries, mapping);
+        return new KafkaSourceOptions(bootstrapServers, topics, groupId, autoOffsetReset, security, retryBackoff, retries, mapping,
+                maxPollRecords);
     }
 
     public KafkaSourceOptions withAutoOffsetReset(String autoOffsetReset) {
-        return new KafkaSourceOptions(bootstrapServers, topics, groupId, autoOffsetReset, security, retryBackoff, retries, mapping);
+        return new KafkaSourceOptions(bootstrapServers, topics, groupId, autoOffsetReset, security, retryBackoff, retries, mapping,
+                maxPollRecords);
     }
 
     public KafkaSourceOptions withRetries(Duration retryBackoff, int retries) {
-        return new KafkaSourceOptions(bootstrapServers, topics, groupId, autoOffsetReset, security, retryBackoff, retries, mapping);
+        return new KafkaSourceOptions(bootstrapServers, topics, groupId, autoOffsetReset, security, retryBackoff, retries, mapping,
+                maxPollRecords);
     }
 
     /** These options with values that are not CloudEvents mapped to events by {@code mapping} (null: none). */
     public KafkaSourceOptions withMapping(WebhookMapping mapping) {
-        return new KafkaSourceOptions(bootstrapServers, topics, groupId, autoOffsetReset, security, retryBackoff, retries, mapping);
+        return new KafkaSourceOptions(bootstrapServers, topics, groupId, autoOffsetReset, security, retryBackoff, retries, mapping,
+                maxPollRecords);
+    }
+
+    /** These options with {@code maxPollRecords} records per poll (one journal append and one commit each). */
+    public KafkaSourceOptions withMaxPollRecords(int maxPollRecords) {
+        return new KafkaSourceOptions(bootstrapServers, topics, groupId, autoOffsetReset, security, retryBackoff, retries, mapping,
+                maxPollRecords);
     }
 
     /** The delay between two retries never exceeds this: {@link #MAX_RETRY_DELAY}, or the backoff when it is longer. */

@@ -25,7 +25,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -39,9 +38,10 @@ import java.util.Objects;
  * JSON object or a batch array; JSON turned into events by the configured mapping; or the data of a
  * binary-mode CloudEvent whose attributes are {@code ce_*} headers) to {@link SourceIntake} as source
  * {@code kafka:<topic>}. Camel's batching consumer hands over the records of a poll (up to
- * {@value #MAX_POLL_RECORDS}) as one batch: their events are one journal append
+ * {@link KafkaSourceOptions#maxPollRecords()}) as one batch: their events are one journal append
  * ({@link SourceIntake#submitAll}), and the offsets after each partition's last record are committed
- * in one synchronous commit only after that returned, that is once the valid events are durable.
+ * in one asynchronous commit only after that returned, that is once the valid events are durable (the
+ * next poll does not wait for the broker to store the offsets).
  * Malformed records are dead-lettered by the intake (channel {@code kafka:<topic>}) and committed with
  * the batch, so consumption continues past them.
  *
@@ -66,10 +66,6 @@ public final class KafkaSourceRoutes extends RouteBuilder {
     static final String COMPONENT = "operon-kafka";
     /** How long one poll waits for records; a stopping source waits for the poll in progress (Camel's default is 5 s). */
     static final long POLL_TIMEOUT_MS = 1000;
-    /** Records per poll and batch: their events are one journal append, their offsets one commit. */
-    static final int MAX_POLL_RECORDS = 500;
-    /** How long the commit of a batch's offsets may take before the batch counts as not committed. */
-    static final long COMMIT_TIMEOUT_MS = 10_000;
     /** The prefix of the CloudEvent attribute headers in binary content mode. */
     static final String CE_PREFIX = "ce_";
     /** The header with the data's media type in binary content mode. */
@@ -122,7 +118,7 @@ public final class KafkaSourceRoutes extends RouteBuilder {
         c.setAutoCommitEnable(false);
         c.setAllowManualCommit(true);
         c.setBatching(true);
-        c.setMaxPollRecords(MAX_POLL_RECORDS);
+        c.setMaxPollRecords(options.maxPollRecords());
         c.setPollTimeoutMs(POLL_TIMEOUT_MS);
         KafkaSourceOptions.Security s = options.security();
         c.setSecurityProtocol(s.protocol());
@@ -155,7 +151,7 @@ public final class KafkaSourceRoutes extends RouteBuilder {
 
     /**
      * Submits the events of all records of a batch (one poll) as one journal append, then commits, in one
-     * synchronous commit, the offset after each partition's last record. When the intake throws, nothing
+     * asynchronous commit, the offset after each partition's last record. When the intake throws, nothing
      * of the batch is committed and each partition is sought back to its first record of the batch (the
      * exception goes on to the retries); records of a partition already fetched past such a position are
      * neither submitted nor committed until the partition was consumed again from there.
@@ -186,7 +182,7 @@ public final class KafkaSourceRoutes extends RouteBuilder {
             todo.add(record);
             partitions.add(tp);
             offsets.add(commit.getRecordOffset());
-            String topic = in.getHeader(KafkaConstants.TOPIC, String.class);
+            String topic = tp.topic();
             byte[] value = in.getBody(byte[].class);
             Headers headers = in.getHeader(KafkaConstants.HEADERS, Headers.class);
             Map<String, String> binary = binaryAttributes(headers);
@@ -258,8 +254,16 @@ public final class KafkaSourceRoutes extends RouteBuilder {
         for (int i = from; i < to; i++) {
             next.put(partitions.get(i), new OffsetAndMetadata(offsets.get(i) + 1));
         }
-        // When this fails nothing of [from, to) counts as committed: the records come again (events dropped by id).
-        consumer.commitSync(next, Duration.ofMillis(COMMIT_TIMEOUT_MS));
+        // Asynchronous: the poll thread goes on with the next poll while the broker stores the offsets (the
+        // client sends commits in order, and waits for those in flight when it closes). When one fails, its
+        // records come again after a restart or rebalance unless a later commit covered them; their events
+        // are then dropped by id. The events are durable either way: the commit starts only now.
+        consumer.commitAsync(next, (committed, error) -> {
+            if (error != null) {
+                LOG.warn("Committing Kafka offsets {} failed ({}); those records may be consumed again and their "
+                        + "events are then dropped by id", committed, error.toString());
+            }
+        });
     }
 
     private void seekBack(Consumer<?, ?> consumer, Map<TopicPartition, Long> first) {
