@@ -234,8 +234,8 @@ public final class OperonBench {
         MemoryRun base = memoryRun("baseline", l -> RuleSession.open(baseline, T0, l), pack.events, Long.MAX_VALUE,
                 sampleEvery);
         ObjectNode n = new ObjectMapper().createObjectNode();
-        n.put("description", "packaged pack for ~" + seconds + " s of events (1 ms apart, 5-minute windows, 10-minute "
-                + "expiry), live heap after GC every " + sampleEvery + " events; baseline: trivial rule, same events");
+        n.put("description", "packaged pack for ~" + seconds + " s of events (1 ms apart, 5-minute windows, 5-minute "
+                + "expiry, 10-minute duplicate horizon), live heap after GC every " + sampleEvery + " events; baseline: trivial rule, same events");
         ObjectNode figures = n.putObject("figures");
         for (MemoryRun m : List.of(pack, base)) {
             ObjectNode f = figures.putObject(m.name);

@@ -2,11 +2,14 @@ package org.operon.rules;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.operon.model.ActionOutcome;
 import org.operon.model.Decision;
 import org.operon.model.Event;
 import org.operon.model.Severity;
 
 import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.operon.rules.Timeline.T0;
@@ -18,8 +21,9 @@ import static org.operon.rules.Timeline.seconds;
 import static org.operon.rules.Timeline.warning;
 
 /**
- * duplicate-event.drl: an event whose id and source were seen in the last 10 minutes causes
- * nothing. Each case uses a duplicate that would otherwise complete a burst or keep a heartbeat alive.
+ * Duplicate events (RuleSession, "Duplicates"): an event whose id and source were accepted in the last
+ * 10 minutes is dropped before it enters the session and causes nothing. Each case uses a duplicate that
+ * would otherwise complete a burst or keep a heartbeat alive.
  */
 class DuplicateEventTest {
 
@@ -78,17 +82,72 @@ class DuplicateEventTest {
                 .satisfies(e -> assertThat(e.getSeq()).isEqualTo(1));
         // The event and its identity remembered for duplicate detection.
         assertThat(timeline.factCount()).isEqualTo(2);
+        assertThat(timeline.duplicatesDropped()).isEqualTo(2);
     }
 
     @Test
-    void anIdentityIsForgottenOnceItsEventExpired() {
+    void theEventLeavesWorkingMemoryAfterFiveMinutesAndItsIdentityAfterTen() {
         timeline.at(seconds(0), warning("w1", "web1"), warning("w2", "web1"))
-                .until(minutes(10));
+                .until(minutes(5));
+        // Two events and their two identities.
         assertThat(timeline.factCount()).isEqualTo(4);
 
-        timeline.until(Duration.ofMillis(600_001));
+        timeline.until(Duration.ofMillis(300_001));
+        assertThat(timeline.facts(Event.class)).isEmpty();
+        assertThat(timeline.factCount()).isEqualTo(2);
 
+        timeline.until(minutes(10));
+        assertThat(timeline.factCount()).isEqualTo(2);
+
+        timeline.until(Duration.ofMillis(600_001));
         assertThat(timeline.factCount()).isZero();
+    }
+
+    @Test
+    void aCopyArrivingAfterItsEventLeftWorkingMemoryIsStillACopy() {
+        timeline.at(seconds(0), heartbeat("h1", "web1"))
+                .at(minutes(7), heartbeat("h1", "web1"))          // the original expired at 5m
+                .until(minutes(30));
+
+        assertThat(timeline.decisions()).extracting(Decision::getTime).containsExactly(T0 + 120_000);
+        assertThat(timeline.duplicatesDropped()).isEqualTo(1);
+    }
+
+    @Test
+    void aCopyOfAnEventARuleConsumedIsAcceptedAsNew() {
+        // action-results.drl deletes each result event at once (it becomes an ActionResult): the same
+        // outcome reported again, e.g. after a retry that failed again, is a result of its own.
+        Event failed = new ActionOutcome("a1", "d1", "notify", "some-rule", "web1", "webhook",
+                ActionOutcome.FAILED, "HTTP 500", Map.of()).event(Instant.ofEpochMilli(T0));
+        timeline.at(seconds(0), failed)
+                .at(seconds(30), failed)
+                .until(minutes(1));
+
+        assertThat(timeline.facts(ActionResult.class)).extracting(ActionResult::getEventId)
+                .containsExactly("a1:failed", "a1:failed");
+        assertThat(timeline.duplicatesDropped()).isZero();
+    }
+
+    @Test
+    void aCopyInTheSameMomentAsAConsumedEventIsACopy() {
+        // Judged when inserted, before the rules of that moment have fired: the original is not yet consumed.
+        Event failed = new ActionOutcome("a1", "d1", "notify", "some-rule", "web1", "webhook",
+                ActionOutcome.FAILED, "HTTP 500", Map.of()).event(Instant.ofEpochMilli(T0));
+        timeline.at(seconds(0), failed, failed)
+                .until(minutes(1));
+
+        assertThat(timeline.facts(ActionResult.class)).hasSize(1);
+        assertThat(timeline.duplicatesDropped()).isEqualTo(1);
+    }
+
+    @Test
+    void noRuleSeesACopyWhateverItsSalience() {
+        timeline.at(seconds(0), critical("e1", "db1"), critical("e1", "db1"))
+                .at(seconds(1), critical("e1", "db1"));
+
+        assertThat(timeline.facts(Event.class)).singleElement()
+                .satisfies(e -> assertThat(e.getSeq()).isEqualTo(1));
+        assertThat(timeline.duplicatesDropped()).isEqualTo(2);
     }
 
     @Test

@@ -171,15 +171,13 @@ final class Timeline implements AutoCloseable {
     }
 
     /**
-     * The registries that hand state to the rules of duplicate-event, heartbeat-missed and critical-burst
-     * (one fact each for the session's life) count as the entries they hold at the clock's time.
+     * The registries that hand state to the rules of heartbeat-missed and critical-burst (one fact each
+     * for the session's life) count as the entries they hold at the clock's time, and so do the event
+     * identities the session remembers to drop duplicates (outside working memory).
      */
     private long registries() {
         long now = clockTime();
-        long count = 0;
-        for (SeenEvents r : session.facts(SeenEvents.class)) {
-            count += 1 - r.size(now);
-        }
+        long count = -session.rememberedIdentities();
         for (HeartbeatWatches r : session.facts(HeartbeatWatches.class)) {
             count += 1 - r.size(now);
         }
@@ -192,6 +190,11 @@ final class Timeline implements AutoCloseable {
     /** The facts of a type in working memory now. */
     <T> List<T> facts(Class<T> type) {
         return session.facts(type);
+    }
+
+    /** The copies the session dropped. */
+    long duplicatesDropped() {
+        return session.duplicatesDropped();
     }
 
     long clockTime() {

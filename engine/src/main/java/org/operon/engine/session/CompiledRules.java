@@ -32,7 +32,7 @@ public final class CompiledRules implements SessionOpener {
     @Override
     public RuleSession open(long startTime, DecisionListener listener) {
         return kieBase == null ? RuleSession.openPackaged(startTime, listener)
-                : RuleSession.open(kieBase, startTime, listener);
+                : RuleSession.open(kieBase, startTime, listener, true);
     }
 
     /**

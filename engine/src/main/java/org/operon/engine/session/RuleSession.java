@@ -13,6 +13,8 @@ import org.kie.api.definition.rule.Rule;
 import org.kie.api.event.rule.AfterMatchFiredEvent;
 import org.kie.api.event.rule.BeforeMatchFiredEvent;
 import org.kie.api.event.rule.DefaultAgendaEventListener;
+import org.kie.api.event.rule.DefaultRuleRuntimeEventListener;
+import org.kie.api.event.rule.ObjectDeletedEvent;
 import org.kie.api.runtime.rule.ConsequenceException;
 import org.kie.api.runtime.rule.Match;
 import org.kie.api.time.SessionPseudoClock;
@@ -66,6 +68,18 @@ import java.util.concurrent.TimeUnit;
  * listener remembers the match whose consequence is running (one field write per firing); the lineage is
  * built only when that consequence sends a decision. A decision that already carries a lineage keeps it.
  *
+ * <h2>Duplicates</h2>
+ * Sessions of the packaged rules ({@link #openPackaged}, and {@link CompiledRules} with the user's
+ * files) drop copies before they enter working memory: an event whose {@code source} and {@code id}
+ * equal those of an event accepted at most {@link #DUPLICATE_HORIZON_MILLIS} (10 minutes, inclusive) of
+ * session time before it is not inserted, so no rule sees it, whatever its salience, and it decides
+ * nothing. The horizon counts from the accepted event; a copy does not extend it. An accepted event
+ * that a rule deletes (consumes: alert reports, operator commands, ticket changes, action results)
+ * stops making copies at that moment. The identities are kept outside working memory
+ * ({@link Deduplicator}), and like everything else in the session they are rebuilt by replaying the
+ * journal (restart, rules reload, {@code operon replay}). Sessions opened with
+ * {@link #open(KieBase, long, DecisionListener)} (tests, benchmarks' baselines) keep every event.
+ *
  * <h2>Threads</h2>
  * Not thread-safe. One thread (the engine thread) owns a session from open to close.
  */
@@ -85,16 +99,25 @@ public final class RuleSession implements SessionView, AutoCloseable {
      */
     private static final TimerJobFactoryOption UNTRACKED_TIMERS = TimerJobFactoryOption.get("default");
 
+    /**
+     * How long the identity of an accepted event is remembered to tell its copies, in session time:
+     * 10 minutes, as {@code duplicate-event.drl} did while it was a rule.
+     */
+    public static final long DUPLICATE_HORIZON_MILLIS = 10 * 60_000L;
+
     private final KieSession session;
     private final SessionPseudoClock clock;
     private final PseudoClockScheduler scheduler;
     /** The rule files seen so far, by rule: looked up once per rule and session. */
     private final Map<Rule, RuleRef> rules = new HashMap<>();
+    /** Null when this session keeps every event. */
+    private final Deduplicator duplicates;
+    private long duplicatesDropped;
     /** The match whose consequence is running now; null between firings. */
     private Match firing;
     private boolean closed;
 
-    private RuleSession(KieSession session, long startTime, DecisionListener listener) {
+    private RuleSession(KieSession session, long startTime, DecisionListener listener, boolean deduplicate) {
         Objects.requireNonNull(listener, "listener");
         if (startTime < 0) {
             throw new IllegalArgumentException("start time must not be negative: " + startTime);
@@ -119,6 +142,20 @@ public final class RuleSession implements SessionView, AutoCloseable {
                 firing = null;
             }
         });
+        if (deduplicate) {
+            duplicates = new Deduplicator(DUPLICATE_HORIZON_MILLIS);
+            session.addEventListener(new DefaultRuleRuntimeEventListener() {
+                @Override
+                public void objectDeleted(ObjectDeletedEvent event) {
+                    // A rule consumed an accepted event (expiry has no rule): its next copy is new.
+                    if (event.getRule() != null && event.getOldObject() instanceof Event consumed) {
+                        duplicates.forget(consumed);
+                    }
+                }
+            });
+        } else {
+            duplicates = null;
+        }
         // A fresh pseudo clock reads 0 and has no timers yet, so this jump runs nothing.
         clock.advanceTime(startTime, TimeUnit.MILLISECONDS);
     }
@@ -144,7 +181,7 @@ public final class RuleSession implements SessionView, AutoCloseable {
         }
         KieSessionConfiguration conf = container.getKieSessionConfiguration(PACKAGED_KSESSION);
         conf.setOption(UNTRACKED_TIMERS);
-        return new RuleSession(container.newKieSession(PACKAGED_KSESSION, conf), startTime, listener);
+        return new RuleSession(container.newKieSession(PACKAGED_KSESSION, conf), startTime, listener, true);
     }
 
     /**
@@ -169,10 +206,19 @@ public final class RuleSession implements SessionView, AutoCloseable {
      * ({@link CompiledRules}), and by benchmarks that compare rule formulations compiled at run time.
      */
     public static RuleSession open(KieBase kieBase, long startTime, DecisionListener listener) {
+        return open(kieBase, startTime, listener, false);
+    }
+
+    /**
+     * As {@link #open(KieBase, long, DecisionListener)}, dropping copies of events before they enter
+     * the session when {@code deduplicate} is true (see "Duplicates" in the class comment), as the
+     * packaged rules' sessions do. {@link CompiledRules} opens the packaged rules plus the user's this way.
+     */
+    public static RuleSession open(KieBase kieBase, long startTime, DecisionListener listener, boolean deduplicate) {
         KieSessionConfiguration conf = KieServices.get().newKieSessionConfiguration();
         conf.setOption(ClockTypeOption.PSEUDO);
         conf.setOption(UNTRACKED_TIMERS);
-        return new RuleSession(kieBase.newKieSession(conf, null), startTime, listener);
+        return new RuleSession(kieBase.newKieSession(conf, null), startTime, listener, deduplicate);
     }
 
     /**
@@ -181,7 +227,9 @@ public final class RuleSession implements SessionView, AutoCloseable {
      * the clock, the rules fire at the current time and the clock moves to the arrival time (running
      * the timers that fall due on the way, see the class comment); then the event is inserted. At
      * the end the rules fire. An event whose arrival time is earlier than the clock is inserted
-     * without moving the clock; its windows still count from its own arrival time.
+     * without moving the clock; its windows still count from its own arrival time. In a session that
+     * drops duplicates, a copy is judged after the clock moved to its arrival (so rules that consume
+     * the earlier event have fired) and is then not inserted.
      */
     public void process(List<Event> events) {
         requireOpen();
@@ -189,6 +237,10 @@ public final class RuleSession implements SessionView, AutoCloseable {
             long arrival = event.getArrivalTime();
             if (arrival > clock.getCurrentTime()) {
                 moveClockTo(arrival);
+            }
+            if (duplicates != null && !duplicates.admit(event)) {
+                duplicatesDropped++;
+                continue;
             }
             session.insert(event);
         }
@@ -247,6 +299,20 @@ public final class RuleSession implements SessionView, AutoCloseable {
     public long factCount() {
         requireOpen();
         return session.getFactCount();
+    }
+
+    /** The copies this session dropped (see "Duplicates" in the class comment); 0 when it keeps every event. */
+    public long duplicatesDropped() {
+        return duplicatesDropped;
+    }
+
+    /**
+     * The event identities remembered now to tell copies, forgetting those older than the horizon by
+     * the session clock first; 0 when this session keeps every event.
+     */
+    public int rememberedIdentities() {
+        requireOpen();
+        return duplicates == null ? 0 : duplicates.size(clock.getCurrentTime());
     }
 
     /** Disposes the Drools session. Idempotent; other methods throw {@link IllegalStateException} afterwards. */

@@ -1,0 +1,100 @@
+package org.operon.engine.session;
+
+import org.junit.jupiter.api.Test;
+import org.operon.model.Event;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** Deduplicator: identities remembered for the horizon, in order of arrival, compactly. */
+class DeduplicatorTest {
+    private static final long T0 = 1_700_000_000_000L;
+    private static final long HORIZON = 600_000;
+
+    private final Deduplicator dedup = new Deduplicator(HORIZON);
+    private long seq;
+
+    private Event event(String source, String id, long arrival) {
+        return Event.builder().id(id).source(source).type("t").build().stamped(++seq, arrival);
+    }
+
+    @Test
+    void aCopyWithinTheHorizonIsRefusedAndOneAfterItAccepted() {
+        assertThat(dedup.admit(event("s", "a", T0))).isTrue();
+        assertThat(dedup.admit(event("s", "a", T0 + 1))).isFalse();
+        assertThat(dedup.admit(event("s", "a", T0 + HORIZON))).as("exactly the horizon: still a copy").isFalse();
+        assertThat(dedup.admit(event("s", "a", T0 + HORIZON + 1))).isTrue();
+        assertThat(dedup.admit(event("s", "a", T0 + HORIZON + 2))).as("counted from the new one").isFalse();
+    }
+
+    @Test
+    void sourceAndIdBothMakeTheIdentity() {
+        assertThat(dedup.admit(event("ab", "c", T0))).isTrue();
+        assertThat(dedup.admit(event("a", "bc", T0))).isTrue();
+        assertThat(dedup.admit(event("c", "ab", T0))).isTrue();
+        assertThat(dedup.admit(event("ab", "d", T0))).isTrue();
+        assertThat(dedup.admit(event("abcd", "efgh", T0))).isTrue();
+        assertThat(dedup.admit(event("abcde", "fgh", T0))).isTrue();
+        assertThat(dedup.admit(event("a", "bc", T0 + 5))).isFalse();
+        assertThat(dedup.admit(event("abcd", "efgh", T0 + 5))).isFalse();
+        assertThat(dedup.size()).isEqualTo(6);
+    }
+
+    @Test
+    void aForgottenEventsNextCopyIsNew() {
+        Event first = event("s", "a", T0);
+        assertThat(dedup.admit(first)).isTrue();
+        dedup.forget(first);
+        assertThat(dedup.size()).isZero();
+        Event second = event("s", "a", T0 + 10);
+        assertThat(dedup.admit(second)).isTrue();
+        dedup.forget(first); // the earlier arrival: not the one remembered now
+        assertThat(dedup.admit(event("s", "a", T0 + 20))).isFalse();
+    }
+
+    @Test
+    void manyIdentitiesGrowTheTablesAndExpireInOrderOfArrival() {
+        // 1,000 a second for 15 minutes: 600,001 remembered at most.
+        int perSecond = 1_000;
+        for (int s = 0; s < 900; s++) {
+            for (int i = 0; i < perSecond; i++) {
+                long n = (long) s * perSecond + i;
+                assertThat(dedup.admit(event("/src/" + (n % 7), "id-" + n, T0 + s * 1_000L))).isTrue();
+            }
+            if (s % 97 == 0) {
+                // a copy of an event 5 minutes old (when there is one) and one of the current second
+                long old = Math.max(0, (long) (s - 300) * perSecond);
+                assertThat(dedup.admit(event("/src/" + (old % 7), "id-" + old, T0 + s * 1_000L))).isFalse();
+                long now = (long) s * perSecond + 3;
+                assertThat(dedup.admit(event("/src/" + (now % 7), "id-" + now, T0 + s * 1_000L))).isFalse();
+            }
+        }
+        // At 899 s: the seconds 299..899 remain (arrival >= 899 s - 600 s).
+        assertThat(dedup.size()).isEqualTo(601 * perSecond);
+        long gone = 298L * perSecond;
+        assertThat(dedup.admit(event("/src/" + (gone % 7), "id-" + gone, T0 + 899_000))).isTrue();
+        long kept = 299L * perSecond;
+        assertThat(dedup.admit(event("/src/" + (kept % 7), "id-" + kept, T0 + 899_000))).isFalse();
+        assertThat(dedup.size(T0 + 2_000_000)).isZero();
+    }
+
+    @Test
+    void forgettingMidTableKeepsTheOthersFindable() {
+        Event[] events = new Event[5_000];
+        for (int i = 0; i < events.length; i++) {
+            events[i] = event("s", "e" + i, T0 + i);
+            assertThat(dedup.admit(events[i])).isTrue();
+        }
+        for (int i = 0; i < events.length; i += 3) {
+            dedup.forget(events[i]);
+        }
+        for (int i = 0; i < events.length; i++) {
+            assertThat(dedup.admit(event("s", "e" + i, T0 + 5_000))).as("e" + i).isEqualTo(i % 3 == 0);
+        }
+    }
+
+    @Test
+    void theHorizonMustBePositive() {
+        assertThatThrownBy(() -> new Deduplicator(0)).isInstanceOf(IllegalArgumentException.class);
+    }
+}
