@@ -17,6 +17,8 @@ import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
@@ -51,6 +53,9 @@ public final class ReplayCommand {
     private static final Set<String> OPTIONS = Set.of("--events", "--rules", "--reference", "--tail", "--until");
     private static final Set<String> FLAGS = Set.of("--help", "-h", "--explain");
 
+    /** Events per insertion batch, as {@link Replay#run}. */
+    private static final int BATCH = 1_000;
+
     private final ReplaySetup setup;
 
     public ReplayCommand(ReplaySetup setup) {
@@ -80,18 +85,30 @@ public final class ReplayCommand {
         }
         try {
             Replay replay = setup.replay(request.loadRules(), request.inputs().reference());
-            List<Event> events = EventSources.readAll(request.inputs().events());
-            err.println("operon replay: read " + events.size() + " events from " + request.inputs().events().size()
-                    + " source(s)" + ReplayInputs.span(events));
+            Streamed streamed = stream(replay, request);
+            Replay.Summary summary;
             Writer lines = new BufferedWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8), 1 << 16);
-            Replay.Summary summary = replay.run(events, request.inputs().tailAfter(events), action -> {
-                try {
-                    lines.write(action.toJson(request.explain()));
+            if (streamed != null) {
+                err.println("operon replay: read " + streamed.summary().events() + " events from "
+                        + request.inputs().events().size() + " source(s)" + streamed.span());
+                for (String line : streamed.lines()) {
+                    lines.write(line);
                     lines.write('\n');
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
                 }
-            });
+                summary = streamed.summary();
+            } else {
+                List<Event> events = EventSources.readAll(request.inputs().events());
+                err.println("operon replay: read " + events.size() + " events from "
+                        + request.inputs().events().size() + " source(s)" + ReplayInputs.span(events));
+                summary = replay.run(events, request.inputs().tailAfter(events), action -> {
+                    try {
+                        lines.write(action.toJson(request.explain()));
+                        lines.write('\n');
+                    } catch (IOException e) {
+                        throw new UncheckedIOException(e);
+                    }
+                });
+            }
             lines.flush();
             double seconds = (System.nanoTime() - started) / 1e9;
             err.printf(Locale.ROOT, "operon replay: %d actions (%d suppressed), clock ended at %s; took %.1f s%n",
@@ -113,6 +130,81 @@ public final class ReplayCommand {
         } catch (IOException | UncheckedIOException e) {
             err.println("operon replay: cannot write the actions: " + e.getMessage());
             return ExitCode.CANNOT_RUN;
+        }
+    }
+
+    /** A replay done while its sources were parsed: the action lines, the summary and the span text. */
+    private record Streamed(List<String> lines, Replay.Summary summary, String span) {
+    }
+
+    /**
+     * Replays the sources while they are parsed ({@link EventSources#stream}), merged by arrival time
+     * (ties: earlier source, then file order; the order {@link EventSources#readAll}'s stable sort gives
+     * when every source is in arrival order). The action lines are kept until the end. Null, with
+     * nothing written, when a source is not in arrival order or has a problem: the caller then reads
+     * everything first as before (same output, same error message).
+     */
+    private static Streamed stream(Replay replay, Request request) {
+        List<Path> paths = request.inputs().events();
+        List<EventSources.EventStream> streams = new ArrayList<>(paths.size());
+        List<String> lines = new ArrayList<>();
+        Replay.Run run = null;
+        try {
+            List<Iterator<Event>> its = new ArrayList<>(paths.size());
+            Event[] heads = new Event[paths.size()];
+            for (int i = 0; i < paths.size(); i++) {
+                EventSources.EventStream s = EventSources.stream(paths.get(i));
+                streams.add(s);
+                Iterator<Event> it = s.iterator();
+                its.add(it);
+                heads[i] = it.hasNext() ? it.next() : null;
+            }
+            List<Event> batch = new ArrayList<>(BATCH);
+            long first = -1;
+            long last = -1;
+            while (true) {
+                int pick = -1;
+                for (int i = 0; i < heads.length; i++) {
+                    if (heads[i] != null && (pick < 0 || heads[i].getArrivalTime() < heads[pick].getArrivalTime())) {
+                        pick = i;
+                    }
+                }
+                if (pick < 0) {
+                    break;
+                }
+                Event e = heads[pick];
+                Iterator<Event> it = its.get(pick);
+                heads[pick] = it.hasNext() ? it.next() : null;
+                if (heads[pick] != null && heads[pick].getArrivalTime() < e.getArrivalTime()) {
+                    return null; // this source is not in arrival order: sort everything first
+                }
+                if (run == null) {
+                    first = e.getArrivalTime();
+                    run = replay.start(first, action -> lines.add(action.toJson(request.explain())));
+                }
+                last = e.getArrivalTime();
+                batch.add(e);
+                if (batch.size() == BATCH) {
+                    run.process(batch);
+                    batch.clear();
+                }
+            }
+            if (run == null) {
+                return new Streamed(List.of(), new Replay.Summary(0, 0, 0, -1, -1), "");
+            }
+            run.process(batch);
+            Instant until = request.inputs().until();
+            long tail = until == null ? request.inputs().tail().toMillis() : Math.max(0, until.toEpochMilli() - last);
+            run.advanceTo(run.lastArrival() + tail);
+            return new Streamed(lines, run.summary(),
+                    ", " + Instant.ofEpochMilli(first) + " .. " + Instant.ofEpochMilli(last));
+        } catch (EventSources.EventStream.Failure e) {
+            return null; // read again to report it as before, in source order
+        } finally {
+            if (run != null) {
+                run.close();
+            }
+            streams.forEach(EventSources.EventStream::close);
         }
     }
 

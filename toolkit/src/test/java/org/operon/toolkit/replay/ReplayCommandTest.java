@@ -107,6 +107,37 @@ class ReplayCommandTest {
     }
 
     @Test
+    void sourcesInOrderAreMergedWhileReadWithTheSameOutputSpanAndUntilAsOneSortedFile() {
+        List<Event> events = burst();
+        Path a = write(dir.resolve("a.jsonl"), Recordings.cloudEventLines(List.of(events.get(0), events.get(2), events.get(4))));
+        Path b = write(dir.resolve("b.jsonl"), Recordings.cloudEventLines(List.of(events.get(1), events.get(3))));
+        Path all = write(dir.resolve("all.jsonl"), Recordings.cloudEventLines(events));
+
+        Result merged = replay("--events", a.toString(), "--events", b.toString(), "--until", "2026-01-05T11:00:00Z");
+        Result single = replay("--events", all.toString(), "--until", "2026-01-05T11:00:00Z");
+        Result onlyB = replay("--events", b.toString());
+
+        assertThat(merged.exit()).isZero();
+        assertThat(merged.out()).isNotEmpty().isEqualTo(single.out());
+        assertThat(merged.err()).contains("read 5 events from 2 source(s), 2026-01-05T10:00:00Z .. 2026-01-05T10:01:35Z")
+                .contains("clock ended at 2026-01-05T11:00:00Z");
+        assertThat(onlyB.out()).isNotEqualTo(merged.out());
+    }
+
+    @Test
+    void aBadLineAfterGoodOnesWritesNoActionAndNamesTheLine() {
+        List<String> lines = new ArrayList<>(Recordings.cloudEventLines(burst()));
+        lines.add("{not json");
+        Path file = write(dir.resolve("late.jsonl"), lines);
+
+        Result r = replay("--events", file.toString());
+
+        assertThat(r.exit()).isEqualTo(2);
+        assertThat(r.out()).isEmpty();
+        assertThat(r.err()).contains("late.jsonl:6");
+    }
+
+    @Test
     void theSameInputGivesByteIdenticalOutput() throws IOException {
         List<String> lines = new ArrayList<>(Recordings.cloudEventLines(burst()));
         lines.add(Recordings.webhook("firing", Map.of("alertname", "HighCpu", "service", "web", "severity", "critical"),
