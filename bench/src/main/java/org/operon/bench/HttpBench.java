@@ -69,6 +69,9 @@ final class HttpBench {
     private final int latencyRate;
     private final int latencyBatch;
     private final int latencySeconds;
+    /** Seconds of the latency load sent first and not counted: the action path's JIT and connections warm up. */
+    private final int latencyWarmupSeconds;
+    private static final long WARM_UP_PROBES = 1_000_000_000L;
     private final int probeEvery;
     private final int[] batches;
     /** Options named {@code operon.*}: settings for the app under test (e.g. {@code --operon.journal.durability=os}). */
@@ -82,6 +85,7 @@ final class HttpBench {
         this.latencyRate = intOption(options, "latency-rate", 10_000);
         this.latencyBatch = intOption(options, "latency-batch", 100);
         this.latencySeconds = intOption(options, "latency-seconds", 15);
+        this.latencyWarmupSeconds = intOption(options, "latency-warmup-seconds", 5);
         this.probeEvery = intOption(options, "probe-every", 10);
         this.batches = java.util.Arrays.stream(options.getOrDefault("http-batches", "1,100").split(","))
                 .map(String::trim).mapToInt(Integer::parseInt).toArray();
@@ -143,7 +147,10 @@ final class HttpBench {
                     System.out.println("    warning: the engine still has a backlog after 120 s");
                 }
             }
-            latency = latencySeconds > 0 ? latency(operon, arrivals)
+            if (latencySeconds > 0 && latencyWarmupSeconds > 0) {
+                latency(operon, arrivals, latencyWarmupSeconds, WARM_UP_PROBES, false);
+            }
+            latency = latencySeconds > 0 ? latency(operon, arrivals, latencySeconds, 0, true)
                     : new Latency(latencyRate, 0, 0, Double.NaN, Double.NaN, Double.NaN, Double.NaN, 0, 0, 0);
         } finally {
             hook.stop(0);
@@ -240,10 +247,16 @@ final class HttpBench {
         return t;
     }
 
-    private Latency latency(EndToEnd.Running operon, Map<Long, Long> arrivals) throws Exception {
-        long requestsTotal = (long) latencyRate * latencySeconds / latencyBatch;
+    /**
+     * Sends at the offered rate for {@code seconds}; request numbers (and probe ids) start at {@code firstRequest},
+     * so that the untimed warm-up's probes are not duplicates of the measured ones.
+     */
+    private Latency latency(EndToEnd.Running operon, Map<Long, Long> arrivals, int seconds, long firstRequest,
+                            boolean report) throws Exception {
+        long requestsTotal = (long) latencyRate * seconds / latencyBatch;
         long intervalNanos = 1_000_000_000L * latencyBatch / latencyRate;
         Map<Long, Long> intended = new ConcurrentHashMap<>();
+        Map<Long, Long> answered = new ConcurrentHashMap<>();
         AtomicLong unavailable = new AtomicLong();
         AtomicLong errors = new AtomicLong();
         ExecutorService senders = Executors.newFixedThreadPool(connections);
@@ -256,7 +269,7 @@ final class HttpBench {
             while ((wait = due - System.nanoTime()) > 0) {
                 LockSupport.parkNanos(wait);
             }
-            long request = k;
+            long request = firstRequest + k;
             senders.execute(() -> {
                 String probe = request % probeEvery == 0 ? Long.toString(request) : null;
                 if (probe != null) {
@@ -265,6 +278,9 @@ final class HttpBench {
                 try {
                     HttpResponse<Void> r = clients.get().send(request(operon.baseUrl(), latencyBatch,
                             body(latencyBatch, randoms.get(), probe)), HttpResponse.BodyHandlers.discarding());
+                    if (probe != null) {
+                        answered.put(request, System.nanoTime());
+                    }
                     if (r.statusCode() == 503) {
                         unavailable.incrementAndGet();
                         intended.remove(request);
@@ -285,12 +301,25 @@ final class HttpBench {
         while (System.nanoTime() < deadline && !arrivals.keySet().containsAll(intended.keySet())) {
             Thread.sleep(50);
         }
+        String dump = System.getProperty("operon.bench.latency-dump");
+        if (dump != null && report) {
+            StringBuilder lines = new StringBuilder();
+            intended.entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(e -> lines.append(
+                    (e.getValue() - start) / 1_000_000).append(' ').append(arrivals.containsKey(e.getKey())
+                    ? (arrivals.get(e.getKey()) - e.getValue()) / 1_000 : -1).append(' ')
+                    .append((answered.getOrDefault(e.getKey(), e.getValue()) - e.getValue()) / 1_000).append('\n'));
+            java.nio.file.Files.writeString(java.nio.file.Path.of(dump), lines);
+        }
         long[] micros = intended.entrySet().stream().filter(e -> arrivals.containsKey(e.getKey()))
                 .mapToLong(e -> (arrivals.get(e.getKey()) - e.getValue()) / 1_000).sorted().toArray();
         Latency l = new Latency(latencyRate, intended.size(), micros.length,
                 EndToEnd.percentile(micros, 50) / 1000, EndToEnd.percentile(micros, 99) / 1000,
                 EndToEnd.percentile(micros, 99.9) / 1000, micros.length == 0 ? Double.NaN : micros[micros.length - 1] / 1000.0,
                 achieved, unavailable.get(), errors.get());
+        if (!report) {
+            System.out.printf(Locale.ROOT, "    latency warm-up: %d s at %,d events/s offered (not counted)%n", seconds, latencyRate);
+            return l;
+        }
         System.out.printf(Locale.ROOT, "    latency at %,d events/s offered (%d per request, achieved %,.0f): %,d probes, %,d actions "
                         + "arrived; p50 %.2f ms, p99 %.2f ms, p99.9 %.2f ms, max %.1f ms; %,d answered 503, %,d errors; load %.1f%n",
                 latencyRate, latencyBatch, achieved, l.probes, l.arrived, l.p50, l.p99, l.p999, l.max, l.unavailable,
