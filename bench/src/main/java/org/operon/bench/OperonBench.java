@@ -595,7 +595,7 @@ public final class OperonBench {
         csv.append("\"RuleTable Bench routing\"\n");
         csv.append("\"CONDITION\",\"ACTION\"\n");
         csv.append("\"e : Event\",\"\"\n");
-        csv.append("\"subject == \"\"$param\"\", severity == Severity.CRITICAL\",")
+        csv.append("\"severity == Severity.CRITICAL, subject == \"\"$param\"\"\",")
                 .append("\"channels[\"\"decisions\"\"].send(Decision.of(\"\"route\"\", e.getSubject(), drools.getRule().getName(), ")
                 .append("List.of(e.getId())).withParam(\"\"team\"\", \"\"$param\"\"));\"\n");
         csv.append("\"Subject (critical events)\",\"Team\"\n");
