@@ -63,7 +63,22 @@ public final class Event {
      * the epoch milliseconds at which Operon accepted it.
      */
     public Event stamped(long seq, long arrivalTime) {
-        return new Event(toBuilder(), seq, arrivalTime);
+        return new Event(this, seq, arrivalTime);
+    }
+
+    /** A copy with another place in the journal; shares the fields, which are immutable (maps included). */
+    private Event(Event e, long seq, long arrivalTime) {
+        this.id = e.id;
+        this.source = e.source;
+        this.type = e.type;
+        this.subject = e.subject;
+        this.time = e.time;
+        this.severity = e.severity;
+        this.labels = e.labels;
+        this.data = e.data;
+        this.extensions = e.extensions;
+        this.seq = seq;
+        this.arrivalTime = arrivalTime;
     }
 
     public Builder toBuilder() {

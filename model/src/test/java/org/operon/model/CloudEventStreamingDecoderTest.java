@@ -170,6 +170,40 @@ class CloudEventStreamingDecoderTest {
         assertThat(rejected).isGreaterThan(60);
     }
 
+    /** {@link CloudEventJson#toJsonBytes} writes the bytes the tree encoder writes, for every event decoded above. */
+    @Test
+    void streamingEncoderWritesTheTreeEncodersBytes() throws Exception {
+        int compared = 0;
+        for (String text : inputs()) {
+            Event e;
+            try {
+                e = plain.fromJson(mapper.readTree(text));
+            } catch (InvalidEventException | com.fasterxml.jackson.core.JsonProcessingException rejected) {
+                continue;
+            }
+            for (Event event : List.of(e, e.stamped(7, 1_000L))) {
+                byte[] tree = mapper.writeValueAsBytes(plain.toJson(event));
+                assertThat(new String(plain.toJsonBytes(event), java.nio.charset.StandardCharsets.UTF_8)).as(text)
+                        .isEqualTo(new String(tree, java.nio.charset.StandardCharsets.UTF_8));
+                assertThat(plain.fromJson(mapper.readTree(plain.toJsonBytes(event)))).as(text).isEqualTo(
+                        plain.fromJson(mapper.readTree(tree)));
+                compared++;
+            }
+        }
+        Event built = Event.builder().id("b-1").source("/s").type("t").subject("h").severity(Severity.WARNING)
+                .labels(Map.of("team", "web")).build();
+        assertThat(plain.toJsonBytes(built)).isEqualTo(mapper.writeValueAsBytes(plain.toJson(built)));
+        Event withData = Event.builder().id("b-2").source("/s").type("t")
+                .data(new LinkedHashMap<>(Map.of("n", 1L, "d", 1.5d, "l", List.of(true, "x"))))
+                .build();
+        assertThat(plain.toJsonBytes(withData)).isEqualTo(mapper.writeValueAsBytes(plain.toJson(withData)));
+        // The one difference: a BigDecimal that code put in data keeps its scale (the tree wrote 1.5).
+        Event decimal = Event.builder().id("b-3").source("/s").type("t")
+                .data(Map.of("d", new java.math.BigDecimal("1.50"))).build();
+        assertThat(new String(plain.toJsonBytes(decimal), java.nio.charset.StandardCharsets.UTF_8)).endsWith("\"data\":{\"d\":1.50}}");
+        assertThat(compared).isGreaterThan(30);
+    }
+
     @Test
     void deeplyNestedDataIsBoundLikeTheTree() throws Exception {
         String deep = "[".repeat(500) + "{\"a\":1.5}" + "]".repeat(500);

@@ -2,7 +2,6 @@ package org.operon.state;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.operon.model.CloudEventJson;
@@ -35,12 +34,7 @@ final class JournalRecords {
 
     /** The event's CloudEvent JSON on one line (Jackson escapes every control character in strings). */
     byte[] encodeEvent(Event event) {
-        try {
-            return cloudEvents.mapper().writeValueAsBytes(cloudEvents.toJson(event));
-        } catch (JsonProcessingException e) {
-            throw new IllegalArgumentException("cannot write event " + event.getId() + " as JSON: "
-                    + e.getOriginalMessage(), e);
-        }
+        return cloudEvents.toJsonBytes(event);
     }
 
     /** The arrival time as the record writes it: an ISO-8601 instant, e.g. 2026-11-27T20:00:00.123Z. */
