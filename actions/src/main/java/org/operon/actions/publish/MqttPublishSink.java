@@ -76,10 +76,6 @@ public final class MqttPublishSink implements ActionSink {
             this.waitMillis = waitMillis;
         }
 
-        long waitMillis() {
-            return waitMillis;
-        }
-
         @Override
         public Producer createProducer() {
             return new PahoMqtt5Producer(this) {
