@@ -96,6 +96,9 @@ import org.slf4j.LoggerFactory;
  */
 public final class ActionDispatcher {
     private static final Logger LOG = LoggerFactory.getLogger(ActionDispatcher.class);
+    /** The reason of an action found {@code running} after a restart. */
+    public static final String STOPPED_WHILE_RUNNING =
+            OutcomeUnknownException.PREFIX + "Operon stopped while the action was running";
 
     private enum State { NEW, RUNNING, STOPPING, STOPPED }
 
@@ -106,10 +109,6 @@ public final class ActionDispatcher {
     private final LineageStore lineage;
     private final ActionOutcomeListener outcomes;
     private final ApprovalDesk approvals;
-    /** The reason of an action found {@code running} after a restart. */
-    public static final String STOPPED_WHILE_RUNNING =
-            OutcomeUnknownException.PREFIX + "Operon stopped while the action was running";
-
     private final Map<String, TargetLane> lanes = new LinkedHashMap<>();
     /** Targets in use whose sink cannot drop a repeat: their actions are recorded running first. */
     private final java.util.Set<String> guarded = new java.util.HashSet<>();
