@@ -49,7 +49,17 @@ import org.slf4j.LoggerFactory;
  * new entry is written. An entry with status {@code failed} is tried again. After the attempts (see
  * {@link ActionRoutes} for retries) one entry with status {@code sent} or {@code failed} and its
  * reason is written. An action performed but whose entry could not be written may be performed again
- * after a restart; the webhook's {@code Idempotency-Key} lets the receiver drop that repeat.
+ * after a restart; targets that {@linkplain ActionSink#deduplicatesByKey() drop a repeat by the action's key}
+ * (the webhook's {@code Idempotency-Key}, PagerDuty's {@code dedup_key}, …) make that repeat harmless.
+ *
+ * <p><b>In doubt.</b> For the other targets (exec, ansible, awx, chat) the worker first records the action
+ * {@code running}, durably, and then performs it. An action whose audit entry is still {@code running} when
+ * it comes round again (its decision replayed after a crash, an approved action re-driven at start) was
+ * interrupted by a stop with its outcome unknown: it is not performed again but audited {@code failed} with
+ * the reason {@value #STOPPED_WHILE_RUNNING}, kept in the failed actions and reported. Neither that nor any
+ * other failure whose reason starts {@value OutcomeUnknownException#PREFIX} is performed again by a replay;
+ * only {@link #retry(String)} (an operator) performs it, once. {@link #start()} also marks so the failed
+ * actions whose retry was interrupted.
  *
  * <p><b>Failed actions.</b> With a {@link Delivery}, an action audited {@code failed} (after all its
  * attempts, or failed fast by its target's open circuit, see {@link TargetCircuits}) is kept in
@@ -86,6 +96,9 @@ import org.slf4j.LoggerFactory;
  */
 public final class ActionDispatcher {
     private static final Logger LOG = LoggerFactory.getLogger(ActionDispatcher.class);
+    /** The reason of an action found {@code running} after a restart. */
+    public static final String STOPPED_WHILE_RUNNING =
+            OutcomeUnknownException.PREFIX + "Operon stopped while the action was running";
 
     private enum State { NEW, RUNNING, STOPPING, STOPPED }
 
@@ -97,6 +110,10 @@ public final class ActionDispatcher {
     private final ActionOutcomeListener outcomes;
     private final ApprovalDesk approvals;
     private final Map<String, TargetLane> lanes = new LinkedHashMap<>();
+    /** Targets in use whose sink cannot drop a repeat: their actions are recorded running first. */
+    private final java.util.Set<String> guarded = new java.util.HashSet<>();
+    /** Actions queued by {@link #retry(String)}: performed even when their outcome is unknown. */
+    private final java.util.Set<String> operatorRetries = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private final Delivery delivery;
     private final AtomicLong pending = new AtomicLong();
     private final Object idle = new Object();
@@ -154,6 +171,9 @@ public final class ActionDispatcher {
         for (String target : options.targetsInUse()) {
             lanes.put(target, new TargetLane(target, options.queueCapacity(), delivery.options().policyFor(target),
                     delivery.clock(), this::handle, () -> state == State.STOPPED));
+            if (!ActionSinks.deduplicatesByKey(target, options)) {
+                guarded.add(target);
+            }
         }
         delivery.circuits().onClosed(this::redriveHeldBack);
     }
@@ -164,9 +184,34 @@ public final class ActionDispatcher {
             throw new IllegalStateException("ActionDispatcher can be started once; it is " + state);
         }
         producer = camel.createProducerTemplate();
+        settleInterruptedRetries();
         lanes.values().forEach(TargetLane::start);
         state = State.RUNNING;
         LOG.info("action dispatcher started: {}", options);
+    }
+
+    /**
+     * A failed action whose operator retry was running when Operon stopped: its decision is not replayed (it
+     * is older than the checkpoint), so the failed list would keep its old reason. Marks it as in doubt.
+     */
+    private void settleInterruptedRetries() {
+        if (guarded.isEmpty() || delivery.failed() == FailedActionStore.NONE) {
+            return;
+        }
+        for (FailedAction f : delivery.failed().latest(1000)) {
+            if (!guarded.contains(f.target())) {
+                continue;
+            }
+            Optional<AuditEntry> entry = auditLog.find(f.id());
+            if (entry.isPresent() && AuditEntry.RUNNING.equals(entry.get().status())) {
+                Action action = new Action(f.id(), f.target(), decisionOf(f));
+                LOG.warn("action {} ({} of decision {}) was running when Operon stopped; its outcome is unknown and "
+                        + "it is not performed again unless retried", f.id(), f.target(), f.decisionId());
+                auditLog.record(action.audit(AuditEntry.FAILED, STOPPED_WHILE_RUNNING));
+                keepFailed(action);
+                report(action.outcome(ActionOutcome.FAILED, STOPPED_WHILE_RUNNING, null));
+            }
+        }
     }
 
     /**
@@ -279,10 +324,14 @@ public final class ActionDispatcher {
      * outcome.
      */
     private void perform(Action action) {
+        boolean byOperator = operatorRetries.remove(action.id());
         Optional<AuditEntry> previous = auditLog.find(action.id());
         if (previous.isPresent() && isDone(previous.get().status())) {
             LOG.debug("action {} ({} of decision {}) already {}; not performing it again", action.id(),
                     action.target(), action.decision().getId(), previous.get().status());
+            return;
+        }
+        if (!byOperator && previous.isPresent() && inDoubt(action, previous.get())) {
             return;
         }
         Optional<String> muted = muteReason(action);
@@ -301,6 +350,10 @@ public final class ActionDispatcher {
             if (approvals.holds(action)) {
                 return;
             }
+        }
+        if (guarded.contains(action.target())) {
+            // Durable before the effect: a stop from here to the outcome's entry leaves the action in doubt.
+            auditLog.record(action.audit(AuditEntry.RUNNING, null));
         }
         Exchange result = producer.send(ActionRoutes.endpointFor(action.target()),
                 exchange -> exchange.getIn().setBody(action));
@@ -323,6 +376,28 @@ public final class ActionDispatcher {
         }
         auditLog.record(entry);
         report(action.outcome(entry.status(), entry.reason(), ActionOutcomeDetails.of(result)));
+    }
+
+    /**
+     * Whether an action about to be performed automatically must not be, its earlier outcome being unknown
+     * (see "In doubt" in the class comment). An action found {@code running} is audited failed and reported
+     * here; one failed with an unknown outcome already is left as it is.
+     */
+    private boolean inDoubt(Action action, AuditEntry previous) {
+        if (AuditEntry.RUNNING.equals(previous.status())) {
+            LOG.warn("action {} ({} {} for {}) was running when Operon stopped; its outcome is unknown, so it is not "
+                    + "performed again: it is listed as failed for an operator to retry", action.id(),
+                    action.target(), action.decision().getType(), action.decision().getSubject());
+            auditLog.record(action.audit(AuditEntry.FAILED, STOPPED_WHILE_RUNNING));
+            report(action.outcome(ActionOutcome.FAILED, STOPPED_WHILE_RUNNING, null));
+            return true;
+        }
+        if (AuditEntry.FAILED.equals(previous.status()) && OutcomeUnknownException.isOutcomeUnknown(previous.reason())) {
+            LOG.debug("action {} ({} of decision {}) failed with its outcome unknown; only a retry performs it again",
+                    action.id(), action.target(), action.decision().getId());
+            return true;
+        }
+        return false;
     }
 
     /** Tells the outcome listener; what it throws is logged, the action stays recorded. */
@@ -484,7 +559,9 @@ public final class ActionDispatcher {
         }
         Action action = new Action(f.id(), f.target(), decisionOf(f));
         delivery.circuits().bypassOnce(action.id());
+        operatorRetries.add(action.id());
         if (!enqueue(lane, action)) {
+            operatorRetries.remove(action.id());
             return new RetryResult(RetryStatus.NOT_FAILED, null, "action '" + actionId + "' is queued or running already");
         }
         LOG.info("action {} ({} of decision {}) queued again by a retry", action.id(), action.target(),

@@ -23,8 +23,9 @@ import org.slf4j.LoggerFactory;
  * {@link ActionOptions#backoffInitialDelay()} before the first retry and twice as long before each
  * further one, at most {@value #MAX_BACKOFF_MILLIS} ms. Each wait has jitter: Camel's collision
  * avoidance moves it by a random amount of up to {@value #JITTER} of itself either way (±20 %), so
- * targets failing together are not retried in lock-step. Any other failure (an HTTP 3xx or other 4xx answer, params that cannot be rendered) fails
- * the action at once. Camel's own
+ * targets failing together are not retried in lock-step. Any other failure (an HTTP 3xx or other 4xx answer, params that cannot be rendered,
+ * an {@link OutcomeUnknownException}: an attempt that may have had its effect on a target that cannot drop a
+ * repeat) fails the action at once. Camel's own
  * failure logging is off for these routes because its messages may carry the webhook URL with its
  * query; {@link ActionDispatcher} logs each outcome with a redacted reason instead.
  *
@@ -70,6 +71,9 @@ public final class ActionRoutes extends RouteConfigurationBuilder {
     /** Whether a failed attempt is worth another: I/O errors, HTTP 5xx and 429 (Too Many Requests) answers. */
     static boolean isRetryable(Exception failure) {
         for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof OutcomeUnknownException) {
+                return false; // it may have had its effect: only an operator performs it again
+            }
             if (t instanceof HttpOperationFailedException http) {
                 return http.getStatusCode() >= 500 || http.getStatusCode() == 429;
             }

@@ -17,4 +17,20 @@ public interface ActionSink {
 
     /** Appends to {@code route} the steps that perform one action, whose body is the {@link Action}. */
     void perform(RouteDefinition route);
+
+    /**
+     * Whether a repeat of an action does no harm because the target (or whoever reads it) drops it by the
+     * action's key: the webhook's {@code Idempotency-Key}, PagerDuty's {@code dedup_key}, Opsgenie's
+     * {@code alias}, the ticket systems' search before a create, the CloudEvent id of a publish, the mail's
+     * {@code Message-ID}, the action id on every log and file line. A repeat can happen when Operon stops
+     * between an action's effect and its audit entry, and the decision is replayed after the restart.
+     *
+     * <p>A sink that answers false (the default: a new sink is guarded until it says otherwise) has its actions
+     * recorded {@code running} durably before each is performed, and an action found {@code running} after a
+     * restart is not performed again but failed with an {@link OutcomeUnknownException#PREFIX outcome unknown}
+     * reason, for an operator to retry (see {@link ActionDispatcher}, "In doubt").
+     */
+    default boolean deduplicatesByKey() {
+        return false;
+    }
 }

@@ -47,6 +47,14 @@ public final class ActionSinks {
         return REGISTERED.keySet();
     }
 
+    /**
+     * Whether the sink registered under {@code name} drops repeats by the action's key (see
+     * {@link ActionSink#deduplicatesByKey()}); it is created from {@code options} to be asked, and then dropped.
+     */
+    static boolean deduplicatesByKey(String name, ActionOptions options) {
+        return create(name, options).deduplicatesByKey();
+    }
+
     /** The sink registered under {@code name}, configured by {@code options}. */
     static ActionSink create(String name, ActionOptions options) {
         Function<ActionOptions, ActionSink> factory = REGISTERED.get(name);

@@ -127,6 +127,12 @@ public final class EmailSink implements ActionSink {
         return message;
     }
 
+    /** True: the repeat carries the same {@code Message-ID}, by which mail stores and clients drop it. */
+    @Override
+    public boolean deduplicatesByKey() {
+        return true;
+    }
+
     @Override
     public void perform(RouteDefinition route) {
         route.process(exchange -> {

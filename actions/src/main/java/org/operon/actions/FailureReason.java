@@ -31,6 +31,9 @@ final class FailureReason {
             return "unknown failure";
         }
         for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof OutcomeUnknownException unknown) {
+                return redact(unknown.getMessage());
+            }
             if (t instanceof HttpOperationFailedException http) {
                 String phrase = reasonPhrase(http.getStatusCode());
                 return "HTTP " + http.getStatusCode() + (phrase.isEmpty() ? "" : " " + phrase);

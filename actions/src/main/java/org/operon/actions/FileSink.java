@@ -29,6 +29,12 @@ public final class FileSink implements ActionSink {
         return "actions-" + DAY.format(Instant.ofEpochMilli(decisionTime)) + ".jsonl";
     }
 
+    /** True: every line carries the action id: a reader drops a repeated line by it. */
+    @Override
+    public boolean deduplicatesByKey() {
+        return true;
+    }
+
     @Override
     public void perform(RouteDefinition route) {
         route.process(exchange -> {

@@ -9,6 +9,12 @@ public final class LogSink implements ActionSink {
     public LogSink(ActionOptions options) {
     }
 
+    /** True: every line carries the action id: a reader drops a repeated line by it. */
+    @Override
+    public boolean deduplicatesByKey() {
+        return true;
+    }
+
     @Override
     public void perform(RouteDefinition route) {
         route.process(exchange -> exchange.getIn().setBody(ActionJson.action(exchange.getIn().getBody(Action.class))))

@@ -182,6 +182,12 @@ public final class OpsgenieSink implements ActionSink {
         }
     }
 
+    /** True: Opsgenie de-duplicates creates by {@code alias}; acknowledge and close are idempotent. */
+    @Override
+    public boolean deduplicatesByKey() {
+        return true;
+    }
+
     @Override
     public void perform(RouteDefinition route) {
         route.process(exchange -> {

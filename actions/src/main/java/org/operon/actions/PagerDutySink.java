@@ -114,6 +114,12 @@ public final class PagerDutySink implements ActionSink {
         return subject == null || subject.isBlank() ? "operon" : subject;
     }
 
+    /** True: PagerDuty drops a repeated trigger by its {@code dedup_key}; acknowledge and resolve are idempotent. */
+    @Override
+    public boolean deduplicatesByKey() {
+        return true;
+    }
+
     @Override
     public void perform(RouteDefinition route) {
         route.process(exchange -> {

@@ -77,6 +77,12 @@ public final class WebhookSink implements ActionSink {
         }
     }
 
+    /** True: the receiver drops a repeat by its {@code Idempotency-Key} (the action id). */
+    @Override
+    public boolean deduplicatesByKey() {
+        return true;
+    }
+
     @Override
     public void perform(RouteDefinition route) {
         route.process(exchange -> {

@@ -234,6 +234,28 @@ class ApprovalDispatchIT {
     }
 
     @Test
+    void anApprovedActionRunningAtAStopIsNotPerformedAgainButFailedInDoubt() throws Exception {
+        Decision d = remediate("web1");
+        held(d);
+        ApprovalStore.open(state).decide(actionId(d), Approval.APPROVED, "alice", null, T0);
+        // As the dispatcher records an action of a target that cannot drop a repeat (exec, awx, …) before
+        // performing it; then Operon stopped.
+        state.auditLog().record(Action.of(d, "webhook").audit(AuditEntry.RUNNING, null));
+        stopOperon();
+
+        startOperon();
+        assertThat(desk.redriveApproved()).isEqualTo(1);
+        assertThat(dispatcher.awaitIdle(WAIT)).isTrue();
+
+        assertThat(receiver.requests).isEmpty();
+        AuditEntry entry = state.auditLog().find(actionId(d)).orElseThrow();
+        assertThat(entry.status()).isEqualTo(AuditEntry.FAILED);
+        assertThat(entry.reason()).isEqualTo(ActionDispatcher.STOPPED_WHILE_RUNNING);
+        assertThat(outcomes).extracting(ActionOutcome::status).endsWith(ActionOutcome.FAILED);
+        assertThat(desk.redriveApproved()).as("failed in doubt: an operator retries it").isZero();
+    }
+
+    @Test
     void timeoutsMustBePositive() {
         assertThatThrownBy(() -> ApprovalPolicy.of(Map.of("remediate", Duration.ZERO)))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("remediate");

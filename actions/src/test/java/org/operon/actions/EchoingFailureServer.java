@@ -14,12 +14,14 @@ import java.util.concurrent.CopyOnWriteArrayList;
 /**
  * A real HTTP server on 127.0.0.1 that fails every request with 503 and echoes the request back at the
  * caller: its request line (path and query) in the reason phrase, and request line plus every header in
- * the body, as a careless proxy or target might. Records each request line.
+ * the body, as a careless proxy or target might. Records each request line and each header line.
  */
 final class EchoingFailureServer implements AutoCloseable {
     private final ServerSocket socket;
     private final Thread acceptor;
     final List<String> requestLines = new CopyOnWriteArrayList<>();
+    /** Every header line of every request, as received. */
+    final List<String> headers = new CopyOnWriteArrayList<>();
 
     EchoingFailureServer() throws IOException {
         socket = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
@@ -53,6 +55,7 @@ final class EchoingFailureServer implements AutoCloseable {
         int length = 0;
         for (String line = in.readLine(); line != null && !line.isEmpty(); line = in.readLine()) {
             echo.append(line).append('\n');
+            headers.add(line);
             if (line.toLowerCase().startsWith("content-length:")) {
                 length = Integer.parseInt(line.substring("content-length:".length()).trim());
             }

@@ -42,13 +42,19 @@ final class EngineOnTestRules implements AutoCloseable {
      */
     EngineOnTestRules(Path dataDir, CheckpointStore checkpoints, Duration offset, RuleReloader reloader,
                       List<ThrottlePolicy> throttles) throws RulesInvalidException {
+        this(dataDir, checkpoints, offset, reloader, throttles, () -> true);
+    }
+
+    /** As above, with the engine asking {@code effectsSettled} before each checkpoint (see {@link Engine}). */
+    EngineOnTestRules(Path dataDir, CheckpointStore checkpoints, Duration offset, RuleReloader reloader,
+                      List<ThrottlePolicy> throttles, BooleanSupplier effectsSettled) throws RulesInvalidException {
         clock.set(T0 + offset.toMillis());
         this.reloader = reloader;
         SessionOpener rules = reloader.loadAtStart();
         journal = FileEventJournal.open(dataDir.resolve("journal"), clock::get, JournalOptions.defaults());
         EngineOptions options = new EngineOptions(10_000, 100, Duration.ofMillis(5), Duration.ofMinutes(15),
                 Duration.ofSeconds(1), 1).withThrottles(throttles);
-        engine = new Engine(rules, journal, checkpoints, decisions::add, clock::get, options);
+        engine = new Engine(rules, journal, checkpoints, decisions::add, clock::get, options, effectsSettled);
         reloader.attach(engine);
         engine.start();
     }

@@ -11,8 +11,9 @@ import java.util.List;
  * @param type      the decision type, e.g. {@code notify}
  * @param subject   the host, service or correlation key the action is about
  * @param target    the configured target name, e.g. {@code log}, {@code webhook}, {@code file}
- * @param status    {@code sent}, {@code failed}, {@code suppressed}, {@code pending} (held for approval) or
- *                  {@code rejected} (by an approver, or its approval expired)
+ * @param status    {@code sent}, {@code failed}, {@code suppressed}, {@code pending} (held for approval),
+ *                  {@code rejected} (by an approver, or its approval expired) or {@code running} (being performed
+ *                  on a target that cannot drop a repeat; written before the effect, replaced by the outcome)
  * @param reason    why it failed or was suppressed; null when sent
  * @param rule      the rule that decided
  * @param eventIds  the ids of the events behind the decision
@@ -27,4 +28,10 @@ public record AuditEntry(String id, String decisionId, String type, String subje
     public static final String PENDING = "pending";
     /** Rejected by an approver, or its approval expired: never performed. */
     public static final String REJECTED = "rejected";
+    /**
+     * Being performed now, on a target that cannot drop a repeat (exec, ansible, awx, chat): written durably
+     * before the effect and replaced by its outcome. Found after a restart, it means Operon stopped while the
+     * action ran: its outcome is unknown.
+     */
+    public static final String RUNNING = "running";
 }

@@ -169,7 +169,8 @@ public final class ApprovalDesk {
 
     /**
      * Hands again to the dispatcher every approved action that the audit log does not show done (approved just
-     * before a stop, not yet performed). Run once at start, after the dispatcher started.
+     * before a stop, not yet performed, or still {@code running} when Operon stopped: the dispatcher then fails
+     * it as in doubt instead of performing it again). Run once at start, after the dispatcher started.
      *
      * @return how many were handed on
      */
@@ -177,7 +178,8 @@ public final class ApprovalDesk {
         int n = 0;
         for (Approval a : store.withStatus(Approval.APPROVED)) {
             Optional<AuditEntry> entry = auditLog.find(a.id());
-            if (entry.isEmpty() || AuditEntry.PENDING.equals(entry.get().status())) {
+            if (entry.isEmpty() || AuditEntry.PENDING.equals(entry.get().status())
+                    || AuditEntry.RUNNING.equals(entry.get().status())) {
                 perform(action(a));
                 n++;
             }

@@ -1,14 +1,19 @@
 package org.operon.actions.exec;
 
 import java.io.IOException;
+import java.net.ConnectException;
 import java.net.URI;
 import java.net.http.HttpClient;
+import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+
+import javax.net.ssl.SSLHandshakeException;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
@@ -17,6 +22,7 @@ import org.apache.camel.model.RouteDefinition;
 import org.operon.actions.Action;
 import org.operon.actions.ActionOptions;
 import org.operon.actions.ActionSink;
+import org.operon.actions.OutcomeUnknownException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,7 +36,14 @@ import org.slf4j.LoggerFactory;
  * is retried by the shared error handling, any other answer fails the action; the answer's body is never
  * logged or kept, and the token travels only in the header.
  *
- * <p>AWX has no idempotency key: a launch whose answer was lost (a timeout) may be launched again by a retry.
+ * <p>AWX has no idempotency key, so an attempt that may have reached AWX is never retried automatically: a
+ * request that was sent and then timed out, or whose connection broke before the whole answer came, fails
+ * the action at once with an {@link OutcomeUnknownException} ({@code outcome unknown: …}), for an operator to
+ * check AWX and retry. Only failures that show the launch did not happen are retried: the connection was
+ * refused, could not be made within the connect timeout, or its TLS handshake failed (no request was sent),
+ * and a 5xx or 429 answer (AWX answers those before it creates the job: a launch that created a job answers
+ * 201). The sink {@linkplain #deduplicatesByKey() cannot drop a repeat}, so the dispatcher also guards it
+ * against a stop between the launch and its audit entry.
  */
 public final class AwxSink implements ActionSink {
     public static final String NAME = "awx";
@@ -73,7 +86,17 @@ public final class AwxSink implements ActionSink {
                 .header("Accept", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8))
                 .build();
-        HttpResponse<String> response = client.send(request, HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> response;
+        try {
+            response = client.send(request, HttpResponse.BodyHandlers.ofString());
+        } catch (ConnectException | HttpConnectTimeoutException | SSLHandshakeException notSent) {
+            throw notSent; // no request reached AWX: retried by the shared error handling
+        } catch (IOException maybeSent) {
+            LOG.warn("action {}: the launch of AWX job template {} may have reached AWX ({}); it is not launched "
+                    + "again by itself", action.id(), template, describe(maybeSent));
+            throw new OutcomeUnknownException("the launch of AWX job template " + template + " may have reached "
+                    + "AWX (" + describe(maybeSent) + "); check AWX's jobs, then retry the action if none was started");
+        }
         int status = response.statusCode();
         if (status < 200 || status > 299) {
             throw new HttpOperationFailedException(uri.toString(), status, reasonPhrase(status), null, null, null);
@@ -107,6 +130,14 @@ public final class AwxSink implements ActionSink {
             throw new IllegalArgumentException("job template " + id + " is not in " + AwxOptions.JOB_TEMPLATES);
         }
         return id;
+    }
+
+    /** A failure's kind and message, without any URL (the exception may name the request's). */
+    private static String describe(IOException e) {
+        String kind = e instanceof HttpTimeoutException ? "no answer within the timeout" : e.getClass().getSimpleName();
+        String message = e.getMessage();
+        return message == null || message.isBlank() || e instanceof HttpTimeoutException ? kind
+                : kind + ": " + message.replaceAll("\\b[a-zA-Z][a-zA-Z0-9+.-]*://\\S*", "<url>");
     }
 
     private static JsonNode parse(String body) {

@@ -59,6 +59,12 @@ public final class KafkaPublishSink implements ActionSink {
         return context.getEndpoint(COMPONENT + ":" + kafka.topic());
     }
 
+    /** True: a consumer drops a repeat by the CloudEvent id (the action id). */
+    @Override
+    public boolean deduplicatesByKey() {
+        return true;
+    }
+
     @Override
     public void perform(RouteDefinition route) {
         route.process(exchange -> {

@@ -14,7 +14,8 @@ import org.eclipse.paho.mqttv5.common.MqttException;
 /**
  * Sends one message to a transport endpoint from inside a sink's route step and reports the outcome in the
  * sink contract: a failure worth another attempt (an I/O error anywhere in the cause chain, a Kafka
- * {@link RetriableException} such as a timeout, an MQTT client error such as "not connected", Operon's intake
+ * {@link RetriableException} such as a timeout, a Qpid JMS timeout (a send or the connection not answered in
+ * time), an MQTT client error such as "not connected" or a timeout, Operon's intake
  * not accepting now) is thrown as an
  * {@link IOException}, which the shared error handling retries; any other failure is thrown as it is and fails
  * the action. The endpoint is created on first use, from the exchange's CamelContext.
@@ -62,6 +63,7 @@ final class Publisher {
     static boolean isWorthRetrying(Throwable failure) {
         for (Throwable t = failure; t != null; t = t.getCause()) {
             if (t instanceof IOException || t instanceof RetriableException
+                    || t instanceof org.apache.qpid.jms.JmsOperationTimedOutException
                     || NOT_NOW.contains(t.getClass().getSimpleName())) {
                 return true;
             }

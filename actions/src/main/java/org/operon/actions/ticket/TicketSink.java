@@ -83,6 +83,15 @@ public abstract class TicketSink implements ActionSink {
     /** Resolves the ticket with {@code note}; only comments when it is resolved or closed already. */
     abstract void resolve(TicketHttp http, TicketLink link, String note) throws Exception;
 
+    /**
+     * True: a create is preceded by a search for the ticket named after the incident, and a replayed action
+     * finds its own link; only a comment can be repeated.
+     */
+    @Override
+    public boolean deduplicatesByKey() {
+        return true;
+    }
+
     @Override
     public final void perform(RouteDefinition route) {
         route.process(this::perform);

@@ -33,6 +33,7 @@ import org.operon.actions.ActionDispatcher;
 import org.operon.actions.ActionOptions;
 import org.operon.actions.ActionRoutes;
 import org.operon.actions.InMemoryAuditLog;
+import org.operon.actions.OutcomeUnknownException;
 import org.operon.model.Decision;
 import org.operon.state.AuditEntry;
 
@@ -54,6 +55,9 @@ class AwxSinkIT {
     private HttpServer awx;
     private final List<Launch> launches = Collections.synchronizedList(new ArrayList<>());
     private final Deque<Integer> statuses = new ArrayDeque<>();
+    /** A scripted "status": take the launch and hold the answer until {@link #released}. */
+    private static final int HOLD = -1;
+    private final java.util.concurrent.CountDownLatch released = new java.util.concurrent.CountDownLatch(1);
     private CamelContext camel;
     private ActionOptions options;
 
@@ -80,6 +84,15 @@ class AwxSinkIT {
             synchronized (statuses) {
                 scripted = statuses.poll();
             }
+            if (scripted != null && scripted == HOLD) {
+                try {
+                    released.await(); // the launch is taken, its answer never comes in time
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                exchange.close();
+                return;
+            }
             int status = !problems.isEmpty() ? 400 : scripted != null ? scripted : 201;
             byte[] answer = (status == 201 ? "{\"job\": 77, \"id\": 77, \"status\": \"pending\", \"type\": \"job\"}"
                     : "{\"detail\": \"no\"}").getBytes(StandardCharsets.UTF_8);
@@ -101,6 +114,7 @@ class AwxSinkIT {
 
     @AfterEach
     void stop() {
+        released.countDown();
         camel.stop();
         awx.stop(0);
     }
@@ -174,5 +188,81 @@ class AwxSinkIT {
         String logs = captured.toString(StandardCharsets.UTF_8);
         assertThat(logs).contains("launched as job 77").doesNotContain(TOKEN);
         assertThat(audit.all()).allSatisfy(e -> assertThat(e.toString()).doesNotContain(TOKEN));
+    }
+
+    @Test
+    void aLaunchWhoseAnswerDoesNotComeIsNotLaunchedAgainButFailsWithItsOutcomeUnknown() {
+        statuses.add(HOLD);
+
+        Exchange done = perform(launch(42, T0));
+
+        assertThat(launches).as("one launch request, no retry").hasSize(1);
+        assertThat(done.getIn().getHeader(Exchange.REDELIVERY_COUNTER, 0, Integer.class)).isZero();
+        assertThat(done.getException()).isInstanceOf(OutcomeUnknownException.class)
+                .hasMessage("outcome unknown: the launch of AWX job template 42 may have reached AWX (no answer within "
+                        + "the timeout); check AWX's jobs, then retry the action if none was started");
+    }
+
+    @Test
+    void aConnectionThatBreaksBeforeTheAnswerIsNotRetriedEither() throws Exception {
+        try (java.net.ServerSocket dropping = new java.net.ServerSocket(0, 1,
+                java.net.InetAddress.getLoopbackAddress())) {
+            Thread server = new Thread(() -> {
+                try (java.net.Socket s = dropping.accept()) {
+                    readRequest(s.getInputStream()); // the whole launch request arrives, then the connection drops
+                } catch (java.io.IOException ignored) {
+                    // the test's assertions tell
+                }
+            });
+            server.start();
+            restartWith(new AwxOptions("http://127.0.0.1:" + dropping.getLocalPort() + "/", TOKEN, Set.of(42)));
+
+            Exchange done = perform(launch(42, T0));
+
+            server.join(10_000);
+            assertThat(done.getIn().getHeader(Exchange.REDELIVERY_COUNTER, 0, Integer.class)).isZero();
+            assertThat(done.getException()).isInstanceOf(OutcomeUnknownException.class)
+                    .hasMessageStartingWith("outcome unknown: the launch of AWX job template 42 may have reached AWX (");
+        }
+    }
+
+    @Test
+    void aRefusedConnectionMeansNothingWasLaunchedAndIsRetried() throws Exception {
+        int closedPort;
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+            closedPort = s.getLocalPort();
+        }
+        restartWith(new AwxOptions("http://127.0.0.1:" + closedPort + "/", TOKEN, Set.of(42)));
+
+        Exchange done = perform(launch(42, T0));
+
+        assertThat(done.getIn().getHeader(Exchange.REDELIVERY_COUNTER, 0, Integer.class)).as("3 attempts")
+                .isEqualTo(2);
+        assertThat(done.getException()).isInstanceOf(java.net.ConnectException.class);
+    }
+
+    private void restartWith(AwxOptions awxOptions) throws Exception {
+        camel.stop();
+        options = options.withTargetSettings(awxOptions);
+        camel = new DefaultCamelContext();
+        camel.addRoutes(new ActionRoutes(options));
+        camel.start();
+    }
+
+    /** Reads one HTTP request: the head, then as many bytes as its Content-Length says. */
+    private static void readRequest(java.io.InputStream in) throws java.io.IOException {
+        StringBuilder head = new StringBuilder();
+        while (!head.toString().endsWith("\r\n\r\n")) {
+            int b = in.read();
+            if (b < 0) {
+                return;
+            }
+            head.append((char) b);
+        }
+        java.util.regex.Matcher length = java.util.regex.Pattern.compile("(?i)content-length:\\s*(\\d+)")
+                .matcher(head);
+        if (length.find()) {
+            in.readNBytes(Integer.parseInt(length.group(1)));
+        }
     }
 }

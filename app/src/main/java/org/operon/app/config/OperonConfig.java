@@ -102,7 +102,8 @@ public final class OperonConfig {
             "URL the webhook target POSTs decisions to (http or https). Empty: no webhook target.",
             OperonConfig::optionalHttpUrl, true);
     public static final Setting<Duration> WEBHOOK_TIMEOUT = new Setting<>("operon.actions.webhook.timeout", "5s",
-            "Connect and response timeout of one webhook attempt.", OperonConfig::positiveDuration, false);
+            "Connect and response timeout of one attempt of an HTTP, publish (kafka, amqp, mqtt), ticket or awx "
+                    + "action.", OperonConfig::positiveDuration, false);
     public static final Setting<Integer> WEBHOOK_ATTEMPTS = new Setting<>("operon.actions.webhook.max-attempts", "3",
             "Attempts per webhook, chat and pagerduty action (5xx, 429, timeouts and connection errors are retried; "
                     + "other 4xx is not).",
