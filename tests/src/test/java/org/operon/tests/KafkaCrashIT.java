@@ -287,7 +287,8 @@ class KafkaCrashIT {
             // and the copies were journaled before it, so once c-7's request is in, a copy that got through would
             // have had its request too.
             try (OperonProcess second = OperonProcess.start(data, env)) {
-                await().atMost(Duration.ofSeconds(60)).until(() -> committed(COMMIT_GROUP, COMMIT_TOPIC) == 6);
+                // The killed consumer stays in the group until its session times out (45 s), then the group rebalances.
+                await().atMost(Duration.ofSeconds(120)).until(() -> committed(COMMIT_GROUP, COMMIT_TOPIC) == 6);
                 produceTo(COMMIT_TOPIC, cloudEvent("c-7"));
                 webhook.awaitRequests(7, Duration.ofSeconds(60));
                 await().atMost(Duration.ofSeconds(30)).until(() -> committed(COMMIT_GROUP, COMMIT_TOPIC) == 7);
