@@ -200,7 +200,8 @@ public final class OperonApp implements AutoCloseable {
         camel.configure().addRoutesBuilder(new AlertRoutes(engine, state.deadLetters(), wallClock, intakeOptions,
                 tokenCheck, AlertReader.of(engine), silences::activeFor).countingInto(intakeCounters));
         camel.configure().addRoutesBuilder(new AlertmanagerWebhookRoutes(engine, state.deadLetters(), wallClock,
-                intakeOptions, tokenCheck).countingInto(intakeCounters));
+                intakeOptions, tokenCheck, config.get(OperonConfig.ALERTMANAGER_RESOLVE_TIMEOUT))
+                .countingInto(intakeCounters));
         camel.configure().addRoutesBuilder(new IncidentRoutes(incidents, engine, wallClock, intakeOptions, tokenCheck));
         // Outcomes of actions go back into the session as operon.action.result events, through the journal
         // (docs/actions.md, "Results as facts"); actions of some decision types wait for approval ("Approvals").

@@ -76,6 +76,21 @@ public final class EmbeddedArtemis implements AutoCloseable {
         return held;
     }
 
+    /**
+     * Consumers attached to the queues of {@code address}: for an MQTT topic {@code a/b} (address {@code a.b}),
+     * 1 once a subscriber's session subscribed, so that messages published from then on are kept for it.
+     */
+    public int consumers(String address) throws Exception {
+        var bindings = broker.getActiveMQServer().getPostOffice().getBindingsForAddress(SimpleString.of(address));
+        int consumers = 0;
+        for (Binding b : bindings.getBindings()) {
+            if (b instanceof QueueBinding q) {
+                consumers += q.getQueue().getConsumerCount();
+            }
+        }
+        return consumers;
+    }
+
     @Override
     public void close() throws Exception {
         broker.stop();

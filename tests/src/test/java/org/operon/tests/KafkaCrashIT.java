@@ -34,6 +34,14 @@ import static org.awaitility.Awaitility.await;
  * decided, a record received but not accepted (the engine's queue full), and records not yet consumed.
  * After the restart every record has exactly one effect: one webhook request per event, each with its
  * own Idempotency-Key, none missing and none repeated, and the group's offsets are committed to the end.
+ *
+ * <p>The second case kills Operon in the other window: records whose events are durable in the journal
+ * (some decided and acted on, some not yet decided) but whose offsets were never committed. The jar runs with
+ * the test-only hook {@code operon.test-only.kafka.hold-commits} (see {@code KafkaSourceRoutes}), which holds
+ * every commit, so the kill lands in that window deterministically. After the restart the broker delivers all
+ * of them again: the copies carry the same event ids (CloudEvents ids; {@code <topic>-<partition>-<offset>-0}
+ * for mapped records) and the engine's duplicate detection drops them, while the journal gives back the events
+ * that were not yet decided.
  */
 class KafkaCrashIT {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -67,6 +75,19 @@ class KafkaCrashIT {
                   severity: info
             """;
 
+    /** A mapping without an id expression: mapped events get the default id, the record's topic-partition-offset. */
+    private static final String WEBHOOKS_WITHOUT_ID = """
+            webhooks:
+              - name: kafka-json
+                auth: {bearer_token: "a-token-for-the-http-endpoint-only"}
+                event:
+                  type: kafka.test
+                  subject: $.host
+                  severity: info
+            """;
+    private static final String COMMIT_TOPIC = "operon-commit-window";
+    private static final String COMMIT_GROUP = "operon-commit-window";
+
     private static EmbeddedKafka kafka;
     private static KafkaProducer<String, String> producer;
 
@@ -77,6 +98,7 @@ class KafkaCrashIT {
     static void startBroker() throws Exception {
         kafka = EmbeddedKafka.start();
         kafka.createTopic(TOPIC, 1);
+        kafka.createTopic(COMMIT_TOPIC, 1);
         producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
                 ProducerConfig.ACKS_CONFIG, "all"), new StringSerializer(), new StringSerializer());
     }
@@ -100,14 +122,22 @@ class KafkaCrashIT {
 
     /** The group's committed offset of the topic's only partition, or -1. */
     private static long committed() throws Exception {
-        Map<TopicPartition, OffsetAndMetadata> offsets = kafka.admin().listConsumerGroupOffsets(GROUP)
+        return committed(GROUP, TOPIC);
+    }
+
+    private static long committed(String group, String topic) throws Exception {
+        Map<TopicPartition, OffsetAndMetadata> offsets = kafka.admin().listConsumerGroupOffsets(group)
                 .partitionsToOffsetAndMetadata().get();
-        OffsetAndMetadata offset = offsets.get(new TopicPartition(TOPIC, 0));
+        OffsetAndMetadata offset = offsets.get(new TopicPartition(topic, 0));
         return offset == null ? -1 : offset.offset();
     }
 
     private static JsonNode kafkaCounters(OperonProcess operon) throws Exception {
-        return operon.getJson("/api/v1/sources").get("sources").get("kafka:" + TOPIC);
+        return kafkaCounters(operon, TOPIC);
+    }
+
+    private static JsonNode kafkaCounters(OperonProcess operon, String topic) throws Exception {
+        return operon.getJson("/api/v1/sources").get("sources").get("kafka:" + topic);
     }
 
     /** Webhook requests per event id (the decision's subject). */
@@ -203,5 +233,83 @@ class KafkaCrashIT {
                 assertThat(third.getJson("/api/v1/deadletters?limit=100").get("deadletters")).hasSize(1);
             }
         }
+    }
+    @Test
+    void recordsJournaledButNotCommittedWhenOperonIsKilledHaveExactlyOneEffectAfterTheRestart() throws Exception {
+        Path rules = Files.createDirectories(tmp.resolve("rules"));
+        Files.writeString(rules.resolve("kafka-seen.drl"), RULE);
+        Path webhooksFile = Files.writeString(tmp.resolve("webhooks.yaml"), WEBHOOKS_WITHOUT_ID);
+        Path data = tmp.resolve("data");
+        // Offsets 0..5 of the topic: a CloudEvent, two records with the same mapped value (two genuine events),
+        // then, with the engine paused, a CloudEvent, a mapped record and a CloudEvent.
+        String sameValue = """
+                {"host":"svc-same"}""";
+        List<String> expected = List.of("c-1", COMMIT_TOPIC + "-0-1-0", COMMIT_TOPIC + "-0-2-0",
+                "c-4", COMMIT_TOPIC + "-0-4-0", "c-6");
+        try (WebhookReceiver webhook = new WebhookReceiver()) {
+            Map<String, String> env = new HashMap<>(Map.of(
+                    "OPERON_KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers(),
+                    "OPERON_KAFKA_TOPICS", COMMIT_TOPIC,
+                    "OPERON_KAFKA_GROUP_ID", COMMIT_GROUP,
+                    "OPERON_KAFKA_MAPPING", "kafka-json",
+                    "OPERON_WEBHOOKS_FILE", webhooksFile.toString(),
+                    "OPERON_RULES_DIR", rules.toString(),
+                    "OPERON_ACTIONS_WEBHOOK_URL", webhook.url(),
+                    "OPERON_ACTIONS_TARGETS_DEFAULT", "log",
+                    "OPERON_ACTIONS_TARGETS_KAFKA_SEEN", "webhook"));
+            // First run: every commit held (test-only hook), so no offset is ever committed.
+            Map<String, String> holding = new HashMap<>(env);
+            holding.put("JDK_JAVA_OPTIONS", "-Doperon.test-only.kafka.hold-commits=true");
+            OperonProcess first = OperonProcess.start(data, holding);
+            produceTo(COMMIT_TOPIC, cloudEvent("c-1"));
+            produceTo(COMMIT_TOPIC, sameValue);
+            produceTo(COMMIT_TOPIC, sameValue);
+            // Journaled, decided and acted on: one webhook request each, the two equal values included.
+            webhook.awaitRequests(3, Duration.ofSeconds(60));
+            assertThat(keysByEvent(webhook).keySet()).containsExactlyInAnyOrderElementsOf(expected.subList(0, 3));
+
+            assertThat(first.post("/api/v1/engine/pause", "application/json", "").statusCode()).isEqualTo(200);
+            produceTo(COMMIT_TOPIC, cloudEvent("c-4"));
+            produceTo(COMMIT_TOPIC, """
+                    {"host":"svc-other"}""");
+            produceTo(COMMIT_TOPIC, cloudEvent("c-6"));
+            // Journaled (durable) but not decided; nothing committed.
+            await().atMost(Duration.ofSeconds(60)).until(() -> kafkaCounters(first, COMMIT_TOPIC) != null
+                    && kafkaCounters(first, COMMIT_TOPIC).get("accepted").asLong() == 6
+                    && first.engineStatus().get("backlog").asInt() == 3);
+            assertThat(committed(COMMIT_GROUP, COMMIT_TOPIC)).isEqualTo(-1);
+            first.kill();
+            assertThat(webhook.requests()).hasSize(3);
+            assertThat(committed(COMMIT_GROUP, COMMIT_TOPIC)).isEqualTo(-1);
+
+            // Second run, no hook: the broker delivers offsets 0..5 again; the journal holds c-4, offset 4, c-6
+            // undecided. Then one more record, c-7: actions of the webhook target are performed in decision order
+            // and the copies were journaled before it, so once c-7's request is in, a copy that got through would
+            // have had its request too.
+            try (OperonProcess second = OperonProcess.start(data, env)) {
+                // The killed consumer stays in the group until its session times out (45 s), then the group rebalances.
+                await().atMost(Duration.ofSeconds(120)).until(() -> committed(COMMIT_GROUP, COMMIT_TOPIC) == 6);
+                produceTo(COMMIT_TOPIC, cloudEvent("c-7"));
+                webhook.awaitRequests(7, Duration.ofSeconds(60));
+                await().atMost(Duration.ofSeconds(30)).until(() -> committed(COMMIT_GROUP, COMMIT_TOPIC) == 7);
+                List<String> all = new ArrayList<>(expected);
+                all.add("c-7");
+                assertOneEffectPerEvent(webhook, all);
+                // The copies were consumed and journaled again (accepted), and dropped by the engine.
+                assertThat(kafkaCounters(second, COMMIT_TOPIC).get("received").asLong()).isEqualTo(7);
+                assertThat(kafkaCounters(second, COMMIT_TOPIC).get("accepted").asLong()).isEqualTo(7);
+                assertThat(second.getJson("/api/v1/deadletters?limit=100").get("deadletters")).isEmpty();
+            }
+        }
+    }
+
+    private static String cloudEvent(String id) {
+        return """
+                {"specversion":"1.0","id":"%s","source":"/crash-test","type":"kafka.test","subject":"%s",
+                 "severity":"info"}""".formatted(id, id);
+    }
+
+    private static void produceTo(String topic, String value) throws Exception {
+        producer.send(new ProducerRecord<>(topic, value)).get();
     }
 }

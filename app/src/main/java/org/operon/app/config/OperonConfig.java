@@ -341,6 +341,11 @@ public final class OperonConfig {
                     + "storm; it ends after a quiet window.", v -> intIn(v, 1, 1_000_000), false);
     public static final Setting<Duration> STORM_WINDOW = new Setting<>("operon.storm.window", "2m",
             "The window of operon.storm.threshold.", OperonConfig::positiveDuration, false);
+    public static final Setting<Duration> ALERTMANAGER_RESOLVE_TIMEOUT = new Setting<>(
+            "operon.alertmanager.resolve-timeout", "4h10m", "How long a firing alert reported by Alertmanager's "
+                    + "webhook (POST /api/v1/alertmanager) stays firing without another notification; keep it longer "
+                    + "than the route's repeat_interval plus group_interval (see docs/alerts.md). Must be positive.",
+            OperonConfig::positiveDuration, false);
     public static final Setting<Path> INHIBIT_FILE = new Setting<>("operon.inhibit.file", "",
             "YAML file of inhibition rules in Alertmanager's format (inhibit_rules, see Inhibition rules below): "
                     + "while a source alert fires, matching target alerts are muted. Checked at start, re-read when "
@@ -698,7 +703,8 @@ public final class OperonConfig {
             ACTIONS_FILE_DIR, ACTIONS_DEFAULT_TARGETS, CHAT_URL, CHAT_TEMPLATE, PAGERDUTY_URL, PAGERDUTY_ROUTING_KEY,
             MAINTENANCE_FILE, INCIDENTS_GROUP_BY, INCIDENTS_GROUPING_WINDOW,
             INCIDENTS_REOPEN_WINDOW, INCIDENTS_GROUP_WAIT, INCIDENTS_GROUP_INTERVAL, INCIDENTS_REPEAT_INTERVAL,
-            FLAPPING_CHANGES, FLAPPING_WINDOW, STORM_THRESHOLD, STORM_WINDOW, INHIBIT_FILE, THROTTLE_FILE,
+            FLAPPING_CHANGES, FLAPPING_WINDOW, STORM_THRESHOLD, STORM_WINDOW, ALERTMANAGER_RESOLVE_TIMEOUT,
+            INHIBIT_FILE, THROTTLE_FILE,
             REFERENCE_DIR, SHUTDOWN_TIMEOUT,
             WEBHOOKS_FILE, SYSLOG_HOST, SYSLOG_UDP_PORT, SYSLOG_TCP_PORT,
             AMQP_URL, AMQP_QUEUES, AMQP_USERNAME, AMQP_PASSWORD, MQTT_URL, MQTT_TOPICS, MQTT_CLIENT_ID, MQTT_USERNAME,
@@ -1313,20 +1319,28 @@ public final class OperonConfig {
         return n;
     }
 
-    private static final Pattern DURATION = Pattern.compile("(\\d+)(ms|s|m|h|d)");
+    private static final Pattern DURATION_PART = Pattern.compile("(\\d+)(ms|s|m|h|d)");
+    private static final Pattern DURATION = Pattern.compile("(?:\\d+(?:ms|s|m|h|d))+");
 
-    /** Parses {@code 200ms}, {@code 30s}, {@code 5m}, {@code 2h}, {@code 7d} or an ISO-8601 duration. */
+    /**
+     * Parses {@code 200ms}, {@code 30s}, {@code 5m}, {@code 2h}, {@code 7d}, their sums written together
+     * ({@code 4h10m}, {@code 1m30s}) or an ISO-8601 duration.
+     */
     static Duration duration(String v) {
-        Matcher m = DURATION.matcher(v);
-        if (m.matches()) {
-            long n = Long.parseLong(m.group(1));
-            return switch (m.group(2)) {
-                case "ms" -> Duration.ofMillis(n);
-                case "s" -> Duration.ofSeconds(n);
-                case "m" -> Duration.ofMinutes(n);
-                case "h" -> Duration.ofHours(n);
-                default -> Duration.ofDays(n);
-            };
+        if (DURATION.matcher(v).matches()) {
+            Duration sum = Duration.ZERO;
+            Matcher m = DURATION_PART.matcher(v);
+            while (m.find()) {
+                long n = Long.parseLong(m.group(1));
+                sum = sum.plus(switch (m.group(2)) {
+                    case "ms" -> Duration.ofMillis(n);
+                    case "s" -> Duration.ofSeconds(n);
+                    case "m" -> Duration.ofMinutes(n);
+                    case "h" -> Duration.ofHours(n);
+                    default -> Duration.ofDays(n);
+                });
+            }
+            return sum;
         }
         try {
             return Duration.parse(v);

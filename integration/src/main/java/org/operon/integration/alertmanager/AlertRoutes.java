@@ -48,7 +48,8 @@ import java.util.stream.Collectors;
  *       silence matches it (from the {@link SilenceLookup}), else {@code active}. Query parameters as
  *       {@link AlertQuery} says.</li>
  *   <li>{@code GET /api/v2/status}: Alertmanager's status object (cluster {@code ready} without peers,
- *       version, an empty {@code config.original}, {@code uptime}), which Prometheus and amtool ask for.</li>
+ *       {@code versionInfo.version} Operon's version ({@link OperonVersion}), an empty {@code config.original},
+ *       {@code uptime}), which Prometheus and amtool ask for.</li>
  * </ul>
  *
  * <p><b>Errors</b> are answered as Alertmanager answers them: the body is a JSON <em>string</em> (its
@@ -78,6 +79,8 @@ public class AlertRoutes extends RouteBuilder {
     private final JsonReply reply;
     private Instant started;
     private IntakeCounters counters = new IntakeCounters();
+    /** Operon's version, reported as Alertmanager's by {@code GET /api/v2/status}. */
+    private final String version = OperonVersion.current();
 
     /** The alert API without silence status: every listed alert is {@code active}. */
     public AlertRoutes(EventAcceptor acceptor, DeadLetterStore deadLetters, Clock clock, IntakeOptions options,
@@ -224,9 +227,8 @@ public class AlertRoutes extends RouteBuilder {
 
     /** Alertmanager's alertmanagerStatus. */
     private Map<String, Object> status() {
-        String version = AlertRoutes.class.getPackage().getImplementationVersion();
         Map<String, Object> versionInfo = new LinkedHashMap<>();
-        versionInfo.put("version", version == null ? "unknown" : version);
+        versionInfo.put("version", version);
         versionInfo.put("revision", "unknown");
         versionInfo.put("branch", "unknown");
         versionInfo.put("buildUser", "operon");

@@ -72,12 +72,38 @@ public final class KafkaSourceRoutes extends RouteBuilder {
     static final String CONTENT_TYPE_HEADER = "content-type";
     private static final Logger LOG = LoggerFactory.getLogger(KafkaSourceRoutes.class);
 
+    /**
+     * TEST ONLY, not a configuration key and not for users: when the JVM system property of this name is
+     * {@code true}, the source journals records exactly as always but never commits their offsets, so it stays
+     * in the window between the journal append and the commit for as long as it runs. {@code KafkaCrashIT}
+     * (module {@code tests}) sets it on the jar's JVM to kill Operon deterministically inside that window. Absent
+     * or anything but {@code true} (the default) it changes nothing. Read once, when the routes are built.
+     */
+    static final String HOLD_COMMITS_PROPERTY = "operon.test-only.kafka.hold-commits";
+
     private final SourceIntake intake;
     private final KafkaSourceOptions options;
+    /** See {@link #HOLD_COMMITS_PROPERTY}; false unless a test set it. */
+    private final boolean holdCommits;
 
     public KafkaSourceRoutes(SourceIntake intake, KafkaSourceOptions options) {
         this.intake = Objects.requireNonNull(intake, "intake");
         this.options = Objects.requireNonNull(options, "options");
+        this.holdCommits = Boolean.getBoolean(HOLD_COMMITS_PROPERTY);
+        if (holdCommits) {
+            LOG.warn("{}=true: the Kafka source commits NO offsets. This is a test hook; never set it in production",
+                    HOLD_COMMITS_PROPERTY);
+        }
+    }
+
+    /**
+     * The stable id of a record, {@code <topic>-<partition>-<offset>}: the same on every delivery of the record,
+     * different for every other record of the topic. It is the stem of the default ids of mapped events
+     * ({@code <topic>-<partition>-<offset>-<element index>}), so two records with the same value are two
+     * events and a record consumed again (after a crash before its commit) gives the same ids.
+     */
+    static String recordId(TopicPartition partition, long offset) {
+        return partition.topic() + "-" + partition.partition() + "-" + offset;
     }
 
     /** The intake's source name of records from {@code topic}, which is also their dead-letter channel. */
@@ -187,7 +213,8 @@ public final class KafkaSourceRoutes extends RouteBuilder {
             Headers headers = in.getHeader(KafkaConstants.HEADERS, Headers.class);
             Map<String, String> binary = binaryAttributes(headers);
             payloads.add(binary.isEmpty()
-                    ? SourceIntake.Payload.of(sourceName(topic), value, options.mapping())
+                    ? SourceIntake.Payload.of(sourceName(topic), value, options.mapping(),
+                            recordId(tp, commit.getRecordOffset()))
                     : SourceIntake.Payload.binary(sourceName(topic), binary, header(headers, CONTENT_TYPE_HEADER), value));
         }
         if (todo.isEmpty()) {
@@ -253,6 +280,10 @@ public final class KafkaSourceRoutes extends RouteBuilder {
         Map<TopicPartition, OffsetAndMetadata> next = new HashMap<>();
         for (int i = from; i < to; i++) {
             next.put(partitions.get(i), new OffsetAndMetadata(offsets.get(i) + 1));
+        }
+        if (holdCommits) {
+            LOG.debug("Holding the commit of {} (test hook {})", next, HOLD_COMMITS_PROPERTY);
+            return;
         }
         // Asynchronous: the poll thread goes on with the next poll while the broker stores the offsets (the
         // client sends commits in order, and waits for those in flight when it closes). When one fails, its

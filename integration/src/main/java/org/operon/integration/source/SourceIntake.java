@@ -118,23 +118,39 @@ public final class SourceIntake {
     }
 
     /**
+     * Like {@link #submit(String, byte[], WebhookMapping)}, with the message's stable id (null: none), the stem
+     * of the mapped events' default ids (see {@link WebhookMapping#mapAs(String, byte[], JsonNode, String)}).
+     */
+    public Outcome submit(String source, byte[] payload, WebhookMapping mapping, String messageId)
+            throws EngineOverloadedException, ApiException {
+        return submitAll(List.of(Payload.of(source, payload, mapping, messageId))).get(0);
+    }
+
+    /**
      * One payload of {@link #submitAll}: structured-mode (CloudEvents JSON, or JSON turned into events by
      * {@code mapping} when not null) unless {@code binaryAttributes} is not null, in which case it is one
      * binary-mode CloudEvent with those attributes and {@code contentType} (see {@link #submitBinary}).
+     * {@code messageId} (may be null) is the transport's stable id of the message, the stem of mapped events'
+     * default ids.
      */
     public record Payload(String source, byte[] body, WebhookMapping mapping, Map<String, String> binaryAttributes,
-                          String contentType) {
+                          String contentType, String messageId) {
         public Payload {
             Objects.requireNonNull(source, "source");
             body = body == null ? new byte[0] : body;
         }
 
         public static Payload of(String source, byte[] body, WebhookMapping mapping) {
-            return new Payload(source, body, mapping, null, null);
+            return of(source, body, mapping, null);
+        }
+
+        /** A structured-mode payload whose mapped events' default ids are {@code <messageId>-<index>}. */
+        public static Payload of(String source, byte[] body, WebhookMapping mapping, String messageId) {
+            return new Payload(source, body, mapping, null, null, messageId);
         }
 
         public static Payload binary(String source, Map<String, String> attributes, String contentType, byte[] body) {
-            return new Payload(source, body, null, Objects.requireNonNull(attributes, "attributes"), contentType);
+            return new Payload(source, body, null, Objects.requireNonNull(attributes, "attributes"), contentType, null);
         }
     }
 
@@ -152,7 +168,7 @@ public final class SourceIntake {
         List<Prepared> prepared = new ArrayList<>(payloads.size());
         List<Event> all = new ArrayList<>();
         for (Payload p : payloads) {
-            Prepared x = p.binaryAttributes() == null ? prepare(p.source(), p.body(), p.mapping())
+            Prepared x = p.binaryAttributes() == null ? prepare(p.source(), p.body(), p.mapping(), p.messageId())
                     : prepareBinary(p.source(), p.binaryAttributes(), p.contentType(), p.body());
             counters.received(x.source(), 1);
             prepared.add(x);
@@ -194,7 +210,7 @@ public final class SourceIntake {
         return new Prepared(source, body, List.of(), List.of(new Rejection(null, error, detail)));
     }
 
-    private Prepared prepare(String source, byte[] body, WebhookMapping mapping) {
+    private Prepared prepare(String source, byte[] body, WebhookMapping mapping, String messageId) {
         if (body.length > options.maxBodyBytes()) {
             return whole(source, body, "body_too_large", "the payload has " + body.length
                     + " bytes; the limit is " + options.maxBodyBytes() + " (operon.intake.max-body-bytes)");
@@ -210,7 +226,7 @@ public final class SourceIntake {
             return whole(source, body, e.error(), e.detail());
         }
         if (mapping != null && !isCloudEvents(tree)) {
-            WebhookMapping.Result mapped = mapping.mapAs(source, body, tree);
+            WebhookMapping.Result mapped = mapping.mapAs(source, body, tree, messageId);
             return new Prepared(source, body, mapped.events(), mapped.rejected());
         }
         List<Event> events = new ArrayList<>();

@@ -27,8 +27,11 @@ import java.util.Objects;
  * each (default: the whole payload is one event), and each event field is read from its element.
  *
  * <ul>
- *   <li>{@code id}: default {@code <first 32 hex digits of SHA-256 of the raw body>-<element index>}, so a
- *       sender's retry of the same body yields the same ids and is dropped as a duplicate;</li>
+ *   <li>{@code id}: default {@code <message id>-<element index>} when the payload came with a stable message
+ *       id (a Kafka record's {@code <topic>-<partition>-<offset>}, an AMQP message's message id, see
+ *       {@link #mapAs(String, byte[], JsonNode, String)}), else {@code <first 32 hex digits of SHA-256 of the
+ *       raw body>-<element index>}; either way a redelivery or a sender's retry of the same payload yields the
+ *       same ids and is dropped as a duplicate;</li>
  *   <li>{@code source}: default {@code webhook:<name>};</li>
  *   <li>{@code type}: required; a type starting with {@code operon.} is refused ({@code reserved_type});</li>
  *   <li>{@code subject}, {@code time} (RFC 3339 text, or epoch seconds as a number or digits), {@code labels}
@@ -58,7 +61,7 @@ public final class WebhookMapping {
 
     /**
      * @param split           selects the elements (null: the payload is the one element)
-     * @param id              null: the body hash and the element index
+     * @param id              null: the message id (else the body hash) and the element index
      * @param source          null: {@code webhook:<name>}
      * @param type            required
      * @param severity        null: {@code severityDefault}
@@ -98,6 +101,17 @@ public final class WebhookMapping {
      * which is the events' source unless the mapping has a {@code source}.
      */
     public Result mapAs(String defaultSource, byte[] body, JsonNode root) {
+        return mapAs(defaultSource, body, root, null);
+    }
+
+    /**
+     * Like {@link #mapAs(String, byte[], JsonNode)}, with the payload's {@code messageId} (null: none) as the
+     * stem of the default event ids in place of the body's hash. A message id must be the same on every
+     * delivery of one message and differ between messages, as a Kafka record's topic, partition and offset do:
+     * then two messages with the same body are two events, and a redelivered one is recognised by its id
+     * rather than by its body.
+     */
+    public Result mapAs(String defaultSource, byte[] body, JsonNode root, String messageId) {
         List<JsonNode> elements = split == null ? List.of(root) : split.select(root);
         List<Event> events = new ArrayList<>();
         List<SourceIntake.Rejection> rejected = new ArrayList<>();
@@ -113,8 +127,12 @@ public final class WebhookMapping {
             try {
                 String eventId = id == null ? null : id.text(element);
                 if (eventId == null) {
-                    bodyHash = bodyHash == null ? sha256Prefix(body) : bodyHash;
-                    eventId = bodyHash + "-" + i;
+                    if (messageId != null && !messageId.isEmpty()) {
+                        eventId = messageId + "-" + i;
+                    } else {
+                        bodyHash = bodyHash == null ? sha256Prefix(body) : bodyHash;
+                        eventId = bodyHash + "-" + i;
+                    }
                 }
                 String eventType = require(type, element, "type", i);
                 if (CloudEventJson.isReservedType(eventType)) {

@@ -326,6 +326,8 @@ class AlertRoutesIT {
         assertThat(status.get("uptime").asText()).isEqualTo("2026-11-26T18:30:00.000Z");
         assertThat(status.get("versionInfo").fieldNames()).toIterable()
                 .contains("version", "revision", "branch", "buildUser", "buildDate", "goVersion");
+        // Operon's version from the build (integration/pom.xml filters it into operon-version.properties).
+        assertThat(status.get("versionInfo").get("version").asText()).matches("\\d+\\.\\d+\\.\\d+.*");
     }
 
     @Test

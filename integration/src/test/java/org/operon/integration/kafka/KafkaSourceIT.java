@@ -200,6 +200,18 @@ class KafkaSourceIT {
     }
 
     @Test
+    void mappedRecordsWithoutAnIdAreIdentifiedByTopicPartitionAndOffsetNotByTheirValue() throws Exception {
+        startSource(SourceMappings.withoutId());
+        // Two genuine records with the same value: two events, not one event and a duplicate.
+        send("{\"kind\":\"disk.full\",\"host\":\"db-1\"}");
+        send("{\"kind\":\"disk.full\",\"host\":\"db-1\"}");
+
+        await().atMost(BROKER_WAIT).until(() -> committed() == 2);
+        assertThat(engine.accepted()).containsExactly(topic + "-0-0-0", topic + "-0-1-0");
+        assertThat(engine.events()).extracting(Event::getSubject).containsExactly("db-1", "db-1");
+    }
+
+    @Test
     void withoutAMappingJsonThatIsNotACloudEventIsDeadLettered() throws Exception {
         startSource();
         send(SourceMappings.zabbixPayload("z1", "problem", "db-2"));

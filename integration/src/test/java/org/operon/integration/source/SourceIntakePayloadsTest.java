@@ -71,6 +71,24 @@ class SourceIntakePayloadsTest {
     }
 
     @Test
+    void mappedEventsWithoutAnIdTakeTheMessageIdAsStemElseTheBodysHash() throws Exception {
+        WebhookMapping mapping = SourceMappings.withoutId();
+        byte[] body = utf8("{\"kind\":\"problem\",\"host\":\"db\"}");
+
+        // Two messages with the same body and their own ids are two events; a redelivery repeats its ids.
+        intake.submit("kafka:t", body, mapping, "t-0-41");
+        intake.submit("kafka:t", body, mapping, "t-0-42");
+        intake.submit("kafka:t", body, mapping, "t-0-41");
+        // Without a message id (MQTT, an AMQP message without one) the body decides: same body, same id.
+        intake.submit("mqtt:a/b", body, mapping, null);
+        intake.submit("mqtt:a/b", body, mapping);
+
+        assertThat(ids()).hasSize(5);
+        assertThat(ids().subList(0, 3)).containsExactly("t-0-41-0", "t-0-42-0", "t-0-41-0");
+        assertThat(ids().get(3)).matches("[0-9a-f]{32}-0").isEqualTo(ids().get(4));
+    }
+
+    @Test
     void withoutAMappingOtherJsonIsRejectedAsNotACloudEvent() throws Exception {
         SourceIntake.Outcome outcome = intake.submit("kafka:t", utf8("{\"eventid\":\"z1\"}"), null);
 

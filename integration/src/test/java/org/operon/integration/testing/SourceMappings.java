@@ -25,6 +25,20 @@ public final class SourceMappings {
         }
     }
 
+    /**
+     * A mapping without an {@code id} expression: {@code {"kind":"…","host":"…"}} becomes an event of type
+     * {@code kind} for subject {@code host} whose id is the default one (message id or body hash, and index).
+     */
+    public static WebhookMapping withoutId() {
+        try {
+            return WebhookConfig.parse(new ObjectMapper().readTree("""
+                    {"webhooks":[{"name":"no-id","auth":{"bearer_token":"only-for-the-http-endpoint"},
+                      "event":{"type":"$.kind","subject":"$.host"}}]}"""), name -> null).get(0).mapping();
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** A payload the mapping turns into an event of type {@code kind} with id {@code id}. */
     public static String zabbixPayload(String id, String kind, String host) {
         return """

@@ -206,18 +206,24 @@ public final class BrokerSourceRoutes extends RouteConfigurationBuilder {
     /**
      * Submits the body under the source named by the header: a binary-mode CloudEvent when the message has
      * the application properties {@code cloudEvents:specversion} or {@code cloudEvents_specversion} (AMQP
-     * protocol binding), else structured CloudEvents or mapped JSON. Throws what {@link SourceIntake} throws.
+     * protocol binding), else structured CloudEvents or mapped JSON. Mapped events' default ids are the AMQP
+     * message id (JMS {@code JMSMessageID}, kept by the broker across redeliveries) and the element index, or the
+     * body's hash when the sender set no message id. Throws what {@link SourceIntake} throws.
      */
     private void submitAmqp(Exchange exchange) throws Exception {
         Message in = exchange.getIn();
         String source = in.getHeader(SourceIntake.SOURCE_HEADER, String.class);
         Map<String, String> binary = amqpBinaryAttributes(in.getHeaders());
         exchange.getMessage().setBody(binary.isEmpty()
-                ? intake.submit(source, in.getBody(byte[].class), amqpMapping)
+                ? intake.submit(source, in.getBody(byte[].class), amqpMapping, in.getHeader("JMSMessageID", String.class))
                 : intake.submitBinary(source, binary, amqpContentType(in), in.getBody(byte[].class)));
     }
 
-    /** Submits the body (structured CloudEvents, or JSON the mapping turns into events) under the source named by the header. */
+    /**
+     * Submits the body (structured CloudEvents, or JSON the mapping turns into events) under the source named by
+     * the header. MQTT has no message id that survives a redelivery (the packet identifier is per connection and
+     * reused), so mapped events' default ids stay the body's hash and the element index.
+     */
     private void submitMqtt(Exchange exchange) throws Exception {
         String source = exchange.getIn().getHeader(SourceIntake.SOURCE_HEADER, String.class);
         exchange.getMessage().setBody(intake.submit(source, exchange.getIn().getBody(byte[].class), mqttMapping));

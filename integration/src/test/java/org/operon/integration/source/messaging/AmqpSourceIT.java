@@ -65,6 +65,22 @@ class AmqpSourceIT {
         }
     }
 
+    /** Sends the bodies as text messages and returns their JMS message ids, in order. */
+    private static List<String> sendWithIds(String queue, String... bodies) throws Exception {
+        List<String> ids = new java.util.ArrayList<>();
+        JmsConnectionFactory factory = new JmsConnectionFactory(broker.amqpUrl());
+        try (Connection connection = factory.createConnection()) {
+            Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
+            MessageProducer producer = session.createProducer(session.createQueue(queue));
+            for (String body : bodies) {
+                var message = session.createTextMessage(body);
+                producer.send(message);
+                ids.add(message.getJMSMessageID());
+            }
+        }
+        return ids;
+    }
+
     private static void sendBytes(String queue, byte[] body) throws Exception {
         JmsConnectionFactory factory = new JmsConnectionFactory(broker.amqpUrl());
         try (Connection connection = factory.createConnection()) {
@@ -105,6 +121,20 @@ class AmqpSourceIT {
             assertThat(mapped.getType()).isEqualTo("problem");
             assertThat(mapped.getSeverity()).isEqualTo(Severity.CRITICAL);
             assertThat(app.deadLetters.all()).extracting(DeadLetter::error).containsExactly("missing_attribute");
+        }
+    }
+
+    @Test
+    void mappedMessagesWithoutAnIdAreIdentifiedByTheirMessageIdNotByTheirBody(TestInfo test) throws Exception {
+        String queue = queueOf(test);
+        try (BrokerSourceApp app = BrokerSourceApp.amqp(options(queue), SourceMappings.withoutId())) {
+            // Two genuine messages with the same body: two events, not one event and a duplicate.
+            List<String> messageIds = sendWithIds(queue, "{\"kind\":\"disk.full\",\"host\":\"db-1\"}",
+                    "{\"kind\":\"disk.full\",\"host\":\"db-1\"}");
+
+            await().atMost(Duration.ofSeconds(20)).until(() -> app.acceptedIds().size() == 2);
+            assertThat(messageIds).doesNotHaveDuplicates().allSatisfy(id -> assertThat(id).isNotBlank());
+            assertThat(app.acceptedIds()).containsExactly(messageIds.get(0) + "-0", messageIds.get(1) + "-0");
         }
     }
 
