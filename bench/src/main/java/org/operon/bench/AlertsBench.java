@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -31,7 +32,7 @@ import java.util.stream.Stream;
  * receiver that notifies nothing, clustering off).
  *
  * <p>The same load generator drives both in the same run: {@code connections} threads, each with
- * its own HTTP/1.1 client, send requests back to back (closed loop) for {@code peer-seconds}, first
+ * its own keep-alive connection ({@link LoadClient}), send requests back to back (closed loop) for {@code peer-seconds}, first
  * with 1 alert per request, then 100. The bodies are generated before timing (a pool per size,
  * label sets of 10 alert names x {@code subjects} instances, ~10% critical). Accepted = alerts of
  * requests answered 200 (both answer 200 once they have the alerts; Operon after they are durable in
@@ -172,27 +173,23 @@ final class AlertsBench {
         for (int c = 0; c < connections; c++) {
             int offset = c * (POOL / connections);
             Thread t = new Thread(() -> {
-                HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-                        .connectTimeout(Duration.ofSeconds(5)).build();
                 int next = offset;
-                while (System.nanoTime() < end) {
-                    String body = pool.get(next++ % pool.size());
-                    try {
-                        HttpResponse<Void> r = http.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(30))
-                                .header("Content-Type", "application/json")
-                                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.discarding());
-                        requests.incrementAndGet();
-                        if (r.statusCode() == 200) {
-                            accepted.addAndGet(perRequest);
-                        } else if (r.statusCode() == 503) {
-                            unavailable.incrementAndGet();
-                        } else {
+                try (LoadClient http = new LoadClient(uri.toString())) {
+                    while (System.nanoTime() < end) {
+                        String body = pool.get(next++ % pool.size());
+                        try {
+                            int status = http.post("application/json", body.getBytes(StandardCharsets.UTF_8));
+                            requests.incrementAndGet();
+                            if (status == 200) {
+                                accepted.addAndGet(perRequest);
+                            } else if (status == 503) {
+                                unavailable.incrementAndGet();
+                            } else {
+                                errors.incrementAndGet();
+                            }
+                        } catch (IOException e) {
                             errors.incrementAndGet();
                         }
-                    } catch (IOException e) {
-                        errors.incrementAndGet();
-                    } catch (InterruptedException e) {
-                        return;
                     }
                 }
             }, "bench-alerts-" + c);

@@ -6,10 +6,6 @@ import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -161,10 +157,6 @@ final class HttpBench {
         return entry(throughputs, latency, packRate);
     }
 
-    private HttpClient client() {
-        return HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(Duration.ofSeconds(5)).build();
-    }
 
     private String body(int events, Random random, String probe) {
         if (events == 1 && probe == null) {
@@ -186,12 +178,10 @@ final class HttpBench {
         return b.append(']').toString();
     }
 
-    private HttpRequest request(String baseUrl, int events, String body) {
-        return HttpRequest.newBuilder(URI.create(baseUrl + "/api/v1/events"))
-                .timeout(Duration.ofSeconds(30))
-                .header("Content-Type", events == 1 && body.charAt(0) == '{'
-                        ? "application/cloudevents+json" : "application/cloudevents-batch+json")
-                .POST(HttpRequest.BodyPublishers.ofString(body)).build();
+    /** Posts {@code body} to the intake and returns the status. */
+    private static int post(LoadClient client, String body) throws IOException {
+        return client.post(body.charAt(0) == '{' ? "application/cloudevents+json" : "application/cloudevents-batch+json",
+                body.getBytes(StandardCharsets.UTF_8));
     }
 
     private Throughput throughput(EndToEnd.Running operon, int perRequest) throws Exception {
@@ -207,24 +197,22 @@ final class HttpBench {
         for (int c = 0; c < connections; c++) {
             int seed = c;
             Thread t = new Thread(() -> {
-                HttpClient http = client();
                 Random random = new Random(7_000L * perRequest + seed);
-                while (System.nanoTime() < end) {
-                    try {
-                        HttpResponse<Void> r = http.send(request(operon.baseUrl(), perRequest,
-                                body(perRequest, random, null)), HttpResponse.BodyHandlers.discarding());
-                        requests.incrementAndGet();
-                        if (r.statusCode() == 202) {
-                            accepted.addAndGet(perRequest);
-                        } else if (r.statusCode() == 503) {
-                            unavailable.incrementAndGet();
-                        } else {
+                try (LoadClient http = new LoadClient(operon.baseUrl() + "/api/v1/events")) {
+                    while (System.nanoTime() < end) {
+                        try {
+                            int status = post(http, body(perRequest, random, null));
+                            requests.incrementAndGet();
+                            if (status == 202) {
+                                accepted.addAndGet(perRequest);
+                            } else if (status == 503) {
+                                unavailable.incrementAndGet();
+                            } else {
+                                errors.incrementAndGet();
+                            }
+                        } catch (IOException e) {
                             errors.incrementAndGet();
                         }
-                    } catch (IOException e) {
-                        errors.incrementAndGet();
-                    } catch (InterruptedException e) {
-                        return;
                     }
                 }
             }, "bench-http-" + c);
@@ -260,7 +248,12 @@ final class HttpBench {
         AtomicLong unavailable = new AtomicLong();
         AtomicLong errors = new AtomicLong();
         ExecutorService senders = Executors.newFixedThreadPool(connections);
-        ThreadLocal<HttpClient> clients = ThreadLocal.withInitial(this::client);
+        List<LoadClient> opened = java.util.Collections.synchronizedList(new ArrayList<>());
+        ThreadLocal<LoadClient> clients = ThreadLocal.withInitial(() -> {
+            LoadClient client = new LoadClient(operon.baseUrl() + "/api/v1/events");
+            opened.add(client);
+            return client;
+        });
         ThreadLocal<Random> randoms = ThreadLocal.withInitial(() -> new Random(Thread.currentThread().getId()));
         long start = System.nanoTime();
         for (long k = 0; k < requestsTotal; k++) {
@@ -276,19 +269,18 @@ final class HttpBench {
                     intended.put(request, due);
                 }
                 try {
-                    HttpResponse<Void> r = clients.get().send(request(operon.baseUrl(), latencyBatch,
-                            body(latencyBatch, randoms.get(), probe)), HttpResponse.BodyHandlers.discarding());
+                    int status = post(clients.get(), body(latencyBatch, randoms.get(), probe));
                     if (probe != null) {
                         answered.put(request, System.nanoTime());
                     }
-                    if (r.statusCode() == 503) {
+                    if (status == 503) {
                         unavailable.incrementAndGet();
                         intended.remove(request);
-                    } else if (r.statusCode() != 202) {
+                    } else if (status != 202) {
                         errors.incrementAndGet();
                         intended.remove(request);
                     }
-                } catch (IOException | InterruptedException e) {
+                } catch (IOException e) {
                     errors.incrementAndGet();
                     intended.remove(request);
                 }
@@ -296,6 +288,7 @@ final class HttpBench {
         }
         senders.shutdown();
         senders.awaitTermination(5, TimeUnit.MINUTES);
+        opened.forEach(LoadClient::close);
         double achieved = requestsTotal * latencyBatch / ((System.nanoTime() - start) / 1e9);
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         while (System.nanoTime() < deadline && !arrivals.keySet().containsAll(intended.keySet())) {

@@ -9,8 +9,8 @@ import org.operon.model.CloudEventJson;
 import org.operon.model.Event;
 import org.operon.model.InvalidEventException;
 
-import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.RandomAccessFile;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
@@ -55,10 +55,19 @@ import java.util.concurrent.Future;
 public final class EventSources {
     private static final String SEGMENT_GLOB = "journal-*.jsonl";
 
-    /** Lines per chunk parsed on a worker thread. */
-    private static final int CHUNK = 1_000;
-    /** Worker threads parsing chunks. */
+    /**
+     * Bytes per chunk (whole lines; a longer line makes a larger chunk). The consumer's thread only copies
+     * a file's bytes into chunks and counts their lines; decoding and parsing happen on the workers, so that
+     * a replay consuming a stream spends its thread on the rules.
+     */
+    private static final int CHUNK_BYTES = 256 * 1024;
+    /** Worker threads parsing chunks when nothing else runs meanwhile ({@link #read}). */
     private static final int WORKERS = Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors()));
+    /**
+     * Worker threads parsing chunks for a {@link #stream}: one core fewer, which the consumer (a replay's
+     * rules) keeps to itself; one worker parses faster than the rules consume.
+     */
+    private static final int STREAM_WORKERS = Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors() - 1));
     /** Chunks read and parsing at a time, ahead of the consumer. */
     private static final int AHEAD = 4 * WORKERS;
     /** One reader (object mapper and parsers) per worker thread. */
@@ -81,7 +90,7 @@ public final class EventSources {
      */
     public static List<Event> read(Path path) throws EventSourceException {
         List<Event> out = new ArrayList<>();
-        try (Chunks chunks = new Chunks(path)) {
+        try (Chunks chunks = new Chunks(path, WORKERS)) {
             for (List<Event> chunk = chunks.next(); chunk != null; chunk = chunks.next()) {
                 out.addAll(chunk);
             }
@@ -91,7 +100,7 @@ public final class EventSources {
 
     /**
      * The events of one file or journal directory as {@link #read} gives them, parsed while they are
-     * consumed: lines are parsed {@value #CHUNK} at a time on background threads, a few chunks ahead of
+     * consumed: lines are parsed {@value #CHUNK_BYTES} bytes at a time on background threads, a few chunks ahead of
      * the consumer, and handed over in file order. Meant for a journal, whose records are already in
      * arrival order, so that parsing overlaps the replay. A problem in the input surfaces from the
      * iterator as an {@link EventStream.Failure} (unchecked) holding the {@link EventSourceException};
@@ -116,7 +125,7 @@ public final class EventSources {
                 throw new IllegalStateException("an event stream is iterated once");
             }
             try {
-                chunks = new Chunks(path);
+                chunks = new Chunks(path, STREAM_WORKERS);
             } catch (EventSourceException e) {
                 throw new Failure(e);
             }
@@ -212,31 +221,58 @@ public final class EventSources {
         return segments;
     }
 
-    /** Lines of one file, parsed together on a worker thread. */
-    private record Chunk(Path file, long firstLine, List<String> lines, boolean endOfTornFile) {
+    /**
+     * Whole lines of one file ({@code bytes[0, length)}, the first of them line {@code firstLine}), parsed
+     * together on a worker thread.
+     */
+    private record Chunk(Path file, long firstLine, byte[] bytes, int length, boolean endOfTornFile) {
         /** The events of the lines in order, or the problem of the first bad line. */
         Parsed parse() {
             EventSources reader = READERS.get();
-            String name = file.getFileName().toString();
-            List<Event> events = new ArrayList<>(lines.size());
-            Arrivals arrivals = new Arrivals(lines.size());
-            for (int i = 0; i < lines.size(); i++) {
-                String line = lines.get(i);
-                if (line.isBlank()) {
-                    continue;
+            List<Event> events = new ArrayList<>(length / 128 + 1);
+            Arrivals arrivals = new Arrivals(length / 128 + 1);
+            long lineNo = firstLine;
+            for (int start = 0; start < length; lineNo++) {
+                int newline = indexOf(bytes, (byte) '\n', start, length);
+                int next = newline < 0 ? length : newline + 1;
+                int end = newline < 0 ? length : newline;
+                if (end > start && bytes[end - 1] == '\r') {
+                    end--;
                 }
-                try {
-                    reader.parseLine(line, name + ":" + (firstLine + i), events, arrivals);
-                } catch (InvalidEventException e) {
-                    events.subList(arrivals.size(), events.size()).clear(); // a line's events count all or none
-                    if (endOfTornFile && i == lines.size() - 1) {
-                        break; // a torn write at the end of the journal: never acknowledged, never processed
+                if (!isBlank(bytes, start, end)) {
+                    try {
+                        reader.parseLine(bytes, start, end - start, file, lineNo, events, arrivals);
+                    } catch (InvalidEventException e) {
+                        events.subList(arrivals.size(), events.size()).clear(); // a line's events count all or none
+                        if (endOfTornFile && next == length) {
+                            break; // a torn write at the end of the journal: never acknowledged, never processed
+                        }
+                        return new Parsed(events, arrivals, new EventSourceException(file, lineNo, e.getMessage()));
                     }
-                    return new Parsed(events, arrivals, new EventSourceException(file, firstLine + i, e.getMessage()));
                 }
+                start = next;
             }
             return new Parsed(events, arrivals, null);
         }
+    }
+
+    private static int indexOf(byte[] bytes, byte b, int from, int to) {
+        for (int i = from; i < to; i++) {
+            if (bytes[i] == b) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    private static boolean isBlank(byte[] bytes, int from, int to) {
+        for (int i = from; i < to; i++) {
+            byte b = bytes[i];
+            if (b != ' ' && b != '\t' && b != '\r' && b != '\f' && b != 0x0B) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** The events of a chunk, not yet stamped, and their arrival times. */
@@ -269,9 +305,9 @@ public final class EventSources {
     }
 
     /**
-     * Reads the lines of the files on the calling thread, {@value #CHUNK} per chunk, parses up to
-     * {@link #AHEAD} chunks at a time on worker threads and hands their events over in file order,
-     * numbered by position. Parsing on several threads changes nothing in the result: the same
+     * Reads the files on the calling thread, about {@value #CHUNK_BYTES} bytes of whole lines per chunk,
+     * parses up to {@link #AHEAD} chunks at a time on worker threads and hands their events over in file
+     * order, numbered by position. Parsing on several threads changes nothing in the result: the same
      * events, the same first problem.
      */
     private static final class Chunks implements AutoCloseable {
@@ -280,16 +316,18 @@ public final class EventSources {
         private final ExecutorService workers;
         private final ArrayDeque<Future<Parsed>> inFlight = new ArrayDeque<>();
         private int fileIndex = -1;
-        private BufferedReader in;
+        private InputStream in;
+        /** Bytes of the current file read past the last whole line of the previous chunk. */
+        private byte[] rest = new byte[0];
         private long lineNo;
         private boolean tolerateTornTail;
         private long position;
         private boolean failed;
 
-        Chunks(Path path) throws EventSourceException {
+        Chunks(Path path, int threads) throws EventSourceException {
             this.journal = Files.isDirectory(path);
             this.files = journal ? segments(path) : List.of(path);
-            this.workers = Executors.newFixedThreadPool(WORKERS, r -> {
+            this.workers = Executors.newFixedThreadPool(threads, r -> {
                 Thread t = new Thread(r, "operon-replay-parse");
                 t.setDaemon(true);
                 return t;
@@ -336,7 +374,10 @@ public final class EventSources {
             return events;
         }
 
-        /** Up to {@value #CHUNK} lines of the current file, moving on to the next file at an end; null after the last. */
+        /**
+         * The next whole lines of the current file, about {@value #CHUNK_BYTES} bytes (the last line of a
+         * file may lack its newline), moving on to the next file at an end; null after the last.
+         */
         private Chunk readChunk() throws EventSourceException {
             while (true) {
                 if (in == null) {
@@ -346,38 +387,61 @@ public final class EventSources {
                     Path file = files.get(fileIndex);
                     tolerateTornTail = journal && fileIndex == files.size() - 1 && !endsWithNewline(file);
                     try {
-                        in = Files.newBufferedReader(file, StandardCharsets.UTF_8);
+                        in = Files.newInputStream(file);
                     } catch (IOException e) {
                         throw new EventSourceException(file, 0, "cannot be read: " + e.getMessage());
                     }
+                    rest = new byte[0];
                     lineNo = 0;
                 }
                 Path file = files.get(fileIndex);
-                List<String> lines = new ArrayList<>(CHUNK);
-                long first = lineNo + 1;
                 try {
-                    String line;
-                    while (lines.size() < CHUNK && (line = in.readLine()) != null) {
-                        lines.add(line);
-                        lineNo++;
+                    byte[] bytes = java.util.Arrays.copyOf(rest, Math.max(CHUNK_BYTES, rest.length * 2));
+                    int filled = rest.length;
+                    boolean atEnd = false;
+                    int length;
+                    while (true) {
+                        int n = in.readNBytes(bytes, filled, bytes.length - filled);
+                        filled += n;
+                        if (filled < bytes.length) {
+                            atEnd = true; // readNBytes stops short only at the end of the file
+                            length = filled;
+                            break;
+                        }
+                        int lastNewline = filled - 1;
+                        while (lastNewline >= 0 && bytes[lastNewline] != '\n') {
+                            lastNewline--;
+                        }
+                        if (lastNewline >= 0) {
+                            length = lastNewline + 1;
+                            break;
+                        }
+                        bytes = java.util.Arrays.copyOf(bytes, bytes.length * 2); // one line longer than a chunk
                     }
-                    boolean atEnd = lines.size() < CHUNK;
-                    if (!atEnd) {
-                        in.mark(1);
-                        atEnd = in.read() < 0;
-                        in.reset();
-                    }
+                    rest = java.util.Arrays.copyOfRange(bytes, length, filled);
                     if (atEnd) {
                         in.close();
                         in = null;
                     }
-                    if (!lines.isEmpty()) {
-                        return new Chunk(file, first, lines, atEnd && tolerateTornTail);
+                    if (length > 0) {
+                        long first = lineNo + 1;
+                        lineNo += count(bytes, (byte) '\n', length) + (bytes[length - 1] == '\n' ? 0 : 1);
+                        return new Chunk(file, first, bytes, length, atEnd && tolerateTornTail);
                     }
                 } catch (IOException e) {
                     throw new EventSourceException(file, 0, "cannot be read: " + e.getMessage());
                 }
             }
+        }
+
+        private static int count(byte[] bytes, byte b, int length) {
+            int n = 0;
+            for (int i = 0; i < length; i++) {
+                if (bytes[i] == b) {
+                    n++;
+                }
+            }
+            return n;
         }
 
         @Override
@@ -394,22 +458,33 @@ public final class EventSources {
         }
     }
 
-    private void parseLine(String line, String idPrefix, List<Event> out, Arrivals arrivals)
-            throws InvalidEventException {
+    private static final byte[] JOURNAL_RECORD_START = "{\"seq\":".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] SPECVERSION = "\"specversion\"".getBytes(StandardCharsets.US_ASCII);
+
+    /**
+     * The events of one line ({@code bytes[offset, offset + length)}, line {@code lineNo} of {@code file}) to
+     * {@code out}, their arrival times to {@code arrivals}. The common shapes (journal records, CloudEvents)
+     * are decoded from the bytes with the streaming parser; anything else, or anything that parser refuses,
+     * goes the tree path, which also words the errors.
+     */
+    private void parseLine(byte[] bytes, int offset, int length, Path file, long lineNo, List<Event> out,
+                           Arrivals arrivals) throws InvalidEventException {
         int before = out.size();
-        if (line.startsWith("{\"seq\":")) {
-            Event fast = streamedJournalRecord(line, arrivals);
+        if (startsWith(bytes, offset, length, JOURNAL_RECORD_START)) {
+            Event fast = streamedJournalRecord(bytes, offset, length, arrivals);
             if (fast != null) {
                 out.add(fast);
                 return;
             }
-        } else if (line.startsWith("{") && line.contains("\"specversion\"")) {
-            Event fast = streamedCloudEvent(line, arrivals);
+        } else if (bytes[offset] == '{' && contains(bytes, offset, length, SPECVERSION)) {
+            Event fast = streamedCloudEvent(bytes, offset, length, arrivals);
             if (fast != null) {
                 out.add(fast);
                 return;
             }
         }
+        String line = new String(bytes, offset, length, StandardCharsets.UTF_8);
+        String idPrefix = file.getFileName() + ":" + lineNo;
         JsonNode node;
         try {
             node = mapper.readTree(line);
@@ -448,8 +523,8 @@ public final class EventSources {
      * ({@code {"seq":n,"arrivalTime":"...","event":{...}}}), decoded with the streaming parser; null if
      * the line is anything else or any problem, so that the tree path decides (and words the error).
      */
-    private Event streamedJournalRecord(String line, Arrivals arrivals) {
-        try (JsonParser p = mapper.getFactory().createParser(line)) {
+    private Event streamedJournalRecord(byte[] bytes, int offset, int length, Arrivals arrivals) {
+        try (JsonParser p = mapper.getFactory().createParser(bytes, offset, length)) {
             if (p.nextToken() != JsonToken.START_OBJECT
                     || p.nextToken() != JsonToken.FIELD_NAME || !"seq".equals(p.currentName())
                     || p.nextToken() != JsonToken.VALUE_NUMBER_INT
@@ -482,8 +557,8 @@ public final class EventSources {
      * decides (and words the error). A line the streaming decoder accepts has no {@code arrivalTime}
      * (not a valid attribute name), so the tree path too would read it as a CloudEvent.
      */
-    private Event streamedCloudEvent(String line, Arrivals arrivals) {
-        try (JsonParser p = mapper.getFactory().createParser(line)) {
+    private Event streamedCloudEvent(byte[] bytes, int offset, int length, Arrivals arrivals) {
+        try (JsonParser p = mapper.getFactory().createParser(bytes, offset, length)) {
             if (p.nextToken() != JsonToken.START_OBJECT) {
                 return null;
             }
@@ -549,6 +624,27 @@ public final class EventSources {
             out.add(e.stamped(0, e.getTime().toEpochMilli()));
         }
         return out;
+    }
+
+    private static boolean startsWith(byte[] bytes, int offset, int length, byte[] prefix) {
+        if (length < prefix.length) {
+            return false;
+        }
+        for (int i = 0; i < prefix.length; i++) {
+            if (bytes[offset + i] != prefix[i]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static boolean contains(byte[] bytes, int offset, int length, byte[] part) {
+        for (int i = offset, last = offset + length - part.length; i <= last; i++) {
+            if (startsWith(bytes, i, part.length, part)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static boolean endsWithNewline(Path file) {
