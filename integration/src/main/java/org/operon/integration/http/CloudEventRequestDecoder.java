@@ -34,7 +34,10 @@ public final class CloudEventRequestDecoder {
     public static final String JSON = "application/json";
 
     private final CloudEventJson cloudEvents;
+    /** Valid structured and batch bodies straight from the bytes; the tree path words every problem. */
+    private final StreamedCloudEvents streamed = new StreamedCloudEvents();
 
+    /** A decoder refusing reserved event types: {@code cloudEvents} must be {@link CloudEventJson#rejectingReservedTypes()}. */
     public CloudEventRequestDecoder(CloudEventJson cloudEvents) {
         this.cloudEvents = cloudEvents;
     }
@@ -48,6 +51,10 @@ public final class CloudEventRequestDecoder {
     public DecodedRequest decode(IntakeRequest request) throws InvalidEventException, ApiException {
         String mediaType = request.mediaType();
         if (mediaType.equals(CLOUDEVENTS_JSON)) {
+            Event fast = streamed.single(request.body());
+            if (fast != null) {
+                return DecodedRequest.single(fast);
+            }
             JsonNode node = parse(request);
             if (node.isArray()) {
                 throw new InvalidEventException("wrong_type", CLOUDEVENTS_JSON
@@ -56,6 +63,10 @@ public final class CloudEventRequestDecoder {
             return DecodedRequest.single(cloudEvents.fromJson(node));
         }
         if (mediaType.equals(CLOUDEVENTS_BATCH_JSON)) {
+            List<Event> fast = streamed.batch(request.body());
+            if (fast != null) {
+                return new DecodedRequest(true, fast, List.of());
+            }
             JsonNode node = parse(request);
             if (!node.isArray()) {
                 throw new InvalidEventException("wrong_type", CLOUDEVENTS_BATCH_JSON
@@ -69,6 +80,14 @@ public final class CloudEventRequestDecoder {
                     request.contentType(), data));
         }
         if (mediaType.equals(JSON)) {
+            Event single = streamed.single(request.body());
+            if (single != null) {
+                return DecodedRequest.single(single);
+            }
+            List<Event> batch = streamed.batch(request.body());
+            if (batch != null) {
+                return new DecodedRequest(true, batch, List.of());
+            }
             JsonNode node = parse(request);
             return node.isArray() ? batch(node) : DecodedRequest.single(cloudEvents.fromJson(node));
         }

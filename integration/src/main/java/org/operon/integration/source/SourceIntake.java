@@ -1,8 +1,5 @@
 package org.operon.integration.source;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -13,13 +10,13 @@ import org.operon.integration.http.DeadLetterWriter;
 import org.operon.integration.http.DurableAcceptance;
 import org.operon.integration.http.IntakeCounters;
 import org.operon.integration.http.IntakeOptions;
+import org.operon.integration.http.StreamedCloudEvents;
 import org.operon.integration.webhook.WebhookMapping;
 import org.operon.model.CloudEventJson;
 import org.operon.model.Event;
 import org.operon.model.InvalidEventException;
 import org.operon.state.DeadLetterStore;
 
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -51,12 +48,8 @@ public final class SourceIntake {
     private final Clock clock;
     private final IntakeOptions options;
     private final CloudEventJson cloudEvents;
-    /**
-     * The same decoding straight from the bytes (no tree for the envelope, see {@link #streamed}); its mapper
-     * must not check for trailing tokens, since it reads {@code data} in the middle of the input.
-     */
-    private final CloudEventJson streaming = new CloudEventJson(new ObjectMapper()).rejectingReservedTypes();
-    private final JsonFactory factory = streaming.mapper().getFactory();
+    /** The same decoding straight from the bytes, for payloads that are valid CloudEvents. */
+    private final StreamedCloudEvents streamed = new StreamedCloudEvents();
     private final IntakeCounters counters;
 
     public SourceIntake(EventAcceptor acceptor, DeadLetterStore deadLetters, Clock clock, IntakeOptions options) {
@@ -215,7 +208,8 @@ public final class SourceIntake {
             return whole(source, body, "body_too_large", "the payload has " + body.length
                     + " bytes; the limit is " + options.maxBodyBytes() + " (operon.intake.max-body-bytes)");
         }
-        List<Event> fast = streamed(body);
+        // A payload that decodes on the fast path is CloudEvents, so a mapping would not have applied to it either.
+        List<Event> fast = streamed.singleOrBatch(body);
         if (fast != null) {
             return new Prepared(source, body, fast, List.of());
         }
@@ -248,61 +242,6 @@ public final class SourceIntake {
             }
         }
         return new Prepared(source, body, events, rejected);
-    }
-
-    /**
-     * The events of a payload that is one valid CloudEvent object or a non-empty array of only valid ones,
-     * decoded token by token from the bytes (equal to what the tree path gives, see
-     * {@link CloudEventJson#fromJson(JsonParser)}); null for anything else (malformed, invalid, empty, not
-     * CloudEvents, trailing tokens), which the tree path then decides and words as always. A payload that
-     * decodes here is CloudEvents, so a mapping would not have applied to it either.
-     */
-    private List<Event> streamed(byte[] body) {
-        if (!plainUtf8Json(body)) {
-            return null;
-        }
-        try (JsonParser p = factory.createParser(body)) {
-            JsonToken t = p.nextToken();
-            List<Event> events;
-            if (t == JsonToken.START_OBJECT) {
-                events = List.of(streaming.fromJson(p));
-            } else if (t == JsonToken.START_ARRAY) {
-                events = new ArrayList<>();
-                while ((t = p.nextToken()) == JsonToken.START_OBJECT) {
-                    events.add(streaming.fromJson(p));
-                }
-                if (t != JsonToken.END_ARRAY || events.isEmpty()) {
-                    return null;
-                }
-            } else {
-                return null;
-            }
-            return p.nextToken() == null ? events : null;
-        } catch (IOException | InvalidEventException | RuntimeException e) {
-            return null;
-        }
-    }
-
-    /**
-     * Whether the streaming parser reads {@code body} exactly as the tree path's UTF-8 text does: it starts
-     * (after whitespace) with an object or array, so it has no byte-order mark and is not UTF-16/32, which
-     * the byte parser would detect; and it has no UTF-8-encoded surrogate (ED A0..BF), which the text
-     * decoding replaces and the byte parser keeps. Other invalid UTF-8 makes the byte parser fail.
-     */
-    private static boolean plainUtf8Json(byte[] body) {
-        int i = 0;
-        while (i < body.length && (body[i] == ' ' || body[i] == '\n' || body[i] == '\r' || body[i] == '\t')) {
-            i++;
-        }
-        if (i == body.length || (body[i] != '{' && body[i] != '[')) {
-            return false;
-        }
-        for (int j = i; j < body.length - 1; j++) {
-            if (body[j] == (byte) 0xED && (body[j + 1] & 0xFF) >= 0xA0) {
-                return false;
-            }
-        }
-        return true;
     }
 
     /** Structured-mode CloudEvents: an object with {@code specversion}, or an array starting with one. */
