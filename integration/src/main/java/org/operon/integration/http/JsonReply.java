@@ -29,14 +29,17 @@ public final class JsonReply {
         return mapper;
     }
 
-    /** Sets status, {@code Content-Type: application/json} and the body serialized by Jackson. */
+    /**
+     * Sets status, {@code Content-Type: application/json} and the body serialized by Jackson, as bytes: the
+     * server then sends a {@code Content-Length} and the body in one piece (a text body goes out chunked).
+     */
     public void write(Exchange exchange, int status, Object body) {
         Message message = exchange.getMessage();
         message.removeHeaders("*");
         message.setHeader(Exchange.HTTP_RESPONSE_CODE, status);
         message.setHeader(Exchange.CONTENT_TYPE, APPLICATION_JSON);
         try {
-            message.setBody(mapper.writeValueAsString(body));
+            message.setBody(mapper.writeValueAsBytes(body));
         } catch (JsonProcessingException e) {
             throw new UncheckedIOException("could not serialize the response body", e);
         }
