@@ -54,6 +54,27 @@ class EventSourcesTest {
     }
 
     @Test
+    void crlfLinesAndALineLongerThanAChunkAreReadLikeAnyOther() throws Exception {
+        List<String> lines = new ArrayList<>(Recordings.cloudEventLines(events(2_000)));
+        String big = "{\"specversion\":\"1.0\",\"id\":\"big\",\"source\":\"/s\",\"type\":\"t\","
+                + "\"time\":\"2026-01-05T10:00:01Z\",\"data\":{\"text\":\"" + "x".repeat(700_000) + "\"}}";
+        lines.add(1_000, big);
+        Path file = dir.resolve("crlf.jsonl");
+        Files.writeString(file, String.join("\r\n", lines) + "\r\n", StandardCharsets.UTF_8);
+
+        List<Event> read = EventSources.read(file);
+        assertEquals(2_001, read.size());
+        assertEquals("ev-999", read.get(999).getId());
+        assertEquals("big", read.get(1_000).getId());
+        assertEquals("ev-1000", read.get(1_001).getId());
+        assertEquals("ev-1999", read.get(2_000).getId());
+
+        lines.set(1_500, "not json");
+        Files.writeString(file, String.join("\r\n", lines), StandardCharsets.UTF_8);
+        assertEquals(1_501, assertThrows(EventSourceException.class, () -> EventSources.read(file)).line());
+    }
+
+    @Test
     void theFirstBadLineIsNamedWhateverChunkItIsIn() throws Exception {
         List<String> lines = new ArrayList<>(Recordings.cloudEventLines(events(3_000)));
         lines.set(1_499, "{\"specversion\":\"1.0\",\"id\":\"x\"}");
