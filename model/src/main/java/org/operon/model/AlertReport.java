@@ -2,7 +2,6 @@ package org.operon.model;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -156,7 +155,7 @@ public final class AlertReport {
             return null;
         }
         try {
-            return unsetIfZero(OffsetDateTime.parse(text).toInstant());
+            return unsetIfZero(OffsetTimestamps.parse(text));
         } catch (DateTimeParseException e) {
             throw new InvalidEventException("invalid_value", field
                     + " must be an RFC 3339 timestamp such as 2026-01-31T12:00:00Z, not '" + text + "'");

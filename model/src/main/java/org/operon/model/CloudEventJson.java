@@ -13,7 +13,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import java.io.IOException;
 import java.time.Instant;
-import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -599,7 +598,7 @@ public final class CloudEventJson {
             return null;
         }
         try {
-            return OffsetDateTime.parse(text).toInstant();
+            return OffsetTimestamps.parse(text);
         } catch (DateTimeParseException e) {
             throw new InvalidEventException("invalid_value",
                     "attribute 'time' must be an RFC 3339 timestamp such as 2026-01-31T12:00:00Z, not '" + text + "'");

@@ -1,7 +1,8 @@
 package org.operon.integration.alertmanager;
 
+import org.operon.model.OffsetTimestamps;
+
 import java.time.Instant;
-import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
@@ -30,7 +31,7 @@ final class Rfc3339 {
      * @throws DateTimeParseException when the text is not an RFC 3339 date-time with an offset
      */
     static Instant parse(String text) {
-        Instant instant = OffsetDateTime.parse(text, DateTimeFormatter.ISO_OFFSET_DATE_TIME).toInstant();
+        Instant instant = OffsetTimestamps.parse(text);
         return instant.equals(ZERO) ? null : instant;
     }
 }
