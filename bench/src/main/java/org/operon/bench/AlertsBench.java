@@ -21,7 +21,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
 
 /**
@@ -162,10 +161,7 @@ final class AlertsBench {
 
     private Run load(String target, String baseUrl, int perRequest, List<String> pool, long pid) throws Exception {
         URI uri = URI.create(baseUrl + "/api/v2/alerts");
-        AtomicLong accepted = new AtomicLong();
-        AtomicLong requests = new AtomicLong();
-        AtomicLong unavailable = new AtomicLong();
-        AtomicLong errors = new AtomicLong();
+        LoadClient.Tally tally = new LoadClient.Tally();
         double cpuBefore = pid < 0 ? 0 : cpuSeconds(pid);
         long start = System.nanoTime();
         long end = start + seconds * 1_000_000_000L;
@@ -176,20 +172,8 @@ final class AlertsBench {
                 int next = offset;
                 try (LoadClient http = new LoadClient(uri.toString())) {
                     while (System.nanoTime() < end) {
-                        String body = pool.get(next++ % pool.size());
-                        try {
-                            int status = http.post("application/json", body.getBytes(StandardCharsets.UTF_8));
-                            requests.incrementAndGet();
-                            if (status == 200) {
-                                accepted.addAndGet(perRequest);
-                            } else if (status == 503) {
-                                unavailable.incrementAndGet();
-                            } else {
-                                errors.incrementAndGet();
-                            }
-                        } catch (IOException e) {
-                            errors.incrementAndGet();
-                        }
+                        byte[] body = pool.get(next++ % pool.size()).getBytes(StandardCharsets.UTF_8);
+                        tally.post(http, "application/json", body, 200, perRequest);
                     }
                 }
             }, "bench-alerts-" + c);
@@ -201,8 +185,8 @@ final class AlertsBench {
         }
         double elapsed = (System.nanoTime() - start) / 1e9;
         double cpu = pid < 0 ? Double.NaN : cpuSeconds(pid) - cpuBefore;
-        Run run = new Run(target, perRequest, accepted.get() / elapsed, accepted.get(), requests.get(),
-                unavailable.get(), errors.get(), elapsed, cpu, EndToEnd.loadAverage(), -1, -1, true, Double.NaN);
+        Run run = new Run(target, perRequest, tally.accepted.get() / elapsed, tally.accepted.get(), tally.requests.get(),
+                tally.unavailable.get(), tally.errors.get(), elapsed, cpu, EndToEnd.loadAverage(), -1, -1, true, Double.NaN);
         System.out.printf(Locale.ROOT, "    %-12s %3d per request, %d connections: %,10.0f alerts/s accepted (%,d requests, "
                         + "%,d answered 503, %,d errors in %.1f s)%s; load %.1f%n",
                 target, perRequest, connections, run.acceptedPerSecond, run.requests, run.unavailable, run.errors, elapsed,

@@ -178,17 +178,18 @@ final class HttpBench {
         return b.append(']').toString();
     }
 
+    /** The media type of an intake body: structured mode for one object, batch mode for an array. */
+    private static String contentType(String body) {
+        return body.charAt(0) == '{' ? "application/cloudevents+json" : "application/cloudevents-batch+json";
+    }
+
     /** Posts {@code body} to the intake and returns the status. */
     private static int post(LoadClient client, String body) throws IOException {
-        return client.post(body.charAt(0) == '{' ? "application/cloudevents+json" : "application/cloudevents-batch+json",
-                body.getBytes(StandardCharsets.UTF_8));
+        return client.post(contentType(body), body.getBytes(StandardCharsets.UTF_8));
     }
 
     private Throughput throughput(EndToEnd.Running operon, int perRequest) throws Exception {
-        AtomicLong accepted = new AtomicLong();
-        AtomicLong requests = new AtomicLong();
-        AtomicLong unavailable = new AtomicLong();
-        AtomicLong errors = new AtomicLong();
+        LoadClient.Tally tally = new LoadClient.Tally();
         long processedBefore = operon.processed();
         long cpuBefore = processCpuNanos();
         long start = System.nanoTime();
@@ -200,19 +201,8 @@ final class HttpBench {
                 Random random = new Random(7_000L * perRequest + seed);
                 try (LoadClient http = new LoadClient(operon.baseUrl() + "/api/v1/events")) {
                     while (System.nanoTime() < end) {
-                        try {
-                            int status = post(http, body(perRequest, random, null));
-                            requests.incrementAndGet();
-                            if (status == 202) {
-                                accepted.addAndGet(perRequest);
-                            } else if (status == 503) {
-                                unavailable.incrementAndGet();
-                            } else {
-                                errors.incrementAndGet();
-                            }
-                        } catch (IOException e) {
-                            errors.incrementAndGet();
-                        }
+                        String body = body(perRequest, random, null);
+                        tally.post(http, contentType(body), body.getBytes(StandardCharsets.UTF_8), 202, perRequest);
                     }
                 }
             }, "bench-http-" + c);
@@ -223,10 +213,11 @@ final class HttpBench {
             t.join();
         }
         double elapsed = (System.nanoTime() - start) / 1e9;
-        double cpuMicrosPerRequest = (processCpuNanos() - cpuBefore) / 1e3 / Math.max(1, requests.get());
+        double cpuMicrosPerRequest = (processCpuNanos() - cpuBefore) / 1e3 / Math.max(1, tally.requests.get());
         long processed = operon.processed() - processedBefore;
-        Throughput t = new Throughput(perRequest, accepted.get() / elapsed, accepted.get(), requests.get(),
-                unavailable.get(), errors.get(), processed / elapsed, elapsed, cpuMicrosPerRequest);
+        Throughput t = new Throughput(perRequest, tally.accepted.get() / elapsed, tally.accepted.get(),
+                tally.requests.get(), tally.unavailable.get(), tally.errors.get(), processed / elapsed, elapsed,
+                cpuMicrosPerRequest);
         System.out.printf(Locale.ROOT, "    %3d per request, %d connections: %,10.0f events/s accepted (%,d events, %,d requests, "
                         + "%,d answered 503, %,d errors in %.1f s); engine processed %,.0f events/s meanwhile; "
                         + "%,.0f µs CPU per request (the whole process, load generator included); load %.1f%n",

@@ -11,6 +11,7 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The load generator's HTTP/1.1 client: one keep-alive connection, one request at a time, a request written
@@ -155,6 +156,34 @@ final class LoadClient implements Closeable {
                 // closing a connection the generator gives up on
             }
             socket = null;
+        }
+    }
+
+    /** The counts of a closed-loop run, shared by its connections. */
+    static final class Tally {
+        final AtomicLong accepted = new AtomicLong();
+        final AtomicLong requests = new AtomicLong();
+        final AtomicLong unavailable = new AtomicLong();
+        final AtomicLong errors = new AtomicLong();
+
+        /**
+         * Posts {@code body} on {@code client} and counts the answer: {@code events} accepted when it is
+         * {@code acceptedStatus}, a 503 apart, anything else (or no answer) as an error.
+         */
+        void post(LoadClient client, String contentType, byte[] body, int acceptedStatus, int events) {
+            try {
+                int status = client.post(contentType, body);
+                requests.incrementAndGet();
+                if (status == acceptedStatus) {
+                    accepted.addAndGet(events);
+                } else if (status == 503) {
+                    unavailable.incrementAndGet();
+                } else {
+                    errors.incrementAndGet();
+                }
+            } catch (IOException e) {
+                errors.incrementAndGet();
+            }
         }
     }
 }
