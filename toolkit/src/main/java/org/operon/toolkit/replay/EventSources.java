@@ -470,16 +470,19 @@ public final class EventSources {
     private void parseLine(byte[] bytes, int offset, int length, Path file, long lineNo, List<Event> out,
                            Arrivals arrivals) throws InvalidEventException {
         int before = out.size();
-        if (startsWith(bytes, offset, length, JOURNAL_RECORD_START)) {
-            Event fast = streamedJournalRecord(bytes, offset, length, arrivals);
-            if (fast != null) {
-                out.add(fast);
+        // A UTF-8-encoded surrogate is invalid UTF-8 that the byte parser would keep and the text decoding
+        // replaces: such a line goes the tree path, which reads the text.
+        boolean fast = !hasEncodedSurrogate(bytes, offset, length);
+        if (fast && startsWith(bytes, offset, length, JOURNAL_RECORD_START)) {
+            Event event = streamedJournalRecord(bytes, offset, length, arrivals);
+            if (event != null) {
+                out.add(event);
                 return;
             }
-        } else if (bytes[offset] == '{' && contains(bytes, offset, length, SPECVERSION)) {
-            Event fast = streamedCloudEvent(bytes, offset, length, arrivals);
-            if (fast != null) {
-                out.add(fast);
+        } else if (fast && bytes[offset] == '{' && contains(bytes, offset, length, SPECVERSION)) {
+            Event event = streamedCloudEvent(bytes, offset, length, arrivals);
+            if (event != null) {
+                out.add(event);
                 return;
             }
         }
@@ -624,6 +627,16 @@ public final class EventSources {
             out.add(e.stamped(0, e.getTime().toEpochMilli()));
         }
         return out;
+    }
+
+    /** Whether the bytes hold a UTF-8-encoded surrogate (ED A0..BF), which is not valid UTF-8. */
+    private static boolean hasEncodedSurrogate(byte[] bytes, int offset, int length) {
+        for (int i = offset, last = offset + length - 1; i < last; i++) {
+            if (bytes[i] == (byte) 0xED && (bytes[i + 1] & 0xFF) >= 0xA0) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static boolean startsWith(byte[] bytes, int offset, int length, byte[] prefix) {

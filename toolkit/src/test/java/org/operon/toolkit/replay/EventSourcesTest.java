@@ -69,6 +69,21 @@ class EventSourcesTest {
         assertEquals("ev-1000", read.get(1_001).getId());
         assertEquals("ev-1999", read.get(2_000).getId());
 
+        // Invalid UTF-8 (an encoded surrogate) is read as the text decoding reads it, replaced, on any path.
+        byte[] line = "{\"specversion\":\"1.0\",\"id\":\"s-X\",\"source\":\"/s\",\"type\":\"t\",\"time\":\"2026-01-05T10:00:01Z\"}"
+                .getBytes(StandardCharsets.UTF_8);
+        int x = new String(line, StandardCharsets.UTF_8).indexOf('X');
+        byte[] invalid = new byte[line.length + 2];
+        System.arraycopy(line, 0, invalid, 0, x);
+        invalid[x] = (byte) 0xED;
+        invalid[x + 1] = (byte) 0xA0;
+        invalid[x + 2] = (byte) 0x80;
+        System.arraycopy(line, x + 1, invalid, x + 3, line.length - x - 1);
+        Path odd = dir.resolve("odd.jsonl");
+        Files.write(odd, invalid);
+        assertEquals("s-" + new String(new byte[] {(byte) 0xED, (byte) 0xA0, (byte) 0x80}, StandardCharsets.UTF_8),
+                EventSources.read(odd).get(0).getId());
+
         lines.set(1_500, "not json");
         Files.writeString(file, String.join("\r\n", lines), StandardCharsets.UTF_8);
         assertEquals(1_501, assertThrows(EventSourceException.class, () -> EventSources.read(file)).line());
