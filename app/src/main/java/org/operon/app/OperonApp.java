@@ -99,6 +99,7 @@ public final class OperonApp implements AutoCloseable {
     private final MonotonicClock clock = MonotonicClock.system();
 
     private OperonState state;
+    private IncidentStore incidents;
     private FileEventJournal journal;
     private Main camel;
     private ActionDispatcher dispatcher;
@@ -129,7 +130,7 @@ public final class OperonApp implements AutoCloseable {
         // continue across restarts and reloads. Then the rules: invalid files refuse the start.
         state = OperonState.open(dataDir, wallClock,
                 OperonState.Options.defaults().withRetention(config.get(OperonConfig.STATE_RETENTION)));
-        IncidentStore incidents = IncidentStore.open(state);
+        incidents = IncidentStore.open(state);
         Path rulesDir = config.get(OperonConfig.RULES_DIR);
         RuleReloader rules = new RuleReloader(rulesDir == null ? null : new RulesDirectory(rulesDir),
                 config.sessionFacts(incidents, wallClock), clock);
@@ -181,7 +182,7 @@ public final class OperonApp implements AutoCloseable {
         engine = new Engine(initialRules, journal, state.checkpoints(), d -> {
             incidents.applyDecision(d);
             dispatcher.dispatch(d);
-        }, clock, engineOptions, () -> dispatcher.isIdle());
+        }, clock, engineOptions, () -> dispatcher.isIdle() && incidents.isSettled());
         rules.attach(engine);
 
         // One set of intake counters for GET /api/v1/sources: the HTTP API's intake and every source.
@@ -446,6 +447,10 @@ public final class OperonApp implements AutoCloseable {
         }
         if (journal != null) {
             journal.close();
+        }
+        if (incidents != null) {
+            // Writes the incident snapshots still in memory only before the state closes.
+            incidents.close();
         }
         if (state != null) {
             state.close();

@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 
@@ -68,6 +69,8 @@ public final class Incident implements Explainable {
         boolean flapping;
         /** The state last sent in a notification ({@code firing} or {@code resolved}), or null. */
         String notified;
+        /** {@link #summary()} as last built; null after a change. Snapshots share it until the member changes. */
+        private Map<String, Object> summary;
 
         Member(UngroupedAlert alert) {
             this(alert.getFingerprint(), alert.getLabels(), alert.getStartsAt());
@@ -87,7 +90,16 @@ public final class Incident implements Explainable {
             return firing ? !FIRING.equals(notified) : FIRING.equals(notified);
         }
 
+        /** Call after changing firing, startsAt, inhibited or flapping. */
+        void changed() {
+            summary = null;
+        }
+
+        /** The member as snapshot data: the same unmodifiable map until the member changes. */
         Map<String, Object> summary() {
+            if (summary != null) {
+                return summary;
+            }
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("fingerprint", fingerprint);
             m.put("alertname", labels.get("alertname"));
@@ -96,11 +108,23 @@ public final class Incident implements Explainable {
             m.put("startsAt", startsAt.toString());
             m.put("inhibited", inhibited);
             m.put("flapping", flapping);
-            return Collections.unmodifiableMap(m);
+            summary = Collections.unmodifiableMap(m);
+            return summary;
         }
     }
 
-    private record Pending(String type, String rule, List<String> eventIds, Map<String, Object> params) {
+    /** A decision waiting to be published: its type, rule, params and the ids of the events behind it. */
+    private static final class Pending {
+        final String type;
+        final String rule;
+        final Map<String, Object> params;
+        final LinkedHashSet<String> eventIds = new LinkedHashSet<>(2);
+
+        Pending(String type, String rule, Map<String, Object> params) {
+            this.type = type;
+            this.rule = rule;
+            this.params = params;
+        }
     }
 
     private final String id;
@@ -109,6 +133,12 @@ public final class Incident implements Explainable {
     private final long openedAt;
     private final LinkedHashMap<String, Member> alerts = new LinkedHashMap<>();
     private final List<Pending> pending = new ArrayList<>(2);
+    /** How many members fire now. */
+    private int firingCount;
+    /** The labels every member has with the same value, unmodifiable; recomputed when a member joins. */
+    private Map<String, String> commonLabels = Map.of();
+    /** {@link #notifiedAlerts()} as last built; null after a notification changed it. */
+    private Map<String, String> notifiedAlerts;
     private String kind;
     private int stormCount;
     private String status = OPEN;
@@ -199,6 +229,7 @@ public final class Incident implements Explainable {
                 incident.alerts.put(fp, member);
             }
         }
+        incident.recount();
         return incident;
     }
 
@@ -327,14 +358,55 @@ public final class Incident implements Explainable {
     private void place(UngroupedAlert alert) {
         Member m = alerts.get(alert.getFingerprint());
         if (m == null) {
-            alerts.put(alert.getFingerprint(), new Member(alert));
+            add(new Member(alert));
         } else {
-            m.firing = true;
+            if (!m.firing) {
+                m.firing = true;
+                firingCount++;
+            }
             m.startsAt = alert.getStartsAt();
+            m.changed();
         }
         if (alert.isStorm() && alert.getCorrelationKey().equals(correlationKey)) {
             kind = KIND_STORM;
             stormCount = Math.max(stormCount, alert.getStormCount());
+        }
+    }
+
+    /** Firing count and common labels computed over the whole list (after a restore). */
+    private void recount() {
+        List<Member> members = List.copyOf(alerts.values());
+        alerts.clear();
+        firingCount = 0;
+        commonLabels = Map.of();
+        members.forEach(this::add);
+        notifiedAlerts = null;
+    }
+
+    /** A new member (not yet in the list): kept last, counted, and the common labels narrowed to it. */
+    private void add(Member m) {
+        if (alerts.isEmpty()) {
+            commonLabels = Collections.unmodifiableMap(new LinkedHashMap<>(m.labels));
+        } else {
+            boolean narrows = false;
+            for (Map.Entry<String, String> e : commonLabels.entrySet()) {
+                if (!e.getValue().equals(m.labels.get(e.getKey()))) {
+                    narrows = true;
+                    break;
+                }
+            }
+            if (narrows) {
+                Map<String, String> common = new LinkedHashMap<>(commonLabels);
+                common.entrySet().removeIf(e -> !e.getValue().equals(m.labels.get(e.getKey())));
+                commonLabels = Collections.unmodifiableMap(common);
+            }
+        }
+        alerts.put(m.fingerprint, m);
+        if (m.firing) {
+            firingCount++;
+        }
+        if (m.notified != null) {
+            notifiedAlerts = null;
         }
     }
 
@@ -348,8 +420,10 @@ public final class Incident implements Explainable {
             return;
         }
         m.firing = false;
+        m.changed();
+        firingCount--;
         updatedAt = now;
-        if (isActive() && getFiringCount() == 0) {
+        if (isActive() && firingCount == 0) {
             resolve(BY_OPERON, eventId, now, rule);
         } else {
             record(IncidentDecisions.UPDATED, rule, eventId, Map.of());
@@ -429,6 +503,7 @@ public final class Incident implements Explainable {
         Member m = alerts.get(fingerprint);
         if (m != null && m.flapping != flapping) {
             m.flapping = flapping;
+            m.changed();
             updatedAt = now;
             record(IncidentDecisions.UPDATED, rule, null, Map.of());
         }
@@ -439,6 +514,7 @@ public final class Incident implements Explainable {
         Member m = alerts.get(fingerprint);
         if (m != null && m.inhibited != inhibited) {
             m.inhibited = inhibited;
+            m.changed();
             updatedAt = now;
             record(IncidentDecisions.UPDATED, rule, null, Map.of());
         }
@@ -503,6 +579,7 @@ public final class Incident implements Explainable {
                 m.notified = RESOLVED;
             }
         }
+        notifiedAlerts = null;
         lastNotifiedAt = now;
         updatedAt = now;
         version++;
@@ -515,44 +592,39 @@ public final class Incident implements Explainable {
     }
 
     private void record(String type, String rule, String eventId, Map<String, Object> params) {
-        List<String> ids = new ArrayList<>(1);
-        if (eventId != null) {
-            ids.add(eventId);
-        }
         boolean update = IncidentDecisions.UPDATED.equals(type);
         if (update && !pending.isEmpty()) {
-            Pending last = pending.remove(pending.size() - 1);
-            pending.add(new Pending(last.type(), last.rule(), merged(last.eventIds(), ids), last.params()));
+            // An update merges into the last pending decision, whatever its type.
+            if (eventId != null) {
+                pending.get(pending.size() - 1).eventIds.add(eventId);
+            }
             return;
         }
+        Pending next = new Pending(type, rule, params);
         for (Iterator<Pending> it = pending.iterator(); it.hasNext(); ) {
             Pending p = it.next();
-            if (IncidentDecisions.UPDATED.equals(p.type()) || p.type().equals(type)) {
-                ids = merged(p.eventIds(), ids);
+            if (IncidentDecisions.UPDATED.equals(p.type) || p.type.equals(type)) {
+                next.eventIds.addAll(p.eventIds);
                 it.remove();
             }
         }
-        pending.add(new Pending(type, rule, ids, params));
-    }
-
-    private static List<String> merged(List<String> a, List<String> b) {
-        List<String> out = new ArrayList<>(a);
-        for (String id : b) {
-            if (!out.contains(id)) {
-                out.add(id);
-            }
+        if (eventId != null) {
+            next.eventIds.add(eventId);
         }
-        return out;
+        pending.add(next);
     }
 
     private Map<String, String> notifiedAlerts() {
-        Map<String, String> notified = new LinkedHashMap<>();
-        for (Member m : alerts.values()) {
-            if (m.notified != null) {
-                notified.put(m.fingerprint, m.notified);
+        if (notifiedAlerts == null) {
+            Map<String, String> notified = new LinkedHashMap<>();
+            for (Member m : alerts.values()) {
+                if (m.notified != null) {
+                    notified.put(m.fingerprint, m.notified);
+                }
             }
+            notifiedAlerts = Collections.unmodifiableMap(notified);
         }
-        return Collections.unmodifiableMap(notified);
+        return notifiedAlerts;
     }
 
     /** True while a change of the incident waits to be published. */
@@ -562,7 +634,7 @@ public final class Incident implements Explainable {
     public Decision takePending() {
         Pending p = pending.remove(0);
         version++;
-        return IncidentDecisions.of(p.type(), this, p.rule(), p.eventIds(), p.params());
+        return IncidentDecisions.of(p.type, this, p.rule, List.copyOf(p.eventIds), p.params);
     }
 
     /**
@@ -599,7 +671,7 @@ public final class Incident implements Explainable {
         }
         s.put("alerts", Collections.unmodifiableList(list));
         s.put("firingCount", getFiringCount());
-        s.put("resolvedCount", alerts.size() - getFiringCount());
+        s.put("resolvedCount", alerts.size() - firingCount);
         s.put("lastNotifiedAt", time(lastNotifiedAt));
         s.put("notifiedAlerts", notifiedAlerts());
         s.put("escalatesAt", time(escalatesAt));
@@ -636,15 +708,7 @@ public final class Incident implements Explainable {
 
     /** The labels every alert of the incident has with the same value (Alertmanager's commonLabels). */
     public Map<String, String> getCommonLabels() {
-        Map<String, String> common = null;
-        for (Member m : alerts.values()) {
-            if (common == null) {
-                common = new LinkedHashMap<>(m.labels);
-            } else {
-                common.entrySet().removeIf(e -> !e.getValue().equals(m.labels.get(e.getKey())));
-            }
-        }
-        return common == null ? Map.of() : Collections.unmodifiableMap(common);
+        return commonLabels;
     }
 
     /**
@@ -707,13 +771,7 @@ public final class Incident implements Explainable {
 
     /** How many of its alerts fire now. */
     public int getFiringCount() {
-        int n = 0;
-        for (Member m : alerts.values()) {
-            if (m.firing) {
-                n++;
-            }
-        }
-        return n;
+        return firingCount;
     }
 
     /** The fingerprints of its firing alerts, in the order they joined. */

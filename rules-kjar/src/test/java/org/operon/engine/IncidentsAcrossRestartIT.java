@@ -53,6 +53,7 @@ class IncidentsAcrossRestartIT {
 
     @AfterEach
     void close() {
+        store.close();
         state.close();
     }
 

@@ -44,6 +44,7 @@ class ConfiguredSessionFactsIT {
 
     @AfterEach
     void close() {
+        store.close();
         state.close();
     }
 

@@ -69,6 +69,9 @@ class IncidentRoutesIT {
         if (engine != null) {
             engine.close();
         }
+        if (store != null) {
+            store.close();
+        }
         if (state != null) {
             state.close();
         }

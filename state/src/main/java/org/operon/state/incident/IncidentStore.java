@@ -18,21 +18,23 @@ import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Predicate;
 
 /**
- * The latest snapshot of every incident the rules keep, durable in the Infinispan cache {@value #CACHE} of
- * {@link OperonState} (a soft-index file store under {@code <dataDir>/infinispan/incidents}; key the
- * incident id, value the snapshot as JSON), so that the incident API can answer without asking the engine
- * and after a restart.
+ * The latest snapshot of every incident the rules keep, durable in the Infinispan caches {@value #CACHE} and
+ * {@value #ALERTS_CACHE} of {@link OperonState} (soft-index file stores under {@code <dataDir>/infinispan/}),
+ * so that the incident API can answer without asking the engine and after a restart.
  *
  * <p><b>Feeding.</b> The rules send every change of an incident as a decision whose type starts with
  * {@value #DECISION_PREFIX} and whose param {@value #DECISION_PARAM} is the incident's full snapshot (see
@@ -43,20 +45,37 @@ import java.util.function.Predicate;
  * is what a replay after a restart needs.
  *
  * <p><b>Reads</b> ({@link #get}, {@link #list}) are served from an in-memory copy of every kept snapshot,
- * loaded when the store opens and updated by every write; this store must be the only writer of its
- * cache. Returned snapshots are unmodifiable and hold JSON values only (String, Integer or Long, Double,
- * Boolean, List, Map, null), the same before and after a restart.
+ * loaded when the store opens and updated by every {@link #apply} before it returns; this store must be the
+ * only writer of its caches. Returned snapshots are unmodifiable and hold JSON values only (String, Integer
+ * or Long, Double, Boolean, List, Map, null: the values Jackson reads back, so the same before and after a
+ * restart).
  *
- * <p><b>Writes</b> ({@link #apply}) are serialized and durable (forced to disk) when they return: one
- * cache put per kept snapshot.
+ * <p><b>Cost of a change.</b> An incident's snapshot lists all its member alerts, so a storm of N alerts
+ * joining one incident one by one sends N snapshots of up to N members. The store keeps each member alert
+ * (an entry of {@code alerts}, with its state in {@code notifiedAlerts}) apart from the rest of the snapshot,
+ * and a change costs the rest plus the members that changed: a member is unchanged when the new snapshot
+ * holds the very map it held before (the rules' snapshots share the map of a member until it changes), or
+ * an equal one, at the same position. Snapshots whose {@code alerts} are not a list of maps with distinct
+ * string {@code fingerprint}s, or whose {@code notifiedAlerts} is not a map of those fingerprints (in their
+ * order) to strings, are kept whole. A caller must not change a map or list it has given.
+ *
+ * <p><b>Writes</b> happen behind {@link #apply}: one writer thread writes everything applied since its
+ * last write as one batch (the heads in {@value #CACHE}, keyed by incident id; the changed members in
+ * {@value #ALERTS_CACHE}), forced to disk, so that the engine thread that applies a decision never waits
+ * for the disk, and a burst of changes of one incident costs one write. A snapshot is durable moments after
+ * it is applied ({@link #flush} waits for it, {@link #close} too). A crash in between loses the latest
+ * snapshots of the last moments; the engine's restart replays the journal from before them, which
+ * changes them again. A write that fails is logged and retried every second.
  *
  * <p><b>Retention.</b> A resolved incident is kept {@link #retention()} (the state's retention) after its
  * {@code resolvedAt}, then {@link #collectGarbage} removes it; open and acknowledged incidents are never
  * removed. The application schedules the collection; the store runs none of its own.
  */
-public final class IncidentStore {
-    /** The name of the Infinispan cache holding the incidents. */
+public final class IncidentStore implements AutoCloseable {
+    /** The name of the Infinispan cache holding the incidents (without their member alerts). */
     public static final String CACHE = "incidents";
+    /** The name of the Infinispan cache holding the member alerts of the incidents, one entry each. */
+    public static final String ALERTS_CACHE = "incident-alerts";
     /** Decisions whose type starts with this carry an incident snapshot. */
     public static final String DECISION_PREFIX = "incident-";
     /** The decision param holding the snapshot. */
@@ -72,34 +91,55 @@ public final class IncidentStore {
     static final String CORRELATION_KEY = "correlationKey";
     static final String UPDATED_AT = "updatedAt";
     static final String RESOLVED_AT = "resolvedAt";
+    static final String ALERTS = "alerts";
+    static final String NOTIFIED_ALERTS = "notifiedAlerts";
+    static final String FINGERPRINT = "fingerprint";
+
+    /** A head record in {@value #CACHE} with its members apart: {"layout": this, "snapshot": {…}}. */
+    private static final String LAYOUT_MEMBERS_APART = "members-apart";
+    private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(30);
 
     private static final Logger LOG = LoggerFactory.getLogger(IncidentStore.class);
-    private static final TypeReference<LinkedHashMap<String, Object>> SNAPSHOT = new TypeReference<>() {
+    private static final TypeReference<LinkedHashMap<String, Object>> JSON_OBJECT = new TypeReference<>() {
     };
     /** Newest {@code updatedAt} first, then by id. */
     private static final Comparator<Kept> LISTING_ORDER =
             Comparator.comparing(Kept::updatedAt).reversed().thenComparing(Kept::id);
 
-    private final Cache<String, String> cache;
+    private final Cache<String, String> heads;
+    private final Cache<String, String> members;
     private final Duration retention;
     private final ObjectMapper mapper = new ObjectMapper();
     private final Map<String, Kept> kept = new ConcurrentHashMap<>();
     private final Map<String, List<Waiter>> waiters = new ConcurrentHashMap<>();
 
-    private IncidentStore(Cache<String, String> cache, Duration retention) {
-        this.cache = cache;
+    // Write-behind, guarded by this: per incident id whose head is to be written (or removed), the member
+    // fingerprints to write (or remove); what the writer writes is what `kept` holds when it takes them.
+    private Map<String, Set<String>> unwritten = new LinkedHashMap<>();
+    private long changesApplied;
+    private long changesWritten;
+    private boolean closing;
+    private final Thread writer;
+
+    private IncidentStore(Cache<String, String> heads, Cache<String, String> members, Duration retention) {
+        this.heads = heads;
+        this.members = members;
         this.retention = retention;
+        this.writer = new Thread(this::writeLoop, "operon-incident-writer");
+        this.writer.setDaemon(true);
     }
 
     /**
-     * Opens the store on the {@value #CACHE} cache of {@code state} and loads every incident kept there.
-     * Resolved incidents are kept for {@link OperonState#retention()}. The store lives as long as
-     * {@code state}; it has nothing of its own to close.
+     * Opens the store on the {@value #CACHE} and {@value #ALERTS_CACHE} caches of {@code state}, loads every
+     * incident kept there and starts its writer. Resolved incidents are kept for
+     * {@link OperonState#retention()}. {@link #close} it before closing {@code state}.
      */
     public static IncidentStore open(OperonState state) {
         Objects.requireNonNull(state, "state");
-        IncidentStore store = new IncidentStore(state.durableCache(CACHE), state.retention());
+        IncidentStore store = new IncidentStore(state.durableCache(CACHE), state.durableCache(ALERTS_CACHE),
+                state.retention());
         store.load();
+        store.writer.start();
         return store;
     }
 
@@ -110,15 +150,19 @@ public final class IncidentStore {
 
     /**
      * Keeps {@code snapshot} unless the store already has a snapshot of its id with the same or a higher
-     * {@code version}.
+     * {@code version}. Reads show it when this returns; it is on disk moments later (see the class comment).
      *
-     * @return true when it was kept (written to disk), false when an equal or newer one was already kept
+     * @return true when it was kept, false when an equal or newer one was already kept
      * @throws IllegalArgumentException when the snapshot has no non-blank String {@code id}, no integral
      *                                  {@code version}, or a {@code status} other than open, acknowledged or
      *                                  resolved, or when it holds values JSON cannot represent
+     * @throws IllegalStateException    when the store is closed
      */
     public synchronized boolean apply(Map<String, Object> snapshot) {
         Objects.requireNonNull(snapshot, "snapshot");
+        if (closing) {
+            throw new IllegalStateException("the incident store is closed");
+        }
         String id = idOf(snapshot);
         long version = versionOf(snapshot);
         statusOf(snapshot);
@@ -126,10 +170,12 @@ public final class IncidentStore {
         if (previous != null && previous.version() >= version) {
             return false;
         }
-        String json = write(snapshot);
-        Kept now = Kept.of(read(json));
-        cache.getAdvancedCache().withFlags(Flag.IGNORE_RETURN_VALUES).put(id, json);
+        Set<String> changedMembers = new LinkedHashSet<>();
+        Kept now = keep(snapshot, previous, changedMembers);
         kept.put(id, now);
+        unwritten.computeIfAbsent(id, k -> new LinkedHashSet<>()).addAll(changedMembers);
+        changesApplied++;
+        notifyAll();
         notifyWaiters(now);
         return true;
     }
@@ -138,7 +184,7 @@ public final class IncidentStore {
      * Applies the snapshot a decision carries: decisions whose type starts with {@value #DECISION_PREFIX}
      * and whose param {@value #DECISION_PARAM} is a map. Every other decision is ignored. A malformed
      * snapshot is logged as an error and ignored, so that a faulty rule cannot stop the caller (the
-     * engine's decision listener); a failing disk is not ignored.
+     * engine's decision listener).
      *
      * @return true when a snapshot was kept
      */
@@ -171,7 +217,7 @@ public final class IncidentStore {
     public List<Map<String, Object>> list(IncidentQuery query) {
         List<Kept> admitted = new ArrayList<>();
         for (Kept k : kept.values()) {
-            if (query.admits(k.status(), k.snapshot().get(CORRELATION_KEY))) {
+            if (query.admits(k.status(), k.head().get(CORRELATION_KEY))) {
                 admitted.add(k);
             }
         }
@@ -203,7 +249,8 @@ public final class IncidentStore {
     /**
      * Removes every resolved incident whose {@code resolvedAt} (or, when missing or unreadable, its
      * {@code updatedAt}) is {@link #retention()} or longer before {@code now}. An incident with neither
-     * time readable counts as resolved long ago. Reads stop showing them at once.
+     * time readable counts as resolved long ago. Reads stop showing them at once; the writer removes them
+     * from disk.
      *
      * @return how many were removed
      */
@@ -212,25 +259,176 @@ public final class IncidentStore {
         int removed = 0;
         for (Kept k : List.copyOf(kept.values())) {
             if (RESOLVED.equals(k.status()) && !k.resolvedAt().isAfter(cutoff)) {
-                // Without IGNORE_RETURN_VALUES: with it, Infinispan does not load an entry that is only in
-                // the file store (as after a restart) and leaves it there (see SilenceStore#remove).
-                cache.remove(k.id());
                 kept.remove(k.id());
+                Set<String> fps = unwritten.computeIfAbsent(k.id(), key -> new LinkedHashSet<>());
+                if (k.members() != null) {
+                    fps.addAll(k.members().keySet());
+                }
+                changesApplied++;
                 removed++;
             }
         }
         if (removed > 0) {
+            notifyAll();
             LOG.info("removed {} incident(s) resolved more than {} ago", removed, retention);
         }
         return removed;
     }
 
+    /** True when everything applied so far is on disk. */
+    public synchronized boolean isSettled() {
+        return changesWritten == changesApplied;
+    }
+
+    /**
+     * Waits until everything applied before this call is on disk, at most {@code timeout}.
+     *
+     * @return true when it is, false when the wait timed out (a failing disk: the writer keeps trying)
+     */
+    public synchronized boolean flush(Duration timeout) throws InterruptedException {
+        long target = changesApplied;
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (changesWritten < target) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0 || !writer.isAlive()) {
+                return false;
+            }
+            wait(Math.max(1, left / 1_000_000));
+        }
+        return true;
+    }
+
+    /**
+     * Writes what is left (waiting up to 30 s for a failing disk) and stops the writer. Applying afterwards
+     * fails; reads keep working. Idempotent.
+     */
+    @Override
+    public void close() {
+        synchronized (this) {
+            if (closing) {
+                return;
+            }
+            closing = true;
+            notifyAll();
+        }
+        try {
+            writer.join(CLOSE_TIMEOUT.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        synchronized (this) {
+            if (changesWritten < changesApplied) {
+                LOG.error("incident store closed with {} change(s) not on disk; the journal's replay at the next "
+                        + "start makes them again", changesApplied - changesWritten);
+            }
+        }
+    }
+
+    // ---- keeping a snapshot
+
+    /**
+     * The snapshot as kept: its members apart when it has the usual shape (each member reused from
+     * {@code previous} when unchanged), else whole. Adds to {@code changedMembers} every fingerprint whose
+     * stored member is to be written or removed.
+     */
+    private Kept keep(Map<String, Object> snapshot, Kept previous, Set<String> changedMembers) {
+        Map<String, Member> before = previous == null || previous.members() == null ? Map.of() : previous.members();
+        LinkedHashMap<String, Member> apart = membersApart(snapshot, before, changedMembers);
+        if (apart == null) {
+            changedMembers.clear();
+            changedMembers.addAll(before.keySet());
+            return Kept.of(frozenObject(snapshot), null);
+        }
+        for (String fp : before.keySet()) {
+            if (!apart.containsKey(fp)) {
+                changedMembers.add(fp);
+            }
+        }
+        Map<String, Object> head = new LinkedHashMap<>();
+        snapshot.forEach((key, value) -> head.put(key,
+                ALERTS.equals(key) || NOTIFIED_ALERTS.equals(key) ? null : frozen(value)));
+        return Kept.of(Collections.unmodifiableMap(head), apart);
+    }
+
+    /** The members of a snapshot of the usual shape, else null (see the class comment). */
+    private LinkedHashMap<String, Member> membersApart(Map<String, Object> snapshot, Map<String, Member> before,
+                                                      Set<String> changedMembers) {
+        if (!(snapshot.get(ALERTS) instanceof List<?> alerts)) {
+            return null;
+        }
+        Map<?, ?> notified = Map.of();
+        if (snapshot.containsKey(NOTIFIED_ALERTS)) {
+            if (!(snapshot.get(NOTIFIED_ALERTS) instanceof Map<?, ?> n)) {
+                return null;
+            }
+            notified = n;
+        }
+        Iterator<?> notifiedInOrder = notified.keySet().iterator();
+        int notifiedSeen = 0;
+        LinkedHashMap<String, Member> apart = new LinkedHashMap<>(Math.max(16, alerts.size() * 4 / 3 + 1));
+        int position = 0;
+        for (Object entry : alerts) {
+            if (!(entry instanceof Map<?, ?> alert) || !(alert.get(FINGERPRINT) instanceof String fp)
+                    || apart.containsKey(fp)) {
+                return null;
+            }
+            String state = null;
+            Object n = notified.isEmpty() ? null : notified.get(fp);
+            if (n != null) {
+                if (!(n instanceof String s) || !notifiedInOrder.hasNext() || !fp.equals(notifiedInOrder.next())) {
+                    return null;
+                }
+                state = s;
+                notifiedSeen++;
+            }
+            Member was = before.get(fp);
+            Member member;
+            if (was != null && was.position() == position && Objects.equals(was.notified(), state)
+                    && (was.source() == alert || was.alert().equals(alert))) {
+                member = was.source() == alert ? was : new Member(position, alert, was.alert(), state);
+            } else {
+                member = new Member(position, alert, frozenObject(alert), state);
+                changedMembers.add(fp);
+            }
+            apart.put(fp, member);
+            position++;
+        }
+        return notifiedSeen == notified.size() ? apart : null;
+    }
+
+    // ---- loading and writing
+
     private void load() {
-        int loaded = 0;
-        try (CloseableIterator<String> values = cache.values().iterator()) {
+        Map<String, List<StoredMember>> storedMembers = new LinkedHashMap<>();
+        try (CloseableIterator<String> values = members.values().iterator()) {
             while (values.hasNext()) {
                 try {
-                    Kept k = Kept.of(read(values.next()));
+                    StoredMember m = StoredMember.of(read(values.next()));
+                    storedMembers.computeIfAbsent(m.incident(), k -> new ArrayList<>()).add(m);
+                } catch (IllegalArgumentException | IllegalStateException e) {
+                    LOG.error("ignoring a stored incident alert that cannot be read: {}", e.getMessage());
+                }
+            }
+        }
+        int loaded = 0;
+        try (CloseableIterator<String> values = heads.values().iterator()) {
+            while (values.hasNext()) {
+                try {
+                    Map<String, Object> json = read(values.next());
+                    Kept k;
+                    if (LAYOUT_MEMBERS_APART.equals(json.get("layout")) && json.get("snapshot") instanceof Map<?, ?>) {
+                        @SuppressWarnings("unchecked")
+                        Map<String, Object> head = (Map<String, Object>) frozenObject((Map<?, ?>) json.get("snapshot"));
+                        List<StoredMember> stored = storedMembers.getOrDefault(idOf(head), List.of());
+                        stored.sort(Comparator.comparingInt(StoredMember::position));
+                        LinkedHashMap<String, Member> apart = new LinkedHashMap<>();
+                        for (StoredMember m : stored) {
+                            apart.put(m.fingerprint(), new Member(m.position(), null, m.alert(), m.notified()));
+                        }
+                        k = Kept.of(head, apart);
+                    } else {
+                        k = Kept.of(frozenObject(json), null);
+                    }
                     kept.put(k.id(), k);
                     loaded++;
                 } catch (IllegalArgumentException | IllegalStateException e) {
@@ -238,7 +436,134 @@ public final class IncidentStore {
                 }
             }
         }
+        // Members of no incident kept apart (the incident removed or kept whole, and a crash before the
+        // members were removed): removed by the first write.
+        storedMembers.forEach((id, list) -> {
+            Kept k = kept.get(id);
+            for (StoredMember m : list) {
+                if (k == null || k.members() == null || !k.members().containsKey(m.fingerprint())) {
+                    unwritten.computeIfAbsent(id, key -> new LinkedHashSet<>()).add(m.fingerprint());
+                }
+            }
+        });
+        if (!unwritten.isEmpty()) {
+            changesApplied++;
+        }
         LOG.info("incident store open: {} incident(s) kept", loaded);
+    }
+
+    private void writeLoop() {
+        while (true) {
+            Map<String, Set<String>> batch;
+            Map<String, Kept> current = new LinkedHashMap<>();
+            long upTo;
+            synchronized (this) {
+                while (unwritten.isEmpty() && !closing) {
+                    try {
+                        wait();
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                }
+                if (unwritten.isEmpty()) {
+                    return;
+                }
+                batch = unwritten;
+                unwritten = new LinkedHashMap<>();
+                upTo = changesApplied;
+                batch.keySet().forEach(id -> current.put(id, kept.get(id)));
+            }
+            try {
+                write(batch, current);
+                synchronized (this) {
+                    changesWritten = upTo;
+                    notifyAll();
+                }
+            } catch (RuntimeException e) {
+                synchronized (this) {
+                    // Kept for the next try, merged with what was applied meanwhile.
+                    Map<String, Set<String>> retry = batch;
+                    unwritten.forEach((id, fps) -> retry.computeIfAbsent(id, k -> new LinkedHashSet<>()).addAll(fps));
+                    unwritten = retry;
+                    LOG.error("could not write {} incident(s) to disk, trying again in 1 s: {}", batch.size(), e.toString());
+                    if (closing) {
+                        return;
+                    }
+                    try {
+                        wait(1000);
+                    } catch (InterruptedException ie) {
+                        return;
+                    }
+                }
+            }
+        }
+    }
+
+    /** One batch: the changed members first, then the heads, each set forced to disk once. */
+    private void write(Map<String, Set<String>> batch, Map<String, Kept> current) {
+        Map<String, String> memberPuts = new LinkedHashMap<>();
+        List<String> memberRemoves = new ArrayList<>();
+        Map<String, String> headPuts = new LinkedHashMap<>();
+        List<String> headRemoves = new ArrayList<>();
+        batch.forEach((id, fps) -> {
+            Kept k = current.get(id);
+            if (k == null) {
+                headRemoves.add(id);
+            } else {
+                headPuts.put(id, headJson(k));
+            }
+            for (String fp : fps) {
+                Member m = k == null || k.members() == null ? null : k.members().get(fp);
+                if (m == null) {
+                    memberRemoves.add(memberKey(id, fp));
+                } else {
+                    memberPuts.put(memberKey(id, fp), memberJson(id, fp, m));
+                }
+            }
+        });
+        if (!memberPuts.isEmpty()) {
+            members.getAdvancedCache().withFlags(Flag.IGNORE_RETURN_VALUES).putAll(memberPuts);
+        }
+        removeAll(members, memberRemoves);
+        if (!headPuts.isEmpty()) {
+            heads.getAdvancedCache().withFlags(Flag.IGNORE_RETURN_VALUES).putAll(headPuts);
+        }
+        removeAll(heads, headRemoves);
+    }
+
+    /** Removes the keys concurrently, so that the file store forces them to disk together. */
+    private static void removeAll(Cache<String, String> cache, List<String> keys) {
+        if (keys.isEmpty()) {
+            return;
+        }
+        // Without IGNORE_RETURN_VALUES: with it, Infinispan does not load an entry that is only in the file
+        // store (as after a restart) and leaves it there (see SilenceStore#remove).
+        CompletableFuture<?>[] removals = keys.stream().map(cache::removeAsync).toArray(CompletableFuture[]::new);
+        CompletableFuture.allOf(removals).join();
+    }
+
+    private String headJson(Kept k) {
+        if (k.members() == null) {
+            return write(k.head());
+        }
+        Map<String, Object> record = new LinkedHashMap<>();
+        record.put("layout", LAYOUT_MEMBERS_APART);
+        record.put("snapshot", k.head());
+        return write(record);
+    }
+
+    private String memberJson(String id, String fp, Member m) {
+        Map<String, Object> record = new LinkedHashMap<>();
+        record.put("incident", id);
+        record.put("position", m.position());
+        record.put("notified", m.notified());
+        record.put("alert", m.alert());
+        return write(record);
+    }
+
+    /** Unambiguous for any id and fingerprint. */
+    private static String memberKey(String id, String fp) {
+        return id.length() + ":" + id + fp;
     }
 
     private void notifyWaiters(Kept snapshot) {
@@ -256,9 +581,9 @@ public final class IncidentStore {
         });
     }
 
-    private String write(Map<String, Object> snapshot) {
+    private String write(Object value) {
         try {
-            return mapper.writeValueAsString(snapshot);
+            return mapper.writeValueAsString(value);
         } catch (JsonProcessingException e) {
             throw new IllegalArgumentException("the incident snapshot cannot be written as JSON: "
                     + e.getOriginalMessage(), e);
@@ -267,11 +592,67 @@ public final class IncidentStore {
 
     private Map<String, Object> read(String json) {
         try {
-            return mapper.readValue(json, SNAPSHOT);
+            return mapper.readValue(json, JSON_OBJECT);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("stored incident is not valid JSON: " + e.getOriginalMessage(), e);
         }
     }
+
+    // ---- JSON values
+
+    @SuppressWarnings("unchecked")
+    private Map<String, Object> frozenObject(Map<?, ?> map) {
+        return (Map<String, Object>) frozen(map);
+    }
+
+    /**
+     * The value as JSON would give it back, unmodifiable all the way down: what Jackson writes and reads
+     * again (integers as Integer, Long or BigInteger by size, maps with string keys, lists); the usual
+     * types are copied directly, anything else goes through JSON.
+     */
+    private Object frozen(Object value) {
+        if (value == null || value instanceof String || value instanceof Boolean || value instanceof Integer) {
+            return value;
+        }
+        if (value instanceof Long l) {
+            return l == l.intValue() ? (Object) l.intValue() : l;
+        }
+        if (value instanceof Short || value instanceof Byte) {
+            return ((Number) value).intValue();
+        }
+        if (value instanceof BigInteger big) {
+            return big.bitLength() < 32 ? (Object) big.intValue() : big.bitLength() < 64 ? (Object) big.longValue() : big;
+        }
+        if (value instanceof Map<?, ?> map) {
+            Map<String, Object> copy = new LinkedHashMap<>(Math.max(16, map.size() * 4 / 3 + 1));
+            for (Map.Entry<?, ?> e : map.entrySet()) {
+                if (!(e.getKey() instanceof String key)) {
+                    return throughJson(value);
+                }
+                copy.put(key, frozen(e.getValue()));
+            }
+            return Collections.unmodifiableMap(copy);
+        }
+        if (value instanceof List<?> list) {
+            List<Object> copy = new ArrayList<>(list.size());
+            list.forEach(v -> copy.add(frozen(v)));
+            return Collections.unmodifiableList(copy);
+        }
+        return throughJson(value);
+    }
+
+    private Object throughJson(Object value) {
+        Object read;
+        try {
+            read = mapper.readValue(write(value), Object.class);
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("the incident snapshot cannot be read back from JSON: "
+                    + e.getOriginalMessage(), e);
+        }
+        return read instanceof Map<?, ?> || read instanceof List<?> ? frozen(read) : read;
+    }
+
+    // ---- fields
 
     private static String idOf(Map<String, Object> snapshot) {
         if (snapshot.get(ID) instanceof String id && !id.isBlank()) {
@@ -313,31 +694,110 @@ public final class IncidentStore {
         return null;
     }
 
-    /** JSON values made unmodifiable all the way down; nulls are kept. */
-    @SuppressWarnings("unchecked")
-    private static Object frozen(Object value) {
-        if (value instanceof Map<?, ?> map) {
-            Map<String, Object> copy = new LinkedHashMap<>();
-            map.forEach((k, v) -> copy.put((String) k, frozen(v)));
-            return Collections.unmodifiableMap(copy);
-        }
-        if (value instanceof List<?> list) {
-            List<Object> copy = new ArrayList<>(list.size());
-            list.forEach(v -> copy.add(frozen(v)));
-            return Collections.unmodifiableList(copy);
-        }
-        return value;
+    /**
+     * One member alert kept apart: its position in {@code alerts}, the map it was given as (null when
+     * loaded), that map as JSON values, and its state in {@code notifiedAlerts} (null when none).
+     */
+    private record Member(int position, Map<?, ?> source, Map<String, Object> alert, String notified) {
     }
 
-    /** A kept snapshot (as read back from its JSON, unmodifiable) with what listing and retention need. */
-    private record Kept(String id, long version, String status, Instant updatedAt, Instant resolvedAt,
-                        Map<String, Object> snapshot) {
+    /** A member alert as stored in {@value #ALERTS_CACHE}. */
+    private record StoredMember(String incident, String fingerprint, int position, Map<String, Object> alert,
+                                String notified) {
         @SuppressWarnings("unchecked")
-        static Kept of(Map<String, Object> json) {
-            Instant updated = Objects.requireNonNullElse(instant(json.get(UPDATED_AT)), Instant.MIN);
-            Instant resolved = Objects.requireNonNullElse(instant(json.get(RESOLVED_AT)), updated);
-            return new Kept(idOf(json), versionOf(json), statusOf(json), updated, resolved,
-                    (Map<String, Object>) frozen(json));
+        static StoredMember of(Map<String, Object> json) {
+            if (!(json.get("incident") instanceof String incident) || !(json.get("position") instanceof Integer position)
+                    || !(json.get("alert") instanceof Map<?, ?> alert) || !(alert.get(FINGERPRINT) instanceof String fp)) {
+                throw new IllegalArgumentException("an incident alert needs 'incident', 'position' and 'alert' "
+                        + "with a 'fingerprint'");
+            }
+            String notified = json.get("notified") instanceof String n ? n : null;
+            return new StoredMember(incident, fp, position, (Map<String, Object>) frozenJson(alert), notified);
+        }
+
+        /** Values read by Jackson are JSON values already: only made unmodifiable. */
+        private static Object frozenJson(Object value) {
+            if (value instanceof Map<?, ?> map) {
+                Map<String, Object> copy = new LinkedHashMap<>();
+                map.forEach((k, v) -> copy.put((String) k, frozenJson(v)));
+                return Collections.unmodifiableMap(copy);
+            }
+            if (value instanceof List<?> list) {
+                List<Object> copy = new ArrayList<>(list.size());
+                list.forEach(v -> copy.add(frozenJson(v)));
+                return Collections.unmodifiableList(copy);
+            }
+            return value;
+        }
+    }
+
+    /**
+     * A kept snapshot: its head (every field, unmodifiable; with members apart, {@code alerts} and
+     * {@code notifiedAlerts} hold null there) and its members apart (null when kept whole), with what
+     * listing and retention need. The whole snapshot is assembled when first read.
+     */
+    private static final class Kept {
+        private final String id;
+        private final long version;
+        private final String status;
+        private final Instant updatedAt;
+        private final Instant resolvedAt;
+        private final Map<String, Object> head;
+        private final Map<String, Member> members;
+        private volatile Map<String, Object> snapshot;
+
+        private Kept(Map<String, Object> head, Map<String, Member> members) {
+            this.head = head;
+            this.members = members;
+            this.id = idOf(head);
+            this.version = versionOf(head);
+            this.status = statusOf(head);
+            this.updatedAt = Objects.requireNonNullElse(instant(head.get(UPDATED_AT)), Instant.MIN);
+            this.resolvedAt = Objects.requireNonNullElse(instant(head.get(RESOLVED_AT)), updatedAt);
+        }
+
+        static Kept of(Map<String, Object> head, Map<String, Member> members) {
+            return new Kept(head, members);
+        }
+
+        String id() { return id; }
+
+        long version() { return version; }
+
+        String status() { return status; }
+
+        Instant updatedAt() { return updatedAt; }
+
+        Instant resolvedAt() { return resolvedAt; }
+
+        Map<String, Object> head() { return head; }
+
+        Map<String, Member> members() { return members; }
+
+        Map<String, Object> snapshot() {
+            Map<String, Object> s = snapshot;
+            if (s == null) {
+                s = members == null ? head : assemble();
+                snapshot = s;
+            }
+            return s;
+        }
+
+        private Map<String, Object> assemble() {
+            List<Object> alerts = new ArrayList<>(members.size());
+            Map<String, Object> notified = new LinkedHashMap<>();
+            members.forEach((fp, m) -> {
+                alerts.add(m.alert());
+                if (m.notified() != null) {
+                    notified.put(fp, m.notified());
+                }
+            });
+            Map<String, Object> s = new LinkedHashMap<>(head);
+            s.put(ALERTS, Collections.unmodifiableList(alerts));
+            if (head.containsKey(NOTIFIED_ALERTS)) {
+                s.put(NOTIFIED_ALERTS, Collections.unmodifiableMap(notified));
+            }
+            return Collections.unmodifiableMap(s);
         }
     }
 

@@ -1,6 +1,12 @@
 package org.operon.state.incident;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.infinispan.notifications.Listener;
+import org.infinispan.notifications.cachelistener.annotation.CacheEntryCreated;
+import org.infinispan.notifications.cachelistener.annotation.CacheEntryModified;
+import org.infinispan.notifications.cachelistener.event.CacheEntryEvent;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -19,6 +25,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.Collections;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -27,6 +35,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class IncidentStoreIT {
     private static final Instant T0 = Instant.parse("2026-11-27T20:00:00Z");
     private static final Clock CLOCK = Clock.fixed(T0, ZoneOffset.UTC);
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     /** One state for the class (opening Infinispan takes most of a second); each test empties the cache. */
     @TempDir
@@ -41,7 +50,13 @@ class IncidentStoreIT {
             state = OperonState.open(dataDir, CLOCK);
         }
         state.durableCache(IncidentStore.CACHE).clear();
+        state.durableCache(IncidentStore.ALERTS_CACHE).clear();
         store = IncidentStore.open(state);
+    }
+
+    @AfterEach
+    void closeStore() {
+        store.close();
     }
 
     @AfterAll
@@ -53,6 +68,7 @@ class IncidentStoreIT {
     }
 
     private void reopen() {
+        store.close();
         state.close();
         state = OperonState.open(dataDir, CLOCK);
         store = IncidentStore.open(state);
@@ -268,5 +284,131 @@ class IncidentStoreIT {
         assertThat(acknowledged).isCompletedWithValueMatching(s -> ((Number) s.get("version")).longValue() == 3);
         assertThat(cancelled).isCancelled();
         assertThat(otherIncident).isNotDone();
+    }
+
+    /** A member alert as the rules' snapshots hold it: an unmodifiable map, shared until the member changes. */
+    private static Map<String, Object> member(String fingerprint, String status) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("fingerprint", fingerprint);
+        m.put("alertname", "HighLatency");
+        m.put("status", status);
+        m.put("labels", Map.of("service", "checkout", "instance", fingerprint));
+        m.put("startsAt", T0.toString());
+        m.put("inhibited", false);
+        m.put("flapping", false);
+        return Collections.unmodifiableMap(m);
+    }
+
+    private static Map<String, Object> withMembers(String id, long version, List<Map<String, Object>> alerts,
+                                                   Map<String, String> notified) {
+        Map<String, Object> s = snapshot(id, "open", version);
+        s.put("alerts", alerts);
+        s.put("notifiedAlerts", notified);
+        return s;
+    }
+
+    private static String json(Map<String, Object> snapshot) throws Exception {
+        return JSON.writeValueAsString(snapshot);
+    }
+
+    private void flushed() throws InterruptedException {
+        assertThat(store.flush(Duration.ofSeconds(30))).as("written to disk").isTrue();
+        assertThat(store.isSettled()).isTrue();
+    }
+
+    @Test
+    void memberAlertsAreKeptApartAndReadBackAsGivenAfterARestart() throws Exception {
+        Map<String, Object> a = member("fp-a", "firing");
+        Map<String, Object> b = member("fp-b", "firing");
+        store.apply(withMembers("inc-a", 1, List.of(a, b), Map.of()));
+        Map<String, String> notified = new LinkedHashMap<>();
+        notified.put("fp-a", "firing");
+        notified.put("fp-c", "firing");
+        Map<String, Object> v2 = withMembers("inc-a", 2, List.of(a, member("fp-b", "resolved"), member("fp-c", "firing")),
+                notified);
+        store.apply(v2);
+        String given = json(v2);
+        assertThat(json(store.get("inc-a").orElseThrow())).as("the same fields in the same order").isEqualTo(given);
+        assertThat(store.get("inc-a").orElseThrow().get("version")).isInstanceOf(Integer.class);
+        flushed();
+        assertThat(state.durableCache(IncidentStore.ALERTS_CACHE).size()).as("one entry per member").isEqualTo(3);
+
+        reopen();
+        assertThat(json(store.get("inc-a").orElseThrow())).isEqualTo(given);
+        assertThat(store.get("inc-a").orElseThrow().get("version")).as("the same types after a restart")
+                .isInstanceOf(Integer.class);
+
+        Map<String, Object> fewer = withMembers("inc-a", 3, List.of(member("fp-c", "firing")), Map.of("fp-c", "firing"));
+        store.apply(fewer);
+        flushed();
+        assertThat(state.durableCache(IncidentStore.ALERTS_CACHE).size()).as("members left out are removed").isEqualTo(1);
+        reopen();
+        assertThat(json(store.get("inc-a").orElseThrow())).isEqualTo(json(fewer));
+    }
+
+    @Test
+    void snapshotsOfAnotherShapeAreKeptWholeAndReplaceTheMembersKeptApart() throws Exception {
+        Map<String, Object> a = member("fp-a", "firing");
+        store.apply(withMembers("inc-a", 1, List.of(a, member("fp-b", "firing")), Map.of()));
+        flushed();
+        assertThat(state.durableCache(IncidentStore.ALERTS_CACHE).size()).isEqualTo(2);
+
+        Map<String, Object> duplicated = withMembers("inc-a", 2, List.of(a, a), Map.of());
+        Map<String, String> outOfOrder = new LinkedHashMap<>();
+        outOfOrder.put("fp-b", "firing");
+        outOfOrder.put("fp-a", "firing");
+        Map<String, Object> notifiedOutOfOrder = withMembers("inc-b", 1, List.of(a, member("fp-b", "firing")), outOfOrder);
+        Map<String, Object> notifiedUnknown = withMembers("inc-c", 1, List.of(a), Map.of("fp-x", "firing"));
+        store.apply(duplicated);
+        store.apply(notifiedOutOfOrder);
+        store.apply(notifiedUnknown);
+        flushed();
+        assertThat(state.durableCache(IncidentStore.ALERTS_CACHE).size()).as("no member kept apart").isZero();
+
+        reopen();
+        assertThat(json(store.get("inc-a").orElseThrow())).isEqualTo(json(duplicated));
+        assertThat(json(store.get("inc-b").orElseThrow())).isEqualTo(json(notifiedOutOfOrder));
+        assertThat(json(store.get("inc-c").orElseThrow())).isEqualTo(json(notifiedUnknown));
+    }
+
+    @Test
+    void aChangeWritesTheMembersThatChangedOnly() throws Exception {
+        Map<String, Object> a = member("fp-a", "firing");
+        Map<String, Object> b = member("fp-b", "firing");
+        store.apply(withMembers("inc-a", 1, List.of(a, b), Map.of()));
+        flushed();
+        WrittenKeys written = new WrittenKeys();
+        state.durableCache(IncidentStore.ALERTS_CACHE).addListener(written);
+        try {
+            Map<String, String> notified = new LinkedHashMap<>();
+            notified.put("fp-a", "firing");
+            store.apply(withMembers("inc-a", 2, List.of(a, b, member("fp-c", "firing")), Map.of()));
+            store.apply(withMembers("inc-a", 3, List.of(a, member("fp-b", "resolved"), member("fp-c", "firing")), Map.of()));
+            flushed();
+            assertThat(written.keys).as("fp-b changed, fp-c joined; fp-a is the same map").hasSize(2)
+                    .noneMatch(k -> k.endsWith("fp-a"));
+            written.keys.clear();
+
+            store.apply(withMembers("inc-a", 4, List.of(a, member("fp-b", "resolved"), member("fp-c", "firing")), notified));
+            flushed();
+            assertThat(written.keys).as("fp-a's notified state changed; the others are equal maps")
+                    .singleElement().matches(k -> k.endsWith("fp-a"));
+        } finally {
+            state.durableCache(IncidentStore.ALERTS_CACHE).removeListener(written);
+        }
+    }
+
+    /** The keys written to a cache. */
+    @Listener(sync = true)
+    public static final class WrittenKeys {
+        final List<String> keys = new CopyOnWriteArrayList<>();
+
+        @CacheEntryCreated
+        @CacheEntryModified
+        public void written(CacheEntryEvent<String, String> event) {
+            if (!event.isPre()) {
+                keys.add(event.getKey());
+            }
+        }
     }
 }
