@@ -58,6 +58,8 @@ public final class Incident implements Explainable {
     public static final String ALL_INHIBITED = "all alerts inhibited";
 
     private static final String FIRING = "firing";
+    /** How many member fingerprints {@link #explain()} lists. */
+    static final int EXPLAINED_ALERTS = 20;
 
     /** The incident's record of one of its alerts. */
     private static final class Member {
@@ -799,7 +801,11 @@ public final class Incident implements Explainable {
         return id;
     }
 
-    /** {@code status}, {@code correlationKey}, {@code kind}, {@code version}, {@code alerts} (fingerprints), {@code escalationLevel}. */
+    /**
+     * {@code status}, {@code correlationKey}, {@code kind}, {@code version}, {@code alertCount}, {@code alerts}
+     * (the fingerprints of the first {@value #EXPLAINED_ALERTS} alerts; a decision's lineage is kept with every
+     * action, and a storm incident has thousands), {@code escalationLevel}.
+     */
     @Override
     public Map<String, Object> explain() {
         Map<String, Object> fields = new LinkedHashMap<>();
@@ -807,7 +813,15 @@ public final class Incident implements Explainable {
         fields.put("correlationKey", correlationKey);
         fields.put("kind", kind);
         fields.put("version", version);
-        fields.put("alerts", getFingerprints());
+        fields.put("alertCount", alerts.size());
+        List<String> first = new ArrayList<>(Math.min(alerts.size(), EXPLAINED_ALERTS));
+        for (String fp : alerts.keySet()) {
+            if (first.size() == EXPLAINED_ALERTS) {
+                break;
+            }
+            first.add(fp);
+        }
+        fields.put("alerts", first);
         fields.put("escalationLevel", escalationLevel);
         return fields;
     }

@@ -87,4 +87,16 @@ class IncidentSnapshotCostTest {
         assertThat(opened.getEventIds()).hasSize(500).startsWith("e1", "e2", "e3").endsWith("e500");
         assertThat(incident.isPending()).isFalse();
     }
+
+    @Test
+    void itsExplanationNamesTheFirstAlertsAndCountsThemAll() {
+        Incident incident = Incident.open(alert("host-0", "eu", "e0"), NOW, RULE);
+        for (int i = 1; i < 50; i++) {
+            incident.join(alert("host-" + i, "eu", "e" + i), NOW, RULE);
+        }
+        Map<String, Object> explained = incident.explain();
+        assertThat(explained).containsEntry("alertCount", 50);
+        assertThat((List<?>) explained.get("alerts")).hasSize(Incident.EXPLAINED_ALERTS)
+                .first().isEqualTo(alert("host-0", "eu", "e0").getFingerprint());
+    }
 }
