@@ -10,11 +10,14 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
+import java.util.function.Function;
 
 /**
  * One target's bounded queue and the workers that drain it, under the target's {@link TargetPolicy}:
@@ -27,12 +30,20 @@ import java.util.function.Consumer;
  *   <li>A {@link Rate}: a worker starts an action no sooner than {@link Rate#spacing()} after the
  *       previous start, by the injected clock (waiting in slices of at most {@value #WAIT_SLICE_MILLIS} ms,
  *       so a clock moved by a test is noticed).</li>
- *   <li>At most once per action id: an id already queued or running is not queued again, so one action
- *       never runs on two threads.</li>
+ *   <li>At most once per action id: an id already queued, running or settling is not queued again, so one
+ *       action never runs on two threads.</li>
  * </ul>
+ *
+ * <p>The handler performs an action and returns a stage that completes once its outcome is recorded
+ * ("settled"). The worker takes the next action as soon as the effect is done, while the record is still
+ * being written, so that records of consecutive actions share the disk's forced writes; an action
+ * counts as running (for the limits above) until the handler returns, and as held (not queued again)
+ * until it settled. At most {@value #MAX_SETTLING} actions of a lane settle at once.
  */
 final class TargetLane {
     static final long WAIT_SLICE_MILLIS = 50;
+    /** How many performed actions of one lane may wait for their records at once. */
+    static final int MAX_SETTLING = 1024;
 
     /** What {@link #enqueue} did. */
     enum Queued { QUEUED, DUPLICATE, FULL }
@@ -41,7 +52,9 @@ final class TargetLane {
     private final int capacity;
     private final TargetPolicy policy;
     private final Clock clock;
-    private final Consumer<Action> handler;
+    private final Function<Action, CompletionStage<?>> handler;
+    private final Consumer<Action> released;
+    private final Semaphore settling = new Semaphore(MAX_SETTLING);
     private final BooleanSupplier stopped;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition changed = lock.newCondition();
@@ -53,16 +66,20 @@ final class TargetLane {
     private long nextStartMillis = Long.MIN_VALUE;
 
     /**
-     * @param handler performs one action; called on a worker thread, never twice at once for one id
+     * @param handler performs one action and returns the stage of its settling (see the class comment); called
+     *                on a worker thread, never twice at once for one id
+     * @param released  told after an action settled and its id is no longer held
      * @param stopped true once queuing must give up waiting for room
      */
-    TargetLane(String target, int capacity, TargetPolicy policy, Clock clock, Consumer<Action> handler,
+    TargetLane(String target, int capacity, TargetPolicy policy, Clock clock,
+               Function<Action, CompletionStage<?>> handler, Consumer<Action> released,
                BooleanSupplier stopped) {
         this.target = target;
         this.capacity = capacity;
         this.policy = policy;
         this.clock = clock;
         this.handler = handler;
+        this.released = released;
         this.stopped = stopped;
         for (int i = 0; i < policy.maxConcurrent(); i++) {
             Thread worker = new Thread(this::work, "operon-action-" + target + (policy.maxConcurrent() > 1 ? "-" + i : ""));
@@ -186,15 +203,30 @@ final class TargetLane {
         while (true) {
             Action action;
             try {
-                action = next();
+                settling.acquire();
             } catch (InterruptedException e) {
                 return;
             }
             try {
-                handler.accept(action);
-            } finally {
-                done(action);
+                action = next();
+            } catch (InterruptedException e) {
+                settling.release();
+                return;
             }
+            CompletionStage<?> settled = null;
+            try {
+                settled = handler.apply(action);
+            } finally {
+                stopRunning(action);
+                if (settled == null) {
+                    settling.release();
+                    release(action);
+                }
+            }
+            settled.whenComplete((result, failure) -> {
+                settling.release();
+                release(action);
+            });
         }
     }
 
@@ -238,15 +270,26 @@ final class TargetLane {
         return null;
     }
 
-    private void done(Action action) {
+    private void stopRunning(Action action) {
         lock.lock();
         try {
             running--;
             runningBySubject.computeIfPresent(action.decision().getSubject(), (s, n) -> n > 1 ? n - 1 : null);
-            held.remove(action.id());
             changed.signalAll();
         } finally {
             lock.unlock();
         }
     }
+
+    private void release(Action action) {
+        lock.lock();
+        try {
+            held.remove(action.id());
+            changed.signalAll();
+        } finally {
+            lock.unlock();
+        }
+        released.accept(action);
+    }
+
 }

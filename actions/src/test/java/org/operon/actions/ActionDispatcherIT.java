@@ -141,6 +141,30 @@ class ActionDispatcherIT {
     }
 
     @Test
+    void aTargetThatDropsRepeatsGoesOnWhileTheRecordsOfItsEarlierActionsAreStillBeingWritten() throws Exception {
+        start(options("/").withTargets("notify", List.of("file")));
+        audit.holdAsyncWrites();
+        Decision first = notify("a", T0);
+        Decision second = notify("b", T0.plusSeconds(1));
+
+        dispatcher.dispatch(first);
+        dispatcher.dispatch(second);
+
+        await().atMost(WAIT).until(() -> Files.exists(dir.resolve("actions-2024-03-05.jsonl"))
+                && Files.readAllLines(dir.resolve("actions-2024-03-05.jsonl")).size() == 2);
+        assertThat(audit.heldAsyncWrites()).as("both performed, neither recorded yet").isEqualTo(2);
+        assertThat(dispatcher.isIdle()).as("not done until recorded").isFalse();
+        dispatcher.dispatch(first);
+        assertThat(audit.heldAsyncWrites()).isEqualTo(2);
+
+        audit.releaseAsyncWrites();
+        assertThat(dispatcher.awaitIdle(WAIT)).isTrue();
+        assertThat(audit.all()).hasSize(2).allSatisfy(e -> assertThat(e.status()).isEqualTo(AuditEntry.SENT));
+        assertThat(Files.readAllLines(dir.resolve("actions-2024-03-05.jsonl")))
+                .as("the repeat, queued while the first was still being recorded, was not performed again").hasSize(2);
+    }
+
+    @Test
     void fileTargetAppendsOneJsonLinePerActionToTheFileOfTheDecisionsUtcDay() throws Exception {
         start(options("/").withTargets("notify", List.of("file")));
         Decision lateOnDay1 = notify("a", Instant.parse("2024-03-05T23:59:59.999Z"));

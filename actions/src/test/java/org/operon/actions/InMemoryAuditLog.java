@@ -4,7 +4,9 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import org.operon.state.AuditEntry;
@@ -14,11 +16,50 @@ import org.operon.state.AuditLog;
 public final class InMemoryAuditLog implements AuditLog {
     private final Map<String, AuditEntry> entries = new ConcurrentHashMap<>();
     final List<AuditEntry> writes = new CopyOnWriteArrayList<>();
+    private final ConcurrentLinkedQueue<Runnable> held = new ConcurrentLinkedQueue<>();
+    private volatile boolean holding;
 
     @Override
     public void record(AuditEntry entry) {
         entries.put(entry.id(), entry);
         writes.add(entry);
+    }
+
+    /**
+     * Without {@link #holdAsyncWrites()}: records at once. With it: the entry is kept (and found) only when
+     * {@link #releaseAsyncWrites()} completes its future, as a disk write that has not finished yet.
+     */
+    @Override
+    public CompletableFuture<Void> recordAsync(AuditEntry entry) {
+        if (!holding) {
+            record(entry);
+            return CompletableFuture.completedFuture(null);
+        }
+        CompletableFuture<Void> written = new CompletableFuture<>();
+        held.add(() -> {
+            record(entry);
+            written.complete(null);
+        });
+        return written;
+    }
+
+    /** Asynchronous writes wait for {@link #releaseAsyncWrites()} from now on. */
+    public void holdAsyncWrites() {
+        holding = true;
+    }
+
+    /** Completes the asynchronous writes held so far, in order, and stops holding them. */
+    public void releaseAsyncWrites() {
+        holding = false;
+        Runnable r;
+        while ((r = held.poll()) != null) {
+            r.run();
+        }
+    }
+
+    /** How many asynchronous writes wait. */
+    public int heldAsyncWrites() {
+        return held.size();
     }
 
     @Override

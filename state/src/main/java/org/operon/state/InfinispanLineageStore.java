@@ -5,6 +5,7 @@ import org.infinispan.context.Flag;
 
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * The lineage store in an Infinispan cache: key the decision id, value the {@link DecisionTrace} as JSON.
@@ -24,6 +25,14 @@ final class InfinispanLineageStore implements LineageStore {
     public void record(DecisionTrace trace) {
         Objects.requireNonNull(trace.decisionId(), "a decision trace needs a decision id");
         cache.getAdvancedCache().withFlags(Flag.IGNORE_RETURN_VALUES).put(trace.decisionId(), json.write(trace));
+    }
+
+    /** Concurrent calls share the file store's forced writes. */
+    @Override
+    public CompletableFuture<Void> recordAsync(DecisionTrace trace) {
+        Objects.requireNonNull(trace.decisionId(), "a decision trace needs a decision id");
+        return cache.getAdvancedCache().withFlags(Flag.IGNORE_RETURN_VALUES)
+                .putAsync(trace.decisionId(), json.write(trace)).thenApply(previous -> null);
     }
 
     @Override

@@ -1,6 +1,7 @@
 package org.operon.state;
 
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * The lineage of every dispatched decision, by decision id: why it was decided and which actions carried it
@@ -21,6 +22,19 @@ public interface LineageStore {
 
     /** Stores or replaces the trace of {@link DecisionTrace#decisionId()}. Durable when this returns. */
     void record(DecisionTrace trace);
+
+    /**
+     * {@link #record} without waiting: the future completes once the trace is durable (fails with what
+     * recording threw). By default it records on the calling thread.
+     */
+    default CompletableFuture<Void> recordAsync(DecisionTrace trace) {
+        try {
+            record(trace);
+            return CompletableFuture.completedFuture(null);
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
 
     Optional<DecisionTrace> find(String decisionId);
 }
