@@ -76,7 +76,9 @@ class IncidentsIT {
 
             // Not acknowledged within 3 seconds: escalates to bob (level 2), then on.
             await().atMost(Duration.ofSeconds(20)).until(() -> incident(operon, "checkout").get("escalationLevel").asInt() >= 2);
-            assertThat(action(operon, "incident-escalated", "checkout")).isNotNull();
+            // The store shows the change before the dispatcher has performed and audited its action.
+            await().atMost(Duration.ofSeconds(20)).until(() -> action(operon, "incident-escalated", "checkout"),
+                    a -> a != null);
 
             HttpResponse<String> ack = operon.post("/api/v1/incidents/" + id + "/acknowledge", "application/json",
                     "{\"by\":\"alice\",\"comment\":\"looking\"}");
