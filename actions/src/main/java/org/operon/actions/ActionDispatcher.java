@@ -12,7 +12,8 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -128,12 +129,13 @@ public final class ActionDispatcher {
     private final Object idle = new Object();
     private volatile State state = State.NEW;
     private ProducerTemplate producer;
-    /** Reports outcomes and settles actions whose records were written without waiting (one thread: in order of completion). */
-    private final ExecutorService settler = Executors.newSingleThreadExecutor(r -> {
-        Thread t = new Thread(r, "operon-action-settle");
-        t.setDaemon(true);
-        return t;
-    });
+    /**
+     * Per target, one thread that settles the actions whose records were written without waiting, in the
+     * order they were performed (see {@link #handle}); a task it can no longer take (stopped) runs at once.
+     */
+    private final Map<String, ExecutorService> settlers = new LinkedHashMap<>();
+    /** Per target, the settling of its last action handed to its settler. */
+    private final Map<String, CompletableFuture<Void>> settling = new java.util.HashMap<>();
     private static final CompletableFuture<Void> DONE = CompletableFuture.completedFuture(null);
 
     /** A dispatcher that mutes nothing. */
@@ -190,6 +192,12 @@ public final class ActionDispatcher {
             if (!ActionSinks.deduplicatesByKey(target, options)) {
                 guarded.add(target);
             }
+            settlers.put(target, new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(),
+                    r -> {
+                        Thread t = new Thread(r, "operon-action-settle-" + target);
+                        t.setDaemon(true);
+                        return t;
+                    }, (task, executor) -> task.run()));
         }
         delivery.circuits().onClosed(this::redriveHeldBack);
     }
@@ -326,7 +334,17 @@ public final class ActionDispatcher {
         } catch (RuntimeException e) {
             LOG.warn("stopping the action producer failed: {}", e.toString());
         }
-        settler.shutdown();
+        // Settles still waiting for their records (a stop that timed out): given the rest of a few seconds.
+        CompletableFuture<?>[] unsettled;
+        synchronized (settling) {
+            unsettled = settling.values().toArray(CompletableFuture[]::new);
+        }
+        try {
+            CompletableFuture.allOf(unsettled).get(5, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            LOG.warn("records of some actions were still being written when the dispatcher stopped: {}", e.toString());
+        }
+        settlers.values().forEach(ExecutorService::shutdown);
         long left = pending.get();
         if (left > 0) {
             LOG.warn("action dispatcher stopped with {} action(s) not performed", left);
@@ -343,16 +361,16 @@ public final class ActionDispatcher {
      * waiting, so that the records of consecutive actions share the disk's forced writes: a crash before
      * they are written performs the action again, which such a target drops.
      */
-    private CompletableFuture<Void> perform(Action action) {
+    private Performed perform(Action action) {
         boolean byOperator = operatorRetries.remove(action.id());
         Optional<AuditEntry> previous = auditLog.find(action.id());
         if (previous.isPresent() && isDone(previous.get().status())) {
             LOG.debug("action {} ({} of decision {}) already {}; not performing it again", action.id(),
                     action.target(), action.decision().getId(), previous.get().status());
-            return DONE;
+            return Performed.SETTLED;
         }
         if (!byOperator && previous.isPresent() && inDoubt(action, previous.get())) {
-            return DONE;
+            return Performed.SETTLED;
         }
         Optional<String> muted = muteReason(action);
         if (muted.isPresent()) {
@@ -361,14 +379,14 @@ public final class ActionDispatcher {
             LOG.debug("action {} ({} {} for {}) suppressed: {}", action.id(), action.target(),
                     action.decision().getType(), action.decision().getSubject(), muted.get());
             report(action.outcome(ActionOutcome.SUPPRESSED, muted.get(), null));
-            return DONE;
+            return Performed.SETTLED;
         }
         boolean traced = false;
         if (approvals != null && approvals.policy().timeoutFor(action.decision()).isPresent()) {
             keepTrace(action); // a held action is listed, so it must be explainable at once
             traced = true;
             if (approvals.holds(action)) {
-                return DONE;
+                return Performed.SETTLED;
             }
         }
         boolean isGuarded = guarded.contains(action.target());
@@ -399,12 +417,17 @@ public final class ActionDispatcher {
             }
             auditLog.record(entry);
             report(outcome);
-            return DONE;
+            return Performed.SETTLED;
         }
-        // The trace still precedes the audit entry; a crash before either performs the action again.
+        // The trace still precedes the audit entry; a crash before either performs the action again. The
+        // outcome is reported once the entry is written (see handle).
         CompletableFuture<Void> trace = traced ? DONE : keepTraceAsync(action);
-        return trace.thenCompose(v -> auditLog.recordAsync(entry))
-                .thenRunAsync(() -> report(outcome), settler);
+        return new Performed(trace.thenCompose(v -> auditLog.recordAsync(entry)), outcome);
+    }
+
+    /** What {@link #perform} did: when its records are written, and the outcome to report then (or null). */
+    private record Performed(CompletableFuture<Void> recorded, ActionOutcome outcome) {
+        static final Performed SETTLED = new Performed(DONE, null);
     }
 
     /**
@@ -678,35 +701,57 @@ public final class ActionDispatcher {
     }
 
     /**
-     * A lane worker's job: perform, then keep or drop the failed record; the stage completes after that, and
-     * the lane counts the action done ({@link #finished()}) once it no longer holds its id.
+     * A lane worker's job: perform, then (once its records are written) report the outcome and keep or drop
+     * the failed record; the stage completes after that, and the lane counts the action done
+     * ({@link #finished()}) once it no longer holds its id. The actions of a lane settle in the order they
+     * were performed, on the lane's own settling thread, or at once on the worker when nothing of the lane
+     * is still settling.
      */
     private CompletionStage<?> handle(Action action) {
-        CompletableFuture<Void> recorded;
+        Performed p;
         try {
-            recorded = perform(action);
+            p = perform(action);
         } catch (RuntimeException e) {
             notRecorded(action, e);
+            p = Performed.SETTLED;
+        }
+        Performed performed = p;
+        String target = action.target();
+        CompletableFuture<Void> settled;
+        synchronized (settling) {
+            CompletableFuture<Void> previous = settling.getOrDefault(target, DONE);
+            if (previous.isDone() && performed.recorded().isDone()) {
+                settled = null;
+            } else {
+                settled = performed.recorded().handle((v, failure) -> failure)
+                        .thenCombine(previous, (failure, ignored) -> failure)
+                        .thenAcceptAsync(failure -> settle(action, performed, failure), settlers.get(target));
+                settling.put(target, settled);
+            }
+        }
+        if (settled == null) {
+            Throwable failure = performed.recorded().handle((v, f) -> f).join();
+            settle(action, performed, failure);
             return DONE;
         }
-        if (recorded.isDone()) {
-            settle(action, recorded);
-            return DONE;
-        }
-        return recorded.handleAsync((v, failure) -> {
-            settle(action, recorded);
-            return null;
-        }, settler);
+        return settled;
     }
 
-    /** Once the action's outcome is recorded (or could not be): keeps or drops its failed record. */
-    private void settle(Action action, CompletableFuture<Void> recorded) {
+    /** Once the action's records are written (or could not be): reports it, keeps or drops its failed record. */
+    private void settle(Action action, Performed performed, Throwable failure) {
         try {
-            recorded.join();
+            if (failure != null) {
+                Throwable cause = failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null
+                        ? failure.getCause() : failure;
+                notRecorded(action, cause instanceof RuntimeException r ? r : new IllegalStateException(cause));
+                return;
+            }
+            if (performed.outcome() != null) {
+                report(performed.outcome());
+            }
             keepFailed(action);
         } catch (RuntimeException e) {
-            notRecorded(action, e instanceof java.util.concurrent.CompletionException && e.getCause() instanceof RuntimeException r
-                    ? r : e);
+            notRecorded(action, e);
         }
     }
 

@@ -84,6 +84,14 @@ public final class IncidentMember {
 
     public void setOfferedRouting(Routing offeredRouting) { this.offeredRouting = offeredRouting; }
 
+    /**
+     * True when {@code routing} is to be offered to the incident: none was offered yet, or it is more urgent
+     * than the one offered (so two routings of one alert are offered once each, most urgent last).
+     */
+    public boolean offers(Routing routing) {
+        return offeredRouting == null || routing.getPriority().compareTo(offeredRouting.getPriority()) < 0;
+    }
+
     @Override
     public String toString() {
         return "IncidentMember{" + fingerprint + " in " + incidentId + ", firing=" + firing

@@ -18,6 +18,7 @@ import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -65,7 +66,10 @@ import java.util.function.Predicate;
  * for the disk, and a burst of changes of one incident costs one write. A snapshot is durable moments after
  * it is applied ({@link #flush} waits for it, {@link #close} too). A crash in between loses the latest
  * snapshots of the last moments; the engine's restart replays the journal from before them, which
- * changes them again. A write that fails is logged and retried every second.
+ * changes them again. A write that fails is logged and retried every second. A member's entry carries the
+ * version of the snapshot it was written with, and the head (written after its members) is the commit
+ * point: loading takes each member as of the head's version, so a write cut short by a crash leaves the
+ * incident as its last complete write left it.
  *
  * <p><b>Retention.</b> A resolved incident is kept {@link #retention()} (the state's retention) after its
  * {@code resolvedAt}, then {@link #collectGarbage} removes it; open and acknowledged incidents are never
@@ -120,6 +124,10 @@ public final class IncidentStore implements AutoCloseable {
     private long changesWritten;
     private boolean closing;
     private final Thread writer;
+    /** Per incident kept apart, the version of each member's entry on disk: the writer's (and load's) only. */
+    private final Map<String, Map<String, Long>> onDisk = new HashMap<>();
+    /** Member entries found by load that no head takes: removed by the writer first. */
+    private final List<String> leftOver = new ArrayList<>();
 
     private IncidentStore(Cache<String, String> heads, Cache<String, String> members, Duration retention) {
         this.heads = heads;
@@ -255,6 +263,9 @@ public final class IncidentStore implements AutoCloseable {
      * @return how many were removed
      */
     public synchronized int collectGarbage(Instant now) {
+        if (closing) {
+            return 0;
+        }
         Instant cutoff = now.minus(retention);
         int removed = 0;
         for (Kept k : List.copyOf(kept.values())) {
@@ -312,7 +323,7 @@ public final class IncidentStore implements AutoCloseable {
             notifyAll();
         }
         try {
-            writer.join(CLOSE_TIMEOUT.toMillis());
+            writer.join(CLOSE_TIMEOUT.toMillis() + 5_000);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
@@ -397,62 +408,102 @@ public final class IncidentStore implements AutoCloseable {
     }
 
     // ---- loading and writing
+    //
+    // On disk a change of an incident kept apart is written as: each changed member under a key of its own
+    // and the snapshot's version (a removed member as a tombstone), then the head; only after the head are
+    // the members' earlier entries (and the tombstones) removed. The head is the commit point: loading
+    // takes, per member, its entry of the highest version not above the head's, and removes every other
+    // entry. So a crash in the middle of a write leaves the incident as its last head says.
 
     private void load() {
-        Map<String, List<StoredMember>> storedMembers = new LinkedHashMap<>();
+        Map<String, Map<String, List<StoredMember>>> storedMembers = new LinkedHashMap<>();
         try (CloseableIterator<String> values = members.values().iterator()) {
             while (values.hasNext()) {
                 try {
                     StoredMember m = StoredMember.of(read(values.next()));
-                    storedMembers.computeIfAbsent(m.incident(), k -> new ArrayList<>()).add(m);
+                    storedMembers.computeIfAbsent(m.incident(), k -> new LinkedHashMap<>())
+                            .computeIfAbsent(m.fingerprint(), k -> new ArrayList<>()).add(m);
                 } catch (IllegalArgumentException | IllegalStateException e) {
                     LOG.error("ignoring a stored incident alert that cannot be read: {}", e.getMessage());
                 }
             }
         }
+        Set<String> unreadable = new LinkedHashSet<>();
         int loaded = 0;
-        try (CloseableIterator<String> values = heads.values().iterator()) {
-            while (values.hasNext()) {
+        try (CloseableIterator<Map.Entry<String, String>> entries = heads.entrySet().iterator()) {
+            while (entries.hasNext()) {
+                Map.Entry<String, String> entry = entries.next();
                 try {
-                    Map<String, Object> json = read(values.next());
+                    Map<String, Object> json = read(entry.getValue());
                     Kept k;
                     if (LAYOUT_MEMBERS_APART.equals(json.get("layout")) && json.get("snapshot") instanceof Map<?, ?>) {
                         @SuppressWarnings("unchecked")
                         Map<String, Object> head = (Map<String, Object>) frozenObject((Map<?, ?>) json.get("snapshot"));
-                        List<StoredMember> stored = storedMembers.getOrDefault(idOf(head), List.of());
-                        stored.sort(Comparator.comparingInt(StoredMember::position));
+                        String id = idOf(head);
+                        long version = versionOf(head);
+                        List<StoredMember> chosen = new ArrayList<>();
+                        Map<String, Long> disk = new HashMap<>();
+                        storedMembers.getOrDefault(id, Map.of()).forEach((fp, versions) -> {
+                            StoredMember latest = null;
+                            for (StoredMember m : versions) {
+                                if (m.version() <= version && (latest == null || m.version() > latest.version())) {
+                                    latest = m;
+                                }
+                            }
+                            if (latest != null && !latest.removed()) {
+                                chosen.add(latest);
+                                disk.put(fp, latest.version());
+                            }
+                        });
+                        chosen.sort(Comparator.comparingInt(StoredMember::position));
                         LinkedHashMap<String, Member> apart = new LinkedHashMap<>();
-                        for (StoredMember m : stored) {
+                        for (StoredMember m : chosen) {
                             apart.put(m.fingerprint(), new Member(m.position(), null, m.alert(), m.notified()));
                         }
                         k = Kept.of(head, apart);
+                        onDisk.put(id, disk);
                     } else {
                         k = Kept.of(frozenObject(json), null);
                     }
                     kept.put(k.id(), k);
                     loaded++;
                 } catch (IllegalArgumentException | IllegalStateException e) {
+                    // Its members, if any, are left alone: a later version of Operon may read it.
+                    unreadable.add(entry.getKey());
                     LOG.error("ignoring a stored incident that cannot be read: {}", e.getMessage());
                 }
             }
         }
-        // Members of no incident kept apart (the incident removed or kept whole, and a crash before the
-        // members were removed): removed by the first write.
-        storedMembers.forEach((id, list) -> {
-            Kept k = kept.get(id);
-            for (StoredMember m : list) {
-                if (k == null || k.members() == null || !k.members().containsKey(m.fingerprint())) {
-                    unwritten.computeIfAbsent(id, key -> new LinkedHashSet<>()).add(m.fingerprint());
-                }
+        // Every other member entry: superseded, newer than its head (a write cut short), or of no incident.
+        storedMembers.forEach((id, byFingerprint) -> {
+            if (unreadable.contains(id)) {
+                return;
             }
+            Map<String, Long> disk = onDisk.getOrDefault(id, Map.of());
+            byFingerprint.forEach((fp, versions) -> {
+                for (StoredMember m : versions) {
+                    Long keptVersion = disk.get(fp);
+                    if (keptVersion == null || keptVersion != m.version()) {
+                        leftOver.add(memberKey(id, fp, m.version()));
+                    }
+                }
+            });
         });
-        if (!unwritten.isEmpty()) {
-            changesApplied++;
-        }
-        LOG.info("incident store open: {} incident(s) kept", loaded);
+        LOG.info("incident store open: {} incident(s) kept{}", loaded,
+                leftOver.isEmpty() ? "" : ", " + leftOver.size() + " left-over alert entries to remove");
     }
 
     private void writeLoop() {
+        if (!leftOver.isEmpty()) {
+            try {
+                removeAll(members, leftOver);
+            } catch (RuntimeException e) {
+                LOG.error("could not remove {} left-over incident alert entries (removed at the next start): {}",
+                        leftOver.size(), e.toString());
+            }
+            leftOver.clear();
+        }
+        long closingDeadline = Long.MAX_VALUE;
         while (true) {
             Map<String, Set<String>> batch;
             Map<String, Kept> current = new LinkedHashMap<>();
@@ -479,7 +530,7 @@ public final class IncidentStore implements AutoCloseable {
                     changesWritten = upTo;
                     notifyAll();
                 }
-            } catch (RuntimeException e) {
+            } catch (Throwable e) {
                 synchronized (this) {
                     // Kept for the next try, merged with what was applied meanwhile.
                     Map<String, Set<String>> retry = batch;
@@ -487,7 +538,10 @@ public final class IncidentStore implements AutoCloseable {
                     unwritten = retry;
                     LOG.error("could not write {} incident(s) to disk, trying again in 1 s: {}", batch.size(), e.toString());
                     if (closing) {
-                        return;
+                        closingDeadline = Math.min(closingDeadline, System.nanoTime() + CLOSE_TIMEOUT.toNanos());
+                        if (System.nanoTime() > closingDeadline) {
+                            return;
+                        }
                     }
                     try {
                         wait(1000);
@@ -499,36 +553,64 @@ public final class IncidentStore implements AutoCloseable {
         }
     }
 
-    /** One batch: the changed members first, then the heads, each set forced to disk once. */
+    /**
+     * One batch (see the comment of this section): changed members and tombstones, forced to disk; the
+     * heads; removed heads; then the entries the new heads superseded.
+     */
     private void write(Map<String, Set<String>> batch, Map<String, Kept> current) {
         Map<String, String> memberPuts = new LinkedHashMap<>();
-        List<String> memberRemoves = new ArrayList<>();
         Map<String, String> headPuts = new LinkedHashMap<>();
         List<String> headRemoves = new ArrayList<>();
+        List<String> superseded = new ArrayList<>();
+        Map<String, Map<String, Long>> nowOnDisk = new LinkedHashMap<>();
         batch.forEach((id, fps) -> {
             Kept k = current.get(id);
-            if (k == null) {
-                headRemoves.add(id);
-            } else {
-                headPuts.put(id, headJson(k));
-            }
-            for (String fp : fps) {
-                Member m = k == null || k.members() == null ? null : k.members().get(fp);
-                if (m == null) {
-                    memberRemoves.add(memberKey(id, fp));
+            Map<String, Long> disk = onDisk.getOrDefault(id, Map.of());
+            if (k == null || k.members() == null) {
+                if (k == null) {
+                    headRemoves.add(id);
                 } else {
-                    memberPuts.put(memberKey(id, fp), memberJson(id, fp, m));
+                    headPuts.put(id, headJson(k));
+                }
+                disk.forEach((fp, v) -> superseded.add(memberKey(id, fp, v)));
+                nowOnDisk.put(id, null);
+                return;
+            }
+            long version = k.version();
+            Map<String, Long> after = new HashMap<>(disk);
+            for (String fp : fps) {
+                Member m = k.members().get(fp);
+                Long before = disk.get(fp);
+                if (m != null) {
+                    memberPuts.put(memberKey(id, fp, version), memberJson(id, fp, version, m));
+                    after.put(fp, version);
+                } else if (before != null) {
+                    memberPuts.put(memberKey(id, fp, version), tombstoneJson(id, fp, version));
+                    superseded.add(memberKey(id, fp, version));
+                    after.remove(fp);
+                }
+                if (before != null && before != version) {
+                    superseded.add(memberKey(id, fp, before));
                 }
             }
+            headPuts.put(id, headJson(k));
+            nowOnDisk.put(id, after);
         });
         if (!memberPuts.isEmpty()) {
             members.getAdvancedCache().withFlags(Flag.IGNORE_RETURN_VALUES).putAll(memberPuts);
         }
-        removeAll(members, memberRemoves);
         if (!headPuts.isEmpty()) {
             heads.getAdvancedCache().withFlags(Flag.IGNORE_RETURN_VALUES).putAll(headPuts);
         }
         removeAll(heads, headRemoves);
+        removeAll(members, superseded);
+        nowOnDisk.forEach((id, disk) -> {
+            if (disk == null || disk.isEmpty()) {
+                onDisk.remove(id);
+            } else {
+                onDisk.put(id, disk);
+            }
+        });
     }
 
     /** Removes the keys concurrently, so that the file store forces them to disk together. */
@@ -552,18 +634,29 @@ public final class IncidentStore implements AutoCloseable {
         return write(record);
     }
 
-    private String memberJson(String id, String fp, Member m) {
+    private String memberJson(String id, String fp, long version, Member m) {
         Map<String, Object> record = new LinkedHashMap<>();
         record.put("incident", id);
+        record.put("fingerprint", fp);
+        record.put("version", version);
         record.put("position", m.position());
         record.put("notified", m.notified());
         record.put("alert", m.alert());
         return write(record);
     }
 
-    /** Unambiguous for any id and fingerprint. */
-    private static String memberKey(String id, String fp) {
-        return id.length() + ":" + id + fp;
+    private String tombstoneJson(String id, String fp, long version) {
+        Map<String, Object> record = new LinkedHashMap<>();
+        record.put("incident", id);
+        record.put("fingerprint", fp);
+        record.put("version", version);
+        record.put("removed", true);
+        return write(record);
+    }
+
+    /** Unambiguous for any id, fingerprint and version. */
+    private static String memberKey(String id, String fp, long version) {
+        return id.length() + ":" + id + fp + "@" + version;
     }
 
     private void notifyWaiters(Kept snapshot) {
@@ -701,18 +794,24 @@ public final class IncidentStore implements AutoCloseable {
     private record Member(int position, Map<?, ?> source, Map<String, Object> alert, String notified) {
     }
 
-    /** A member alert as stored in {@value #ALERTS_CACHE}. */
-    private record StoredMember(String incident, String fingerprint, int position, Map<String, Object> alert,
-                                String notified) {
+    /** A member alert as stored in {@value #ALERTS_CACHE} at a version of its incident, or its tombstone. */
+    private record StoredMember(String incident, String fingerprint, long version, boolean removed, int position,
+                                Map<String, Object> alert, String notified) {
         @SuppressWarnings("unchecked")
         static StoredMember of(Map<String, Object> json) {
-            if (!(json.get("incident") instanceof String incident) || !(json.get("position") instanceof Integer position)
-                    || !(json.get("alert") instanceof Map<?, ?> alert) || !(alert.get(FINGERPRINT) instanceof String fp)) {
-                throw new IllegalArgumentException("an incident alert needs 'incident', 'position' and 'alert' "
-                        + "with a 'fingerprint'");
+            if (!(json.get("incident") instanceof String incident) || !(json.get("fingerprint") instanceof String fp)
+                    || !(json.get("version") instanceof Number version)) {
+                throw new IllegalArgumentException("an incident alert needs 'incident', 'fingerprint' and 'version'");
+            }
+            if (Boolean.TRUE.equals(json.get("removed"))) {
+                return new StoredMember(incident, fp, version.longValue(), true, -1, null, null);
+            }
+            if (!(json.get("position") instanceof Integer position) || !(json.get("alert") instanceof Map<?, ?> alert)) {
+                throw new IllegalArgumentException("an incident alert needs 'position' and 'alert'");
             }
             String notified = json.get("notified") instanceof String n ? n : null;
-            return new StoredMember(incident, fp, position, (Map<String, Object>) frozenJson(alert), notified);
+            return new StoredMember(incident, fp, version.longValue(), false, position,
+                    (Map<String, Object>) frozenJson(alert), notified);
         }
 
         /** Values read by Jackson are JSON values already: only made unmodifiable. */
