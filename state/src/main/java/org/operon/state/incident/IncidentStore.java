@@ -344,11 +344,11 @@ public final class IncidentStore implements AutoCloseable {
      */
     private Kept keep(Map<String, Object> snapshot, Kept previous, Set<String> changedMembers) {
         Map<String, Member> before = previous == null || previous.members() == null ? Map.of() : previous.members();
-        LinkedHashMap<String, Member> apart = membersApart(snapshot, before, changedMembers);
+        LinkedHashMap<String, Member> apart = membersApart(snapshot, previous, before, changedMembers);
         if (apart == null) {
             changedMembers.clear();
             changedMembers.addAll(before.keySet());
-            return Kept.of(frozenObject(snapshot), null);
+            return Kept.of(frozenObject(snapshot), null, null);
         }
         for (String fp : before.keySet()) {
             if (!apart.containsKey(fp)) {
@@ -358,12 +358,12 @@ public final class IncidentStore implements AutoCloseable {
         Map<String, Object> head = new LinkedHashMap<>();
         snapshot.forEach((key, value) -> head.put(key,
                 ALERTS.equals(key) || NOTIFIED_ALERTS.equals(key) ? null : frozen(value)));
-        return Kept.of(Collections.unmodifiableMap(head), apart);
+        return Kept.of(Collections.unmodifiableMap(head), apart, snapshot.get(NOTIFIED_ALERTS));
     }
 
     /** The members of a snapshot of the usual shape, else null (see the class comment). */
-    private LinkedHashMap<String, Member> membersApart(Map<String, Object> snapshot, Map<String, Member> before,
-                                                      Set<String> changedMembers) {
+    private LinkedHashMap<String, Member> membersApart(Map<String, Object> snapshot, Kept previous,
+                                                      Map<String, Member> before, Set<String> changedMembers) {
         if (!(snapshot.get(ALERTS) instanceof List<?> alerts)) {
             return null;
         }
@@ -376,9 +376,29 @@ public final class IncidentStore implements AutoCloseable {
         }
         Iterator<?> notifiedInOrder = notified.keySet().iterator();
         int notifiedSeen = 0;
+        // The same notifiedAlerts map as last time: every earlier member's state in it is the one kept.
+        boolean notifiedSame = previous != null && !notified.isEmpty() && previous.notifiedSource() == notified;
+        Iterator<Member> beforeInOrder = before.values().iterator();
         LinkedHashMap<String, Member> apart = new LinkedHashMap<>(Math.max(16, alerts.size() * 4 / 3 + 1));
         int position = 0;
         for (Object entry : alerts) {
+            Member same = beforeInOrder.hasNext() ? beforeInOrder.next() : null;
+            if (same != null && same.source() == entry && same.position() == position
+                    && (notifiedSame || (notified.isEmpty() && same.notified() == null))) {
+                // The very map at the same position (the rules' snapshots share an unchanged member's map):
+                // kept as it is, without looking anything up.
+                if (same.notified() != null) {
+                    if (!notifiedInOrder.hasNext() || !same.fingerprint().equals(notifiedInOrder.next())) {
+                        return null;
+                    }
+                    notifiedSeen++;
+                }
+                if (apart.putIfAbsent(same.fingerprint(), same) != null) {
+                    return null;
+                }
+                position++;
+                continue;
+            }
             if (!(entry instanceof Map<?, ?> alert) || !(alert.get(FINGERPRINT) instanceof String fp)
                     || apart.containsKey(fp)) {
                 return null;
@@ -396,9 +416,9 @@ public final class IncidentStore implements AutoCloseable {
             Member member;
             if (was != null && was.position() == position && Objects.equals(was.notified(), state)
                     && (was.source() == alert || was.alert().equals(alert))) {
-                member = was.source() == alert ? was : new Member(position, alert, was.alert(), state);
+                member = was.source() == alert ? was : new Member(fp, position, alert, was.alert(), state);
             } else {
-                member = new Member(position, alert, frozenObject(alert), state);
+                member = new Member(fp, position, alert, frozenObject(alert), state);
                 changedMembers.add(fp);
             }
             apart.put(fp, member);
@@ -458,12 +478,12 @@ public final class IncidentStore implements AutoCloseable {
                         chosen.sort(Comparator.comparingInt(StoredMember::position));
                         LinkedHashMap<String, Member> apart = new LinkedHashMap<>();
                         for (StoredMember m : chosen) {
-                            apart.put(m.fingerprint(), new Member(m.position(), null, m.alert(), m.notified()));
+                            apart.put(m.fingerprint(), new Member(m.fingerprint(), m.position(), null, m.alert(), m.notified()));
                         }
-                        k = Kept.of(head, apart);
+                        k = Kept.of(head, apart, null);
                         onDisk.put(id, disk);
                     } else {
-                        k = Kept.of(frozenObject(json), null);
+                        k = Kept.of(frozenObject(json), null, null);
                     }
                     kept.put(k.id(), k);
                     loaded++;
@@ -791,7 +811,7 @@ public final class IncidentStore implements AutoCloseable {
      * One member alert kept apart: its position in {@code alerts}, the map it was given as (null when
      * loaded), that map as JSON values, and its state in {@code notifiedAlerts} (null when none).
      */
-    private record Member(int position, Map<?, ?> source, Map<String, Object> alert, String notified) {
+    private record Member(String fingerprint, int position, Map<?, ?> source, Map<String, Object> alert, String notified) {
     }
 
     /** A member alert as stored in {@value #ALERTS_CACHE} at a version of its incident, or its tombstone. */
@@ -843,11 +863,14 @@ public final class IncidentStore implements AutoCloseable {
         private final Instant resolvedAt;
         private final Map<String, Object> head;
         private final Map<String, Member> members;
+        /** The {@code notifiedAlerts} map of the snapshot as given (null when loaded), for the next change. */
+        private final Object notifiedSource;
         private volatile Map<String, Object> snapshot;
 
-        private Kept(Map<String, Object> head, Map<String, Member> members) {
+        private Kept(Map<String, Object> head, Map<String, Member> members, Object notifiedSource) {
             this.head = head;
             this.members = members;
+            this.notifiedSource = notifiedSource;
             this.id = idOf(head);
             this.version = versionOf(head);
             this.status = statusOf(head);
@@ -855,9 +878,11 @@ public final class IncidentStore implements AutoCloseable {
             this.resolvedAt = Objects.requireNonNullElse(instant(head.get(RESOLVED_AT)), updatedAt);
         }
 
-        static Kept of(Map<String, Object> head, Map<String, Member> members) {
-            return new Kept(head, members);
+        static Kept of(Map<String, Object> head, Map<String, Member> members, Object notifiedSource) {
+            return new Kept(head, members, notifiedSource);
         }
+
+        Object notifiedSource() { return notifiedSource; }
 
         String id() { return id; }
 
