@@ -48,14 +48,21 @@ public final class CloudEventJson {
 
     private final ObjectMapper mapper;
     private final boolean rejectReservedTypes;
+    /** The one instance of repeated attribute texts (source, type, subject, severity, extensions), see {@link SharedStrings}. */
+    private final SharedStrings sharedStrings;
 
     public CloudEventJson(ObjectMapper mapper) {
         this(mapper, false);
     }
 
     private CloudEventJson(ObjectMapper mapper, boolean rejectReservedTypes) {
+        this(mapper, rejectReservedTypes, new SharedStrings());
+    }
+
+    private CloudEventJson(ObjectMapper mapper, boolean rejectReservedTypes, SharedStrings sharedStrings) {
         this.mapper = mapper;
         this.rejectReservedTypes = rejectReservedTypes;
+        this.sharedStrings = sharedStrings;
     }
 
     public CloudEventJson() {
@@ -71,7 +78,7 @@ public final class CloudEventJson {
      * {@value #RESERVED_TYPE_PREFIX}) throws {@code reserved_type}.
      */
     public CloudEventJson rejectingReservedTypes() {
-        return new CloudEventJson(mapper, true);
+        return new CloudEventJson(mapper, true, sharedStrings);
     }
 
     /** True for the types only Operon itself may give events: those starting with {@value #RESERVED_TYPE_PREFIX}. */
@@ -166,27 +173,40 @@ public final class CloudEventJson {
         JsonNode dataBase64 = null;
         boolean plain = bindsPlainData();
         Map<String, Object> extensions = null;
+        // A string severity is kept apart from the other extensions (the common case needs no map); a later
+        // severity of another kind replaces it, as a repeated name's last value does in the map.
+        String severityString = null;
         while ((t = p.nextToken()) == JsonToken.FIELD_NAME) {
             String name = p.currentName();
             t = p.nextToken();
-            Object v = t == JsonToken.VALUE_STRING ? p.getText() : null;
+            boolean text = t == JsonToken.VALUE_STRING;
             switch (name) {
-                case "specversion" -> specversion = v != null ? v : valueNode(p, t);
-                case "id" -> id = v != null ? v : valueNode(p, t);
-                case "source" -> source = v != null ? v : valueNode(p, t);
-                case "type" -> type = v != null ? v : valueNode(p, t);
-                case "subject" -> subject = v != null ? v : valueNode(p, t);
-                case "time" -> time = v != null ? v : valueNode(p, t);
+                case "specversion" -> specversion = text ? shared(p) : valueNode(p, t);
+                case "id" -> id = text ? p.getText() : valueNode(p, t);
+                case "source" -> source = text ? shared(p) : valueNode(p, t);
+                case "type" -> type = text ? shared(p) : valueNode(p, t);
+                case "subject" -> subject = text ? shared(p) : valueNode(p, t);
+                case "time" -> time = text ? p.getText() : valueNode(p, t);
                 case "data" -> {
                     hasData = true;
                     data = plain ? bindPlain(p, t) : valueNode(p, t);
                 }
                 case "data_base64" -> dataBase64 = valueNode(p, t);
                 default -> {
+                    if (text && name.equals("severity")) {
+                        severityString = shared(p);
+                        if (extensions != null) {
+                            extensions.remove(name);
+                        }
+                        continue;
+                    }
+                    if (name.equals("severity")) {
+                        severityString = null;
+                    }
                     if (extensions == null) {
                         extensions = new LinkedHashMap<>();
                     }
-                    extensions.put(name, v != null ? v : valueNode(p, t));
+                    extensions.put(name, text ? shared(p) : valueNode(p, t));
                 }
             }
         }
@@ -224,7 +244,7 @@ public final class CloudEventJson {
             b.extension("data_base64", dataBase64.asText());
         }
         b.data(plainData);
-        String severityText = null;
+        String severityText = severityString;
         if (extensions != null) {
             for (Map.Entry<String, Object> f : extensions.entrySet()) {
                 String name = f.getKey();
@@ -259,6 +279,11 @@ public final class CloudEventJson {
             applyPlainDataFields(b, plainData, severityText);
         }
         return b.build();
+    }
+
+    /** The parser's current string value, as the cached instance when the same text came before. */
+    private String shared(JsonParser p) throws IOException {
+        return sharedStrings.of(p.getTextCharacters(), p.getTextOffset(), p.getTextLength());
     }
 
     /** Deserialization features under which {@code convertValue(tree, Object.class)} gives other values than {@link #bindPlain}. */

@@ -29,6 +29,18 @@ public final class OffsetTimestamps {
         return fast != null ? fast : OffsetDateTime.parse(text).toInstant();
     }
 
+    /**
+     * The instant of {@code text} as {@link Instant#parse(CharSequence)} reads it (what {@link Instant#toString()}
+     * writes, e.g. the journal's arrival times), the common spelling read by hand and any other left to
+     * {@code Instant.parse}, which decides.
+     *
+     * @throws DateTimeParseException when {@code Instant.parse} refuses the text
+     */
+    public static Instant parseInstant(String text) {
+        Instant fast = parseCommon(text);
+        return fast != null ? fast : Instant.parse(text);
+    }
+
     /** The instant of text in the common spelling, or null when it is spelled otherwise or not valid. */
     static Instant parseCommon(String s) {
         int n = s.length();

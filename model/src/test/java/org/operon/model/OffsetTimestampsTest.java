@@ -63,4 +63,29 @@ class OffsetTimestampsTest {
             assertThatThrownBy(() -> OffsetTimestamps.parse(text)).as(text).isInstanceOf(DateTimeParseException.class);
         }
     }
+
+    @Test
+    void instantsAreReadAsInstantParseReadsThem() {
+        Random random = new Random(7);
+        List<String> texts = new ArrayList<>(List.of("2026-01-31T12:00:00Z", "2026-01-31T13:00:00.250+01:00",
+                "2026-01-31T23:59:60Z", "2026-01-31t12:00:00Z", "+12026-01-31T12:00:00Z"));
+        for (int i = 0; i < 20_000; i++) {
+            // What Instant.toString writes (the journal's arrival times): 0, 3, 6 or 9 fraction digits, Z.
+            long seconds = random.nextLong() % 253_402_300_799L;
+            int nanos = switch (random.nextInt(4)) {
+                case 0 -> 0;
+                case 1 -> random.nextInt(1000) * 1_000_000;
+                case 2 -> random.nextInt(1_000_000) * 1000;
+                default -> random.nextInt(1_000_000_000);
+            };
+            texts.add(Instant.ofEpochSecond(Math.abs(seconds), nanos).toString());
+        }
+        for (String text : texts) {
+            assertThat(OffsetTimestamps.parseInstant(text)).as(text).isEqualTo(Instant.parse(text));
+        }
+        for (String text : List.of("2026-02-30T12:00:00Z", "2026-01-31T12:00:00", "2026-01-31T12:00:00Zjunk", "")) {
+            assertThatThrownBy(() -> Instant.parse(text)).as(text).isInstanceOf(DateTimeParseException.class);
+            assertThatThrownBy(() -> OffsetTimestamps.parseInstant(text)).as(text).isInstanceOf(DateTimeParseException.class);
+        }
+    }
 }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
+import org.operon.model.OffsetTimestamps;
 import org.operon.model.CloudEventJson;
 import org.operon.model.Event;
 import org.operon.model.InvalidEventException;
@@ -150,7 +151,7 @@ final class JournalRecords {
                     || p.nextToken() != JsonToken.VALUE_STRING) {
                 return null;
             }
-            long arrival = Instant.parse(p.getText()).toEpochMilli();
+            long arrival = OffsetTimestamps.parseInstant(p.getText()).toEpochMilli();
             if (p.nextToken() != JsonToken.FIELD_NAME || !"event".equals(p.currentName())
                     || p.nextToken() != JsonToken.START_OBJECT) {
                 return null;
@@ -167,7 +168,7 @@ final class JournalRecords {
 
     private static long parseInstant(String text) throws IOException {
         try {
-            return Instant.parse(text).toEpochMilli();
+            return OffsetTimestamps.parseInstant(text).toEpochMilli();
         } catch (DateTimeParseException e) {
             throw new IOException("arrivalTime '" + text + "' is not an ISO-8601 instant");
         }

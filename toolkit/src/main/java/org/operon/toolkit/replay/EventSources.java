@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import org.operon.model.OffsetTimestamps;
 import org.operon.model.CloudEventJson;
 import org.operon.model.Event;
 import org.operon.model.InvalidEventException;
@@ -536,7 +537,7 @@ public final class EventSources {
                 return null;
             }
             String text = p.getText();
-            long at = text.equals(lastArrivalText) ? lastArrival : Instant.parse(text).toEpochMilli();
+            long at = text.equals(lastArrivalText) ? lastArrival : OffsetTimestamps.parseInstant(text).toEpochMilli();
             if (p.nextToken() != JsonToken.FIELD_NAME || !"event".equals(p.currentName())
                     || p.nextToken() != JsonToken.START_OBJECT) {
                 return null;
@@ -591,7 +592,7 @@ public final class EventSources {
         }
         long at;
         try {
-            at = Instant.parse(text).toEpochMilli();
+            at = OffsetTimestamps.parseInstant(text).toEpochMilli();
         } catch (DateTimeParseException e) {
             throw new InvalidEventException("invalid_value", "arrivalTime '" + arrival.asText()
                     + "' is not an ISO-8601 instant such as 2026-01-05T10:00:00Z");
