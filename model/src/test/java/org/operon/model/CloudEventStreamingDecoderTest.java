@@ -40,6 +40,13 @@ class CloudEventStreamingDecoderTest {
         in.add("{" + BASE + ",\"data\":{\"severity\":\"WARNING\"}}");
         in.add("{" + BASE + ",\"severity\":\"warning\",\"data\":{\"severity\":7}}");
         in.add("{" + BASE + ",\"data_base64\":\"aGVsbG8=\"}");
+        // a repeated severity: the last value wins, whatever kinds the values are
+        in.add("{" + BASE + ",\"severity\":\"info\",\"severity\":\"critical\"}");
+        in.add("{" + BASE + ",\"severity\":3,\"x\":\"y\",\"severity\":\"critical\"}");
+        in.add("{" + BASE + ",\"severity\":\"critical\",\"severity\":3}");
+        in.add("{" + BASE + ",\"severity\":\"critical\",\"severity\":{}}");
+        in.add("{" + BASE + ",\"severity\":\"loud\",\"severity\":\"warning\"}");
+        in.add("{" + BASE + ",\"severity\":\"warning\",\"Bad\":\"x\",\"severity\":\"loud\"}");
         in.add("{" + BASE + ",\"subject\":null,\"time\":null}");
         in.add("{\"type\":\"t\",\"source\":\"/s\",\"id\":\"e1\",\"specversion\":\"1.0\",\"zz\":\"1\",\"aa\":\"2\"}");
         in.add("{" + BASE + ",\"id\":\"dup-last-wins\",\"ext\":\"one\",\"other\":\"o\",\"ext\":\"two\"}");

@@ -233,12 +233,25 @@ public final class EventSources {
             List<Event> events = new ArrayList<>(length / 128 + 1);
             Arrivals arrivals = new Arrivals(length / 128 + 1);
             long lineNo = firstLine;
+            // One parser for the lines of the chunk while each is one record or CloudEvent of the common shape;
+            // from the first line that is not, a parser per line (parseLine), which also words the errors.
+            JsonParser shared = reader.chunkParser(bytes, length);
             for (int start = 0; start < length; lineNo++) {
                 int newline = indexOf(bytes, (byte) '\n', start, length);
                 int next = newline < 0 ? length : newline + 1;
                 int end = newline < 0 ? length : newline;
                 if (end > start && bytes[end - 1] == '\r') {
                     end--;
+                }
+                if (shared != null && !isBlank(bytes, start, end)) {
+                    Event e = reader.sharedParserLine(shared, bytes, start, end, arrivals);
+                    if (e != null) {
+                        events.add(e);
+                        start = next;
+                        continue;
+                    }
+                    closeQuietly(shared);
+                    shared = null;
                 }
                 if (!isBlank(bytes, start, end)) {
                     try {
@@ -253,17 +266,32 @@ public final class EventSources {
                 }
                 start = next;
             }
+            closeQuietly(shared);
             return new Parsed(events, arrivals, null);
         }
     }
 
-    private static int indexOf(byte[] bytes, byte b, int from, int to) {
-        for (int i = from; i < to; i++) {
-            if (bytes[i] == b) {
-                return i;
+    /** A parser over the chunk's bytes, or null when none can be made (every line then gets its own). */
+    private JsonParser chunkParser(byte[] bytes, int length) {
+        try {
+            return mapper.getFactory().createParser(bytes, 0, length);
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    private static void closeQuietly(JsonParser p) {
+        if (p != null) {
+            try {
+                p.close();
+            } catch (IOException ignored) {
+                // a parser over bytes holds nothing to release but buffers
             }
         }
-        return -1;
+    }
+
+    private static int indexOf(byte[] bytes, byte b, int from, int to) {
+        return ByteScan.indexOf(bytes, b, from, to);
     }
 
     private static boolean isBlank(byte[] bytes, int from, int to) {
@@ -436,13 +464,7 @@ public final class EventSources {
         }
 
         private static int count(byte[] bytes, byte b, int length) {
-            int n = 0;
-            for (int i = 0; i < length; i++) {
-                if (bytes[i] == b) {
-                    n++;
-                }
-            }
-            return n;
+            return ByteScan.count(bytes, b, length);
         }
 
         @Override
@@ -529,26 +551,14 @@ public final class EventSources {
      */
     private Event streamedJournalRecord(byte[] bytes, int offset, int length, Arrivals arrivals) {
         try (JsonParser p = mapper.getFactory().createParser(bytes, offset, length)) {
-            if (p.nextToken() != JsonToken.START_OBJECT
-                    || p.nextToken() != JsonToken.FIELD_NAME || !"seq".equals(p.currentName())
-                    || p.nextToken() != JsonToken.VALUE_NUMBER_INT
-                    || p.nextToken() != JsonToken.FIELD_NAME || !"arrivalTime".equals(p.currentName())
-                    || p.nextToken() != JsonToken.VALUE_STRING) {
+            if (p.nextToken() != JsonToken.START_OBJECT) {
                 return null;
             }
-            String text = p.getText();
-            long at = text.equals(lastArrivalText) ? lastArrival : OffsetTimestamps.parseInstant(text).toEpochMilli();
-            if (p.nextToken() != JsonToken.FIELD_NAME || !"event".equals(p.currentName())
-                    || p.nextToken() != JsonToken.START_OBJECT) {
+            Event e = decodeJournalRecord(p);
+            if (e == null || p.nextToken() != null) {
                 return null;
             }
-            Event e = cloudEvents.fromJson(p);
-            if (p.nextToken() != JsonToken.END_OBJECT || p.nextToken() != null) {
-                return null;
-            }
-            lastArrivalText = text;
-            lastArrival = at;
-            arrivals.add(at);
+            arrivals.add(decodedArrival);
             return e;
         } catch (IOException | InvalidEventException | RuntimeException e) {
             return null;
@@ -566,16 +576,89 @@ public final class EventSources {
             if (p.nextToken() != JsonToken.START_OBJECT) {
                 return null;
             }
-            Event e = cloudEvents.fromJson(p);
-            if (e.getTime() == null || p.nextToken() != null) {
+            Event e = decodeCloudEvent(p);
+            if (e == null || p.nextToken() != null) {
                 return null;
             }
-            long at = e.getTime().toEpochMilli();
-            arrivals.add(at);
-            return e.stamped(0, at);
+            arrivals.add(decodedArrival);
+            return e;
         } catch (IOException | InvalidEventException | RuntimeException e) {
             return null;
         }
+    }
+
+    /**
+     * The line {@code bytes[start, end)} read with {@code p}, one parser over the whole chunk that is just
+     * before this line's first token: the same as {@link #streamedJournalRecord} or
+     * {@link #streamedCloudEvent} of the line alone, without a parser per line. Null when the line is not
+     * exactly one such object (the parser then is somewhere else, so the caller stops using it).
+     */
+    private Event sharedParserLine(JsonParser p, byte[] bytes, int start, int end, Arrivals arrivals) {
+        int length = end - start;
+        if (length == 0 || hasEncodedSurrogate(bytes, start, length)) {
+            return null;
+        }
+        boolean journal = startsWith(bytes, start, length, JOURNAL_RECORD_START);
+        if (!journal && !(bytes[start] == '{' && contains(bytes, start, length, SPECVERSION))) {
+            return null;
+        }
+        try {
+            if (p.nextToken() != JsonToken.START_OBJECT || p.currentTokenLocation().getByteOffset() != start) {
+                return null;
+            }
+            Event e = journal ? decodeJournalRecord(p) : decodeCloudEvent(p);
+            // Exactly this line: the object ends where the line does.
+            if (e == null || p.currentLocation().getByteOffset() != end) {
+                return null;
+            }
+            arrivals.add(decodedArrival);
+            return e;
+        } catch (IOException | InvalidEventException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    /** The arrival time of the event the last decode returned. */
+    private long decodedArrival;
+
+    /**
+     * A journal record from {@code p} at its {@code START_OBJECT} to its {@code END_OBJECT}: the event,
+     * unstamped, with its arrival time in {@link #decodedArrival}; null when it is not such a record.
+     */
+    private Event decodeJournalRecord(JsonParser p) throws IOException, InvalidEventException {
+        if (p.nextToken() != JsonToken.FIELD_NAME || !"seq".equals(p.currentName())
+                || p.nextToken() != JsonToken.VALUE_NUMBER_INT
+                || p.nextToken() != JsonToken.FIELD_NAME || !"arrivalTime".equals(p.currentName())
+                || p.nextToken() != JsonToken.VALUE_STRING) {
+            return null;
+        }
+        String text = p.getText();
+        long at = text.equals(lastArrivalText) ? lastArrival : OffsetTimestamps.parseInstant(text).toEpochMilli();
+        if (p.nextToken() != JsonToken.FIELD_NAME || !"event".equals(p.currentName())
+                || p.nextToken() != JsonToken.START_OBJECT) {
+            return null;
+        }
+        Event e = cloudEvents.fromJson(p);
+        if (p.nextToken() != JsonToken.END_OBJECT) {
+            return null;
+        }
+        lastArrivalText = text;
+        lastArrival = at;
+        decodedArrival = at;
+        return e;
+    }
+
+    /**
+     * A CloudEvent with a {@code time} from {@code p} at its {@code START_OBJECT} to its {@code END_OBJECT},
+     * stamped with that time (also in {@link #decodedArrival}); null when it has no time.
+     */
+    private Event decodeCloudEvent(JsonParser p) throws IOException, InvalidEventException {
+        Event e = cloudEvents.fromJson(p);
+        if (e.getTime() == null) {
+            return null;
+        }
+        decodedArrival = e.getTime().toEpochMilli();
+        return e.stamped(0, decodedArrival);
     }
 
     /** The record's event, unstamped; its arrival time goes to {@code arrivals}. */
@@ -632,6 +715,9 @@ public final class EventSources {
 
     /** Whether the bytes hold a UTF-8-encoded surrogate (ED A0..BF), which is not valid UTF-8. */
     private static boolean hasEncodedSurrogate(byte[] bytes, int offset, int length) {
+        if (ByteScan.indexOf(bytes, (byte) 0xED, offset, offset + length) < 0) {
+            return false;
+        }
         for (int i = offset, last = offset + length - 1; i < last; i++) {
             if (bytes[i] == (byte) 0xED && (bytes[i + 1] & 0xFF) >= 0xA0) {
                 return true;

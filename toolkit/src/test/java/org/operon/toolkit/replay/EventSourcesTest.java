@@ -157,6 +157,23 @@ class EventSourcesTest {
             assertEquals(expected.toString(), read.get(0).toString(), line);
             assertEquals(String.valueOf(expected.getData()), String.valueOf(read.get(0).getData()), line);
         }
+        // The same lines among others in one file (one parser for a chunk's lines until a line is not exactly one
+        // object of the common shape, then a parser per line): the same events, in order, numbered on.
+        List<String> mixed = new ArrayList<>();
+        List<Event> expectedMixed = new ArrayList<>();
+        for (int round = 0; round < 3; round++) {
+            for (String line : accepted) {
+                for (String l : List.of("{" + base.replace("e1", "plain-" + mixed.size()) + time + "}", line, "")) {
+                    mixed.add(l);
+                    if (!l.isEmpty()) {
+                        Event e = tree.fromJson(mapper.readTree(l));
+                        expectedMixed.add(e.stamped(expectedMixed.size() + 1, e.getTime().toEpochMilli()));
+                    }
+                }
+            }
+        }
+        Path mixedFile = Recordings.write(dir.resolve("mixed.jsonl"), mixed);
+        assertEquals(expectedMixed, EventSources.read(mixedFile));
         Map<String, String> rejected = Map.of(
                 "{" + base + "}", "CloudEvent e1 has no 'time'",
                 "{" + base + time + ",\"severity\":\"loud\"}", "the CloudEvent is invalid",
