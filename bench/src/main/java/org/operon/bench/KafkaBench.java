@@ -40,7 +40,7 @@ final class KafkaBench {
     KafkaBench(Map<String, String> options, int subjects) {
         this.subjects = subjects;
         String v = options.get("kafka-events");
-        this.events = v == null ? 100_000 : Integer.parseInt(v.replace("_", ""));
+        this.events = v == null ? 500_000 : Integer.parseInt(v.replace("_", ""));
         String w = options.get("kafka-warmup");
         this.maxPoll = options.get("kafka-max-poll");
         this.warmup = w == null ? 20_000 : Integer.parseInt(w.replace("_", ""));

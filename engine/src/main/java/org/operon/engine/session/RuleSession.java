@@ -1,5 +1,6 @@
 package org.operon.engine.session;
 
+import org.drools.core.common.InternalFactHandle;
 import org.drools.core.time.impl.PseudoClockScheduler;
 import org.kie.api.KieBase;
 import org.kie.api.KieServices;
@@ -16,6 +17,7 @@ import org.kie.api.event.rule.DefaultAgendaEventListener;
 import org.kie.api.event.rule.DefaultRuleRuntimeEventListener;
 import org.kie.api.event.rule.ObjectDeletedEvent;
 import org.kie.api.runtime.rule.ConsequenceException;
+import org.kie.api.runtime.rule.FactHandle;
 import org.kie.api.runtime.rule.Match;
 import org.kie.api.time.SessionPseudoClock;
 import org.operon.engine.DecisionListener;
@@ -80,6 +82,14 @@ import java.util.concurrent.TimeUnit;
  * journal (restart, rules reload, {@code operon replay}). Sessions opened with
  * {@link #open(KieBase, long, DecisionListener)} (tests, benchmarks' baselines) keep every event.
  *
+ * <h2>Events</h2>
+ * Events are declared with {@code @expires(5m)} ({@code events.drl}): a rule of the rules directory can see
+ * an event for 5 minutes after its arrival, in windows, temporal operators and joins. The packaged rules need
+ * none after its arrival, so a session of the packaged rules alone, or with rule files none of whose rules
+ * can match an {@link Event} ({@link EventRetention}), deletes each event once the rules have fired on it, at
+ * the end of the {@link #process} call that inserted it. Either way a rule sees an event exactly when it
+ * would have: at its arrival, with the events that arrived with it.
+ *
  * <h2>Threads</h2>
  * Not thread-safe. One thread (the engine thread) owns a session from open to close.
  */
@@ -112,17 +122,26 @@ public final class RuleSession implements SessionView, AutoCloseable {
     private final Map<Rule, RuleRef> rules = new HashMap<>();
     /** Null when this session keeps every event. */
     private final Deduplicator duplicates;
+    /**
+     * Whether events stay in working memory until they expire (5 minutes); when false each is deleted once
+     * the rules fired on it (see "Events" in the class comment and {@link EventRetention}).
+     */
+    private final boolean keepsEvents;
+    /** The events inserted by the current {@link #process} call, to delete when this session does not keep them. */
+    private final List<FactHandle> inserted = new ArrayList<>();
     private long duplicatesDropped;
     /** The match whose consequence is running now; null between firings. */
     private Match firing;
     private boolean closed;
 
-    private RuleSession(KieSession session, long startTime, DecisionListener listener, boolean deduplicate) {
+    private RuleSession(KieSession session, long startTime, DecisionListener listener, boolean deduplicate,
+                        boolean keepsEvents) {
         Objects.requireNonNull(listener, "listener");
         if (startTime < 0) {
             throw new IllegalArgumentException("start time must not be negative: " + startTime);
         }
         this.session = session;
+        this.keepsEvents = keepsEvents;
         if (!(session.getSessionClock() instanceof PseudoClockScheduler pseudo)) {
             session.dispose();
             throw new IllegalStateException("the ksession must run on a pseudo clock (clockType=\"pseudo\"), not "
@@ -181,7 +200,7 @@ public final class RuleSession implements SessionView, AutoCloseable {
         }
         KieSessionConfiguration conf = container.getKieSessionConfiguration(PACKAGED_KSESSION);
         conf.setOption(UNTRACKED_TIMERS);
-        return new RuleSession(container.newKieSession(PACKAGED_KSESSION, conf), startTime, listener, true);
+        return new RuleSession(container.newKieSession(PACKAGED_KSESSION, conf), startTime, listener, true, false);
     }
 
     /**
@@ -218,7 +237,11 @@ public final class RuleSession implements SessionView, AutoCloseable {
         KieSessionConfiguration conf = KieServices.get().newKieSessionConfiguration();
         conf.setOption(ClockTypeOption.PSEUDO);
         conf.setOption(UNTRACKED_TIMERS);
-        return new RuleSession(kieBase.newKieSession(conf, null), startTime, listener, deduplicate);
+        // Only the packaged rules' sessions (which also drop duplicates) may let events go at once; tests and
+        // baselines that open kbases of their own keep every event for its 5 minutes, as Drools would.
+        boolean keepsEvents = !deduplicate || EventRetention.othersMatchEvents(kieBase,
+                ClasspathRules.container().getKieBase(PACKAGED_KBASE));
+        return new RuleSession(kieBase.newKieSession(conf, null), startTime, listener, deduplicate, keepsEvents);
     }
 
     /**
@@ -242,9 +265,32 @@ public final class RuleSession implements SessionView, AutoCloseable {
                 duplicatesDropped++;
                 continue;
             }
-            session.insert(event);
+            FactHandle handle = session.insert(event);
+            if (!keepsEvents) {
+                inserted.add(handle);
+            }
         }
         fire();
+        if (!inserted.isEmpty()) {
+            // Every rule has fired on these events (see "Events" in the class comment); those no rule consumed
+            // leave now instead of at expiry, and what their leaving activates (nothing in the packaged rules)
+            // fires at this time.
+            try {
+                for (FactHandle handle : inserted) {
+                    if (((InternalFactHandle) handle).isValid()) {
+                        session.delete(handle);
+                    }
+                }
+            } finally {
+                inserted.clear();
+            }
+            fire();
+        }
+    }
+
+    /** Whether events stay in working memory until they expire, or leave once the rules fired on them. */
+    public boolean keepsEvents() {
+        return keepsEvents;
     }
 
     /**
