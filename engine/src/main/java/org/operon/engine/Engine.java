@@ -123,6 +123,8 @@ public final class Engine implements EventAcceptor, AutoCloseable {
     // Copies for other threads (status), written by the engine thread.
     private volatile long lastSeqSeen;
     private volatile long sessionClock;
+    /** Whether the session keeps events for their 5 minutes (a rule of the rules directory may match them later). */
+    private volatile boolean sessionKeepsEvents;
 
     /** An engine whose decision listener completes each effect before it returns. */
     public Engine(SessionOpener opener, EventJournal journal, CheckpointStore checkpoints, DecisionListener listener,
@@ -168,6 +170,7 @@ public final class Engine implements EventAcceptor, AutoCloseable {
         restore();
         lastSeqSeen = lastSeq;
         sessionClock = session.clockTime();
+        sessionKeepsEvents = session.rules.keepsEvents();
         running = true;
         accepting = true;
         thread = new Thread(this::runLoop, "operon-engine");
@@ -403,12 +406,16 @@ public final class Engine implements EventAcceptor, AutoCloseable {
      * @param backlog   events accepted and not yet processed
      * @param lastSeq   journal sequence number of the last processed event
      * @param clockTime the session clock, epoch milliseconds
+     * @param keepsEvents whether events stay in the session for 5 minutes after their arrival (a rule of the
+     *                    rules directory may match them later), or leave once the rules fired on them
      */
-    public record Status(boolean accepting, boolean paused, long processed, int backlog, long lastSeq, long clockTime) {
+    public record Status(boolean accepting, boolean paused, long processed, int backlog, long lastSeq, long clockTime,
+                         boolean keepsEvents) {
     }
 
     public Status status() {
-        return new Status(isAccepting(), paused, processed.get(), backlog(), lastSeqSeen, sessionClock);
+        return new Status(isAccepting(), paused, processed.get(), backlog(), lastSeqSeen, sessionClock,
+                sessionKeepsEvents);
     }
 
     /** Events processed since this engine started (restored events not counted). */
@@ -441,6 +448,7 @@ public final class Engine implements EventAcceptor, AutoCloseable {
                 tick();
                 lastSeqSeen = lastSeq;
                 sessionClock = session.clockTime();
+                sessionKeepsEvents = session.rules.keepsEvents();
                 maybeCheckpoint(false);
             }
             awaitEffectsSettled();

@@ -76,6 +76,8 @@ class RulesDirectoryIT {
             send(operon, "c2", "host.cpu.high", "db-9", "critical");
             send(operon, "d0", "deploy", "web-1", "info");
             operon.awaitProcessed(3);
+            // The packaged rules alone need no event after its arrival: none is kept.
+            assertThat(operon.engineStatus().get("eventRetention").asText()).isEqualTo("none");
             Files.writeString(rules.resolve("deploy.drl"), DEPLOY_SEEN);
 
             HttpResponse<String> reloaded = reload(operon);
@@ -98,6 +100,20 @@ class RulesDirectoryIT {
                     .allSatisfy(a -> assertThat(a.get("eventIds").toString()).isEqualTo("[\"c1\",\"c2\",\"c3\"]"));
             assertThat(actions).filteredOn(a -> a.get("type").asText().equals("deploy-seen"))
                     .allSatisfy(a -> assertThat(a.get("eventIds").toString()).isEqualTo("[\"d1\"]"));
+            // deploy-seen fires on an event only at its arrival: still none kept. A window keeps them 5 minutes.
+            assertThat(operon.engineStatus().get("eventRetention").asText()).isEqualTo("none");
+            Files.writeString(rules.resolve("deploys.drl"), """
+                    package org.example.rules;
+                    import org.operon.model.Event;
+                    rule "deploys in the last 10 minutes"
+                    when
+                        Number() from accumulate(Event(type == "deploy") over window:time(10m), count(1))
+                    then
+                    end
+                    """);
+            assertThat(reload(operon).statusCode()).isEqualTo(200);
+            await().atMost(Duration.ofSeconds(20))
+                    .until(() -> operon.engineStatus().get("eventRetention").asText().equals("5m"));
         }
     }
 

@@ -71,6 +71,9 @@ public class EngineControlRoutes extends RouteBuilder {
         body.put("backlog", s.backlog());
         body.put("lastSeq", s.lastSeq());
         body.put("clock", java.time.Instant.ofEpochMilli(s.clockTime()).toString());
+        // How long events stay in the session: "5m" when a rule of the rules directory may match one after its
+        // arrival, "none" when each leaves once the rules fired on it (docs/rules.md, "Event").
+        body.put("eventRetention", s.keepsEvents() ? "5m" : "none");
         return body;
     }
 
