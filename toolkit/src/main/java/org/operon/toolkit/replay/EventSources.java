@@ -497,13 +497,13 @@ public final class EventSources {
         // replaces: such a line goes the tree path, which reads the text.
         boolean fast = !hasEncodedSurrogate(bytes, offset, length);
         if (fast && startsWith(bytes, offset, length, JOURNAL_RECORD_START)) {
-            Event event = streamedJournalRecord(bytes, offset, length, arrivals);
+            Event event = streamedLine(bytes, offset, length, arrivals, true);
             if (event != null) {
                 out.add(event);
                 return;
             }
         } else if (fast && bytes[offset] == '{' && contains(bytes, offset, length, SPECVERSION)) {
-            Event event = streamedCloudEvent(bytes, offset, length, arrivals);
+            Event event = streamedLine(bytes, offset, length, arrivals, false);
             if (event != null) {
                 out.add(event);
                 return;
@@ -545,38 +545,18 @@ public final class EventSources {
     }
 
     /**
-     * A journal record line as {@link org.operon.state.FileEventJournal} writes it
-     * ({@code {"seq":n,"arrivalTime":"...","event":{...}}}), decoded with the streaming parser; null if
-     * the line is anything else or any problem, so that the tree path decides (and words the error).
+     * One line decoded with the streaming parser: with {@code journal}, a journal record as
+     * {@link org.operon.state.FileEventJournal} writes it ({@code {"seq":n,"arrivalTime":"...","event":{...}}});
+     * without, one CloudEvent object with a {@code time}, stamped with that time (such a line has no
+     * {@code arrivalTime}, not a valid attribute name, so the tree path too would read it as a CloudEvent).
+     * Null if the line is anything else or any problem, so that the tree path decides (and words the error).
      */
-    private Event streamedJournalRecord(byte[] bytes, int offset, int length, Arrivals arrivals) {
+    private Event streamedLine(byte[] bytes, int offset, int length, Arrivals arrivals, boolean journal) {
         try (JsonParser p = mapper.getFactory().createParser(bytes, offset, length)) {
             if (p.nextToken() != JsonToken.START_OBJECT) {
                 return null;
             }
-            Event e = decodeJournalRecord(p);
-            if (e == null || p.nextToken() != null) {
-                return null;
-            }
-            arrivals.add(decodedArrival);
-            return e;
-        } catch (IOException | InvalidEventException | RuntimeException e) {
-            return null;
-        }
-    }
-
-    /**
-     * A line holding one CloudEvent object with a {@code time}, decoded with the streaming parser and
-     * stamped with that time; null if the line is anything else or any problem, so that the tree path
-     * decides (and words the error). A line the streaming decoder accepts has no {@code arrivalTime}
-     * (not a valid attribute name), so the tree path too would read it as a CloudEvent.
-     */
-    private Event streamedCloudEvent(byte[] bytes, int offset, int length, Arrivals arrivals) {
-        try (JsonParser p = mapper.getFactory().createParser(bytes, offset, length)) {
-            if (p.nextToken() != JsonToken.START_OBJECT) {
-                return null;
-            }
-            Event e = decodeCloudEvent(p);
+            Event e = journal ? decodeJournalRecord(p) : decodeCloudEvent(p);
             if (e == null || p.nextToken() != null) {
                 return null;
             }
@@ -589,8 +569,8 @@ public final class EventSources {
 
     /**
      * The line {@code bytes[start, end)} read with {@code p}, one parser over the whole chunk that is just
-     * before this line's first token: the same as {@link #streamedJournalRecord} or
-     * {@link #streamedCloudEvent} of the line alone, without a parser per line. Null when the line is not
+     * before this line's first token: the same as {@link #streamedLine} of the line alone, without a parser
+     * per line. Null when the line is not
      * exactly one such object (the parser then is somewhere else, so the caller stops using it).
      */
     private Event sharedParserLine(JsonParser p, byte[] bytes, int start, int end, Arrivals arrivals) {
