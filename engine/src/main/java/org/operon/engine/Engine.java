@@ -320,6 +320,7 @@ public final class Engine implements EventAcceptor, AutoCloseable {
             replayed = replay(rules, history, from, new Checkpoint(lastSeq, now), lastSeq);
         }
         session = replayed.session() != null ? replayed.session() : new ThrottledSession(rules, now);
+        sessionKeepsEvents = session.rules.keepsEvents(); // also while paused, when the loop does not refresh it
         opener = rules;
         old.close();
         long took = Math.max(0, clock.getAsLong() - began);

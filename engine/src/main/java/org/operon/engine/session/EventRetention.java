@@ -10,6 +10,7 @@ import org.kie.api.KieBase;
 import org.kie.api.definition.KiePackage;
 import org.kie.api.definition.rule.Rule;
 import org.operon.model.Event;
+import org.operon.model.IncidentPolicy;
 
 import java.util.ArrayDeque;
 import java.util.Deque;
@@ -28,7 +29,8 @@ import java.util.Set;
  * is not one of the packaged rules has a pattern that can match an {@link Event} (of type {@code Event},
  * a supertype such as {@code Object}, at any depth: inside {@code not}, {@code exists}, {@code accumulate},
  * {@code from}, ...), unless the rule can fire on an event only at its arrival (its whole condition is one
- * plain pattern, and no timer or agenda group defers its firing). Otherwise {@link RuleSession} deletes each event once the rules have fired on it:
+ * plain pattern, alone or joined with {@code IncidentPolicy()}, and no timer or agenda group defers its firing).
+ * Otherwise {@link RuleSession} deletes each event once the rules have fired on it:
  * nothing can see the difference, and the session neither holds millions of events at high rates nor
  * pays their expiry timers and the garbage collector's copying of them.
  *
@@ -61,8 +63,10 @@ final class EventRetention {
 
     /**
      * Whether the rule can only fire on an event when it arrives: its whole condition is one plain pattern
-     * (no window, no {@code from}, nothing joined), and nothing defers its firing (a timer, an agenda group
-     * other than MAIN, a ruleflow group). Such a rule has fired on each event before the event leaves.
+     * (no window, no {@code from}), or that pattern joined with {@code IncidentPolicy()} only (in every session
+     * from its start; the join docs/rules-directory.md advises against Drools 10.1's leak of one-pattern rules),
+     * and nothing defers its firing (a timer, an agenda group other than MAIN, a ruleflow group). Such a rule
+     * has fired on each event before the event leaves.
      */
     static boolean firesOnlyAtArrival(RuleImpl rule) {
         if (rule.isQuery() || rule.getTimer() != null || !"MAIN".equals(rule.getAgendaGroup())
@@ -70,10 +74,21 @@ final class EventRetention {
             return false;
         }
         var lhs = rule.getLhs();
-        return lhs != null && lhs.isAnd() && lhs.getChildren().size() == 1
-                && lhs.getChildren().get(0) instanceof Pattern pattern
-                && pattern.getSource() == null && pattern.getBehaviors().isEmpty()
-                && pattern.getObjectType() instanceof ClassObjectType;
+        if (lhs == null || !lhs.isAnd() || lhs.getChildren().isEmpty()) {
+            return false;
+        }
+        int eventPatterns = 0;
+        for (RuleConditionElement child : lhs.getChildren()) {
+            if (!(child instanceof Pattern pattern) || pattern.getSource() != null || !pattern.getBehaviors().isEmpty()
+                    || !(pattern.getObjectType() instanceof ClassObjectType type)) {
+                return false;
+            }
+            if (type.getClassType() == IncidentPolicy.class) {
+                continue;
+            }
+            eventPatterns++;
+        }
+        return eventPatterns == 1;
     }
 
     /** Whether any pattern of the rule's conditions may match an Event. */
