@@ -86,8 +86,8 @@ import java.util.concurrent.TimeUnit;
  * Events are declared with {@code @expires(5m)} ({@code events.drl}): a rule of the rules directory can see
  * an event for 5 minutes after its arrival, in windows, temporal operators and joins. The packaged rules need
  * none after its arrival, so a session of the packaged rules alone, or with rule files none of whose rules
- * can match an {@link Event} ({@link EventRetention}), deletes each event once the rules have fired on it, at
- * the end of the {@link #process} call that inserted it. Either way a rule sees an event exactly when it
+ * can match an {@link Event} after its arrival ({@link EventRetention}), deletes each event once the rules have
+ * fired on it, at the end of the {@link #process} call that inserted it. Either way a rule sees an event exactly when it
  * would have: at its arrival, with the events that arrived with it.
  *
  * <h2>Threads</h2>
