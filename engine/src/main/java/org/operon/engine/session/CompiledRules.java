@@ -49,6 +49,11 @@ public final class CompiledRules implements SessionOpener {
         return known;
     }
 
+    /** The kbase of the packaged rules plus the user's; null for the packaged rules alone. */
+    KieBase kieBase() {
+        return kieBase;
+    }
+
     /** True when these are the packaged rules alone. */
     public boolean isPackagedOnly() {
         return kieBase == null;

@@ -6,6 +6,8 @@ import org.drools.base.definitions.rule.impl.RuleImpl;
 import org.drools.base.rule.Pattern;
 import org.drools.base.rule.PatternSource;
 import org.drools.base.rule.RuleConditionElement;
+import org.drools.core.impl.InternalRuleBase;
+import org.drools.core.reteoo.ObjectTypeNode;
 import org.kie.api.KieBase;
 import org.kie.api.definition.KiePackage;
 import org.kie.api.definition.rule.Rule;
@@ -18,6 +20,7 @@ import java.util.HashSet;
 import java.util.IdentityHashMap;
 import java.util.Map;
 import java.util.Set;
+import java.util.WeakHashMap;
 
 /**
  * Whether a session must keep its events after the rules fired on them.
@@ -35,9 +38,42 @@ import java.util.Set;
  * pays their expiry timers and the garbage collector's copying of them.
  *
  * <p>When in doubt (a rule whose conditions cannot be read this way) the events are kept.
+ *
+ * <p>A kbase whose sessions let events go needs no expiry for them either: {@link #stopExpiry} stops Drools
+ * scheduling an expiry job for each event inserted (and cancelling it when the event is deleted), about a tenth
+ * of a session's work at a thousand events per call. Its sessions must then let every event go.
  */
 final class EventRetention {
+    /** Drools' expiration offset for "never expires" ({@code PropagationEntry.Insert} schedules nothing). */
+    private static final long NO_EXPIRY = -1;
+    /** The kbases whose events no longer expire; their sessions must delete every event they insert. */
+    private static final Set<KieBase> WITHOUT_EXPIRY = java.util.Collections.synchronizedSet(
+            java.util.Collections.newSetFromMap(new WeakHashMap<>()));
+
     private EventRetention() {
+    }
+
+    /**
+     * Stops events inserted into sessions of {@code kieBase} from scheduling an expiry job: the object type
+     * nodes of {@link Event} and of its supertypes get no expiration offset. Only for a kbase every session of
+     * which deletes its events once the rules fired on them; idempotent.
+     */
+    static void stopExpiry(KieBase kieBase) {
+        if (WITHOUT_EXPIRY.contains(kieBase)) {
+            return;
+        }
+        for (ObjectTypeNode node : ((InternalRuleBase) kieBase).getRete().getObjectTypeNodes()) {
+            if (node.getObjectType() instanceof ClassObjectType type && type.getClassType() != null
+                    && type.getClassType().isAssignableFrom(Event.class)) {
+                node.setExpirationOffset(NO_EXPIRY);
+            }
+        }
+        WITHOUT_EXPIRY.add(kieBase);
+    }
+
+    /** Whether {@link #stopExpiry} ran for {@code kieBase}: a session of it that kept events would keep them forever. */
+    static boolean expiryStopped(KieBase kieBase) {
+        return WITHOUT_EXPIRY.contains(kieBase);
     }
 
     /** True when a rule of {@code kieBase} that is not among {@code packaged}'s rules may match an Event later. */

@@ -1,6 +1,10 @@
 package org.operon.engine.session;
 
+import org.drools.base.base.ClassObjectType;
+import org.drools.core.impl.InternalRuleBase;
+import org.drools.core.reteoo.ObjectTypeNode;
 import org.junit.jupiter.api.Test;
+import org.kie.api.KieBase;
 import org.operon.engine.RuleSource;
 import org.operon.model.Decision;
 import org.operon.model.Event;
@@ -12,6 +16,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * How long events stay in working memory: until the rules have fired on them when only the packaged rules
@@ -61,6 +66,35 @@ class RuleSessionEventsTest {
 
     private static CompiledRules compile(String drl) throws Exception {
         return RulesCompiler.compile(List.of(new RuleSource("user.drl", drl.getBytes(StandardCharsets.UTF_8))));
+    }
+
+    /** The expiration offset of the Event object type node: what Drools schedules an expiry job by (-1: none). */
+    private static long eventExpiry(KieBase kieBase) {
+        for (ObjectTypeNode node : ((InternalRuleBase) kieBase).getRete().getObjectTypeNodes()) {
+            if (node.getObjectType() instanceof ClassObjectType type && type.getClassType() == Event.class) {
+                return node.getExpirationOffset();
+            }
+        }
+        throw new AssertionError("no Event node");
+    }
+
+    @Test
+    void eventsThatLeaveOnceTheRulesFiredScheduleNoExpiry() throws Exception {
+        try (RuleSession session = RuleSession.openPackaged(T0, d -> { })) {
+            assertThat(eventExpiry(ClasspathRules.container().getKieBase(RuleSession.PACKAGED_KBASE))).isEqualTo(-1);
+        }
+        CompiledRules letGo = compile(NO_EVENT_RULE);
+        try (RuleSession session = letGo.open(T0, d -> { })) {
+            assertThat(eventExpiry(letGo.kieBase())).isEqualTo(-1);
+        }
+        // Such a kbase cannot be opened to keep its events: they would never leave.
+        assertThatThrownBy(() -> RuleSession.open(letGo.kieBase(), T0, d -> { }))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("no longer expire");
+
+        CompiledRules keep = compile(COUNTING_RULE);
+        try (RuleSession session = keep.open(T0, d -> { })) {
+            assertThat(eventExpiry(keep.kieBase())).isEqualTo(300_001); // @expires(5m), which Drools counts inclusively
+        }
     }
 
     @Test

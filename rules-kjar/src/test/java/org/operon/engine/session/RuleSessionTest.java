@@ -118,12 +118,19 @@ class RuleSessionTest {
     }
 
     @Test
-    void theKbaseCanBeOpenedByName() {
+    void thePackagedKbaseOpensOnlyAsThePackagedRules() {
+        // Its sessions let events go once the rules fired, so its events do not expire: a session of it that
+        // kept every event (open by name keeps them) would hold them forever.
+        assertThatThrownBy(() -> RuleSession.open(RuleSession.PACKAGED_KBASE, T0, d -> { }))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("openPackaged");
+
         List<Decision> decisions = new ArrayList<>();
-        try (RuleSession session = RuleSession.open(RuleSession.PACKAGED_KBASE, T0, decisions::add)) {
+        try (RuleSession session = RuleSession.openPackaged(T0, decisions::add)) {
             session.process(burst("db1", T0));
 
             assertThat(decisions).hasSize(1);
+            assertThat(session.keepsEvents()).isFalse();
         }
     }
 }
