@@ -20,15 +20,18 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
-import java.util.ArrayDeque;
 import java.util.Comparator;
 import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
 
 /**
  * Reads recorded events for a replay, each with the time at which it is replayed (its arrival time).
@@ -57,9 +60,9 @@ public final class EventSources {
     private static final String SEGMENT_GLOB = "journal-*.jsonl";
 
     /**
-     * Bytes per chunk (whole lines; a longer line makes a larger chunk). The consumer's thread only copies
-     * a file's bytes into chunks and counts their lines; decoding and parsing happen on the workers, so that
-     * a replay consuming a stream spends its thread on the rules.
+     * Bytes per chunk (whole lines; a longer line makes a larger chunk). A reader thread copies a file's bytes
+     * into chunks and counts their lines; decoding and parsing happen on the workers, so that a replay consuming
+     * a stream spends its thread on the rules.
      */
     private static final int CHUNK_BYTES = 256 * 1024;
     /** Worker threads parsing chunks when nothing else runs meanwhile ({@link #read}). */
@@ -334,22 +337,30 @@ public final class EventSources {
     }
 
     /**
-     * Reads the files on the calling thread, about {@value #CHUNK_BYTES} bytes of whole lines per chunk,
-     * parses up to {@link #AHEAD} chunks at a time on worker threads and hands their events over in file
-     * order, numbered by position. Parsing on several threads changes nothing in the result: the same
-     * events, the same first problem.
+     * Reads the files on a reader thread, about {@value #CHUNK_BYTES} bytes of whole lines per chunk, parses up
+     * to {@link #AHEAD} chunks at a time on worker threads and hands their events over in file order, numbered
+     * by position. Parsing on several threads changes nothing in the result: the same events, the same first
+     * problem.
      */
     private static final class Chunks implements AutoCloseable {
+        /** Put after the last chunk. */
+        private static final Future<Parsed> END = CompletableFuture.completedFuture(null);
+
         private final boolean journal;
         private final List<Path> files;
         private final ExecutorService workers;
-        private final ArrayDeque<Future<Parsed>> inFlight = new ArrayDeque<>();
+        /** Chunks parsing or parsed, in file order, then {@link #END}; filled by the reader thread. */
+        private final BlockingQueue<Future<Parsed>> inFlight = new ArrayBlockingQueue<>(AHEAD);
+        private final Thread reader;
+        private volatile boolean closed;
+        // The reader thread's.
         private int fileIndex = -1;
         private InputStream in;
         /** Bytes of the current file read past the last whole line of the previous chunk. */
         private byte[] rest = new byte[0];
         private long lineNo;
         private boolean tolerateTornTail;
+        // The consumer's.
         private long position;
         private boolean failed;
 
@@ -361,6 +372,31 @@ public final class EventSources {
                 t.setDaemon(true);
                 return t;
             });
+            this.reader = new Thread(this::readAll, "operon-replay-read");
+            reader.setDaemon(true);
+            reader.start();
+        }
+
+        /** The reader thread: chunks to the workers, in order, until the end, a problem or {@link #close}. */
+        private void readAll() {
+            try {
+                while (!closed) {
+                    Chunk c = readChunk();
+                    if (c == null) {
+                        inFlight.put(END);
+                        return;
+                    }
+                    inFlight.put(workers.submit(c::parse));
+                }
+            } catch (EventSourceException e) {
+                inFlight.offer(CompletableFuture.completedFuture(new Parsed(List.of(), null, e)));
+            } catch (InterruptedException | RejectedExecutionException e) {
+                // closed
+            } catch (RuntimeException e) {
+                inFlight.offer(CompletableFuture.failedFuture(e));
+            } finally {
+                closeInput();
+            }
         }
 
         /** The next chunk's events, null at the end. */
@@ -368,19 +404,13 @@ public final class EventSources {
             if (failed) {
                 return null;
             }
-            while (inFlight.size() < AHEAD) {
-                Chunk c = readChunk();
-                if (c == null) {
-                    break;
-                }
-                inFlight.add(workers.submit(c::parse));
-            }
-            Future<Parsed> head = inFlight.poll();
-            if (head == null) {
-                return null;
-            }
             Parsed parsed;
             try {
+                Future<Parsed> head = inFlight.take();
+                if (head == END) {
+                    failed = true; // nothing more
+                    return null;
+                }
                 parsed = head.get();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -469,7 +499,12 @@ public final class EventSources {
 
         @Override
         public void close() {
+            closed = true;
+            reader.interrupt(); // the reader closes its file
             workers.shutdownNow();
+        }
+
+        private void closeInput() {
             if (in != null) {
                 try {
                     in.close();
