@@ -350,7 +350,8 @@ public final class OperonBench {
 
     /**
      * 7. Replay (toolkit) of a journal written by the real {@link FileEventJournal}, JSON parsing
-     * included, against the packaged pack fed the same (already parsed) events in process.
+     * included, against the packaged pack fed the same (already parsed) events in process. The ratio is
+     * the streamed replay's, the way {@code operon replay} reads its sources.
      */
     private ObjectNode replay() throws Exception {
         Path dir = Files.createTempDirectory("operon-bench-journal");
@@ -414,10 +415,13 @@ public final class OperonBench {
                 outcomes.put("replay (streamed)", streamedActions.get());
             }
             Rates r = new Rates(best, outcomes);
-            double ratio = r.rate("replay (parse + run)") / r.rate("in-process pack");
-            ObjectNode n = entry(r, "replay (parse + run)", "in-process pack", ratio, 0.8,
+            // The ratio is of the path `operon replay` takes (ReplayCommand streams its sources); reading everything
+            // first (parse + run) is reported beside it.
+            double ratio = r.rate("replay (streamed)") / r.rate("in-process pack");
+            ObjectNode n = entry(r, "replay (streamed)", "in-process pack", ratio, 0.8,
                     "Replay of a " + read.size() + "-event journal (" + (bytes >> 20) + " MiB, FileEventJournal) incl. "
-                            + "JSON parsing vs RuleSession.openPackaged on the same parsed events");
+                            + "JSON parsing, streamed as operon replay reads it (parse + run: read everything first), vs "
+                            + "RuleSession.openPackaged on the same parsed events");
             n.put("journalBytes", bytes);
             return n;
         } finally {
