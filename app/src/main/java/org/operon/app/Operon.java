@@ -16,7 +16,6 @@ import java.util.concurrent.CountDownLatch;
  * own codes (0 ok, 1 a scenario failed, 2 could not run).
  */
 public final class Operon {
-    private static final Logger LOG = LoggerFactory.getLogger(Operon.class);
 
     private Operon() {
     }
@@ -25,7 +24,10 @@ public final class Operon {
         String command = args.length == 0 ? "run" : args[0];
         switch (command) {
             case "run" -> run();
-            case "test", "replay", "diff", "explain" -> System.exit(ToolCommands.run(args, System.out, System.err));
+            case "test", "replay", "diff", "explain" -> {
+                ToolLogging.install(); // before any logger: the tools log warnings only, without starting Log4j
+                System.exit(ToolCommands.run(args, System.out, System.err));
+            }
             case "help", "--help", "-h" -> {
                 System.out.println("""
                         Usage: java -jar operon.jar [run | test | replay | diff | explain] [options]
@@ -50,11 +52,12 @@ public final class Operon {
     }
 
     private static void run() {
+        Logger log = LoggerFactory.getLogger(Operon.class); // not a static field: the tools use another provider
         OperonConfig config;
         try {
             config = OperonConfig.load();
         } catch (ConfigException e) {
-            LOG.error(e.getMessage());
+            log.error(e.getMessage());
             System.err.println("operon: " + e.getMessage());
             System.exit(2);
             return;
@@ -68,7 +71,7 @@ public final class Operon {
         try {
             app.start();
         } catch (Exception e) {
-            LOG.error("Operon failed to start: {}", e.getMessage(), e);
+            log.error("Operon failed to start: {}", e.getMessage(), e);
             System.err.println("operon: failed to start: " + e.getMessage());
             System.exit(1); // the shutdown hook closes whatever did start
             return;

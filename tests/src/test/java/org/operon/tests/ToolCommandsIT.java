@@ -82,6 +82,8 @@ class ToolCommandsIT {
         assertThat(replayedIds).isNotEmpty().allSatisfy(id -> assertThat(served).contains(id));
         // Nothing was performed: the server's audit is untouched by the replay.
         assertThat(replayed.err).contains("operon replay");
+        // Only the command's own report: the libraries' INFO lines are not logged by the tools (ToolLogging).
+        assertThat(replayed.err.lines()).allSatisfy(line -> assertThat(line).startsWith("operon replay: "));
     }
 
     private static List<String> decisionIds(OperonProcess operon) throws Exception {
