@@ -86,6 +86,46 @@ class ToolCommandsIT {
         assertThat(replayed.err.lines()).allSatisfy(line -> assertThat(line).startsWith("operon replay: "));
     }
 
+    @Test
+    void binOperonReplaysWithAClassArchiveThatItsFirstRunWrites() throws Exception {
+        // An installation laid out as the repository's: bin/operon next to app/target/operon.jar and its lib.
+        Path root = tmp.resolve("install");
+        Path target = Files.createDirectories(root.resolve("app").resolve("target"));
+        Path real = OperonProcess.jar().toAbsolutePath();
+        Files.createSymbolicLink(target.resolve("operon.jar"), real);
+        Files.createSymbolicLink(target.resolve("lib"), real.resolveSibling("lib"));
+        Path script = Files.copy(real.getParent().getParent().getParent().resolve("bin").resolve("operon"),
+                Files.createDirectories(root.resolve("bin")).resolve("operon"));
+        assertThat(script.toFile().setExecutable(true)).isTrue();
+        Path events = tmp.resolve("events.jsonl");
+        StringBuilder lines = new StringBuilder();
+        for (int i = 0; i < 3; i++) {
+            lines.append("{\"specversion\":\"1.0\",\"id\":\"c-").append(i).append("\",\"source\":\"/monitoring\",")
+                    .append("\"type\":\"alert\",\"subject\":\"db-1\",\"severity\":\"critical\",")
+                    .append("\"time\":\"2026-01-01T00:00:0").append(i).append("Z\"}\n");
+        }
+        Files.writeString(events, lines);
+
+        Result plain = run("replay", "--events", events.toString());
+        Result first = runScript(script, "replay", "--events", events.toString());
+        Path archive = target.resolve("operon-tools.jsa");
+        assertThat(archive).isRegularFile();
+        Result second = runScript(script, "replay", "--events", events.toString());
+
+        assertThat(plain.exit).as(plain.err).isZero();
+        assertThat(plain.out).contains("\"type\":\"notify\"");
+        // The JVM's notes on the archive stay out of the output: the same action lines as java -jar, each JSON.
+        for (Result r : List.of(first, second)) {
+            assertThat(r.exit).as(r.err).isZero();
+            assertThat(r.out).isEqualTo(plain.out);
+            assertThat(r.err.lines()).allSatisfy(line -> assertThat(line).startsWith("operon replay: "));
+        }
+        try (var left = Files.list(target)) {
+            assertThat(left.map(p -> p.getFileName().toString())).containsExactlyInAnyOrder(
+                    "operon.jar", "lib", "operon-tools.jsa"); // no partial archive left behind
+        }
+    }
+
     private static List<String> decisionIds(OperonProcess operon) throws Exception {
         List<String> ids = new ArrayList<>();
         for (JsonNode a : operon.getJson("/api/v1/actions?limit=100").get("actions")) {
@@ -101,10 +141,24 @@ class ToolCommandsIT {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx512m", "-jar", OperonProcess.jar().toString()));
         command.addAll(List.of(args));
+        return exec(new ProcessBuilder(command));
+    }
+
+    /** Runs bin/operon with this JVM's java first on the PATH and no OPERON_JAVA_OPTS. */
+    private Result runScript(Path script, String... args) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of("sh", script.toString()));
+        command.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(command);
+        pb.environment().remove("OPERON_JAVA_OPTS");
+        pb.environment().put("PATH", Path.of(System.getProperty("java.home"), "bin") + java.io.File.pathSeparator
+                + pb.environment().getOrDefault("PATH", ""));
+        return exec(pb);
+    }
+
+    private Result exec(ProcessBuilder pb) throws IOException, InterruptedException {
         Path out = Files.createTempFile(tmp, "out-", ".txt");
         Path err = Files.createTempFile(tmp, "err-", ".txt");
-        Process p = new ProcessBuilder(command).directory(tmp.toFile())
-                .redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+        Process p = pb.directory(tmp.toFile()).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
         assertThat(p.waitFor(120, TimeUnit.SECONDS)).as("the command finished").isTrue();
         return new Result(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8), Files.readString(err, StandardCharsets.UTF_8));
     }
