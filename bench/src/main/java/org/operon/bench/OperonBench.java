@@ -552,6 +552,12 @@ public final class OperonBench {
                     System.out.printf(Locale.ROOT, "    %-10s %,12d events  live heap %6.0f MiB  %,d facts%n", name,
                             m.events, live, session.factCount());
                     nextSample += sampleEvery;
+                    if (live > 0.75 * Runtime.getRuntime().maxMemory() / 1048576.0) {
+                        // The trivial rule keeps every event (kie-drools#6361): stop before it runs out of heap.
+                        System.out.printf(Locale.ROOT, "    %-10s stopped at %,d events: live heap past 75%% of the max heap%n",
+                                name, m.events);
+                        break;
+                    }
                 }
             }
         }

@@ -39,41 +39,51 @@ import java.util.WeakHashMap;
  *
  * <p>When in doubt (a rule whose conditions cannot be read this way) the events are kept.
  *
- * <p>A kbase whose sessions let events go needs no expiry for them either: {@link #stopExpiry} stops Drools
+ * <p>A kbase whose sessions let events go needs no expiry for them either: {@link #openAs} stops Drools
  * scheduling an expiry job for each event inserted (and cancelling it when the event is deleted), about a tenth
  * of a session's work at a thousand events per call. Its sessions must then let every event go.
  */
 final class EventRetention {
     /** Drools' expiration offset for "never expires" ({@code PropagationEntry.Insert} schedules nothing). */
     private static final long NO_EXPIRY = -1;
-    /** The kbases whose events no longer expire; their sessions must delete every event they insert. */
-    private static final Set<KieBase> WITHOUT_EXPIRY = java.util.Collections.synchronizedSet(
-            java.util.Collections.newSetFromMap(new WeakHashMap<>()));
+    /**
+     * Whether the sessions of each kbase opened so far keep their events (true) or let them go (false, and its
+     * events no longer expire). One mode per kbase: a session of the other mode would leak events or lose them.
+     */
+    private static final Map<KieBase, Boolean> MODES = new WeakHashMap<>();
 
     private EventRetention() {
     }
 
     /**
-     * Stops events inserted into sessions of {@code kieBase} from scheduling an expiry job: the object type
-     * nodes of {@link Event} and of its supertypes get no expiration offset. Only for a kbase every session of
-     * which deletes its events once the rules fired on them; idempotent.
+     * Fixes whether the sessions of {@code kieBase} keep their events, before one is opened. For a kbase whose
+     * sessions let them go, events inserted no longer schedule an expiry job: the object type nodes of
+     * {@link Event} and of its supertypes get no expiration offset.
+     *
+     * @throws IllegalStateException when sessions of this kbase were opened in the other mode (a session that
+     *                               kept events of a kbase without expiry would keep them forever; one opened
+     *                               before the expiry was stopped would lose it)
      */
-    static void stopExpiry(KieBase kieBase) {
-        if (WITHOUT_EXPIRY.contains(kieBase)) {
-            return;
-        }
-        for (ObjectTypeNode node : ((InternalRuleBase) kieBase).getRete().getObjectTypeNodes()) {
-            if (node.getObjectType() instanceof ClassObjectType type && type.getClassType() != null
-                    && type.getClassType().isAssignableFrom(Event.class)) {
-                node.setExpirationOffset(NO_EXPIRY);
+    static void openAs(KieBase kieBase, boolean keepsEvents) {
+        synchronized (MODES) {
+            Boolean mode = MODES.get(kieBase);
+            if (mode == null) {
+                if (!keepsEvents) {
+                    for (ObjectTypeNode node : ((InternalRuleBase) kieBase).getRete().getObjectTypeNodes()) {
+                        if (node.getObjectType() instanceof ClassObjectType type && type.getClassType() != null
+                                && type.getClassType().isAssignableFrom(Event.class)) {
+                            node.setExpirationOffset(NO_EXPIRY);
+                        }
+                    }
+                }
+                MODES.put(kieBase, keepsEvents);
+            } else if (mode != keepsEvents) {
+                throw new IllegalStateException(mode
+                        ? "sessions of this kbase keep their events, so it cannot also open one that lets them go"
+                        : "the sessions of this kbase let events go once the rules fired, so its events no longer "
+                        + "expire: open it with deduplicate, as CompiledRules does");
             }
         }
-        WITHOUT_EXPIRY.add(kieBase);
-    }
-
-    /** Whether {@link #stopExpiry} ran for {@code kieBase}: a session of it that kept events would keep them forever. */
-    static boolean expiryStopped(KieBase kieBase) {
-        return WITHOUT_EXPIRY.contains(kieBase);
     }
 
     /** True when a rule of {@code kieBase} that is not among {@code packaged}'s rules may match an Event later. */

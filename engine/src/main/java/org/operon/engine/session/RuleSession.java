@@ -88,7 +88,7 @@ import java.util.concurrent.TimeUnit;
  * none after its arrival, so a session of the packaged rules alone, or with rule files none of whose rules
  * can match an {@link Event} after its arrival ({@link EventRetention}), deletes each event once the rules have
  * fired on it, at the end of the {@link #process} call that inserted it; in such a kbase events get no expiry job
- * at all ({@link EventRetention#stopExpiry}), and it cannot be opened to keep them. Either way a rule sees an event
+ * at all ({@link EventRetention#openAs}), and it cannot be opened to keep them. Either way a rule sees an event
  * exactly when it would have: at its arrival, with the events that arrived with it.
  *
  * <h2>Threads</h2>
@@ -201,7 +201,7 @@ public final class RuleSession implements SessionView, AutoCloseable {
         }
         KieSessionConfiguration conf = container.getKieSessionConfiguration(PACKAGED_KSESSION);
         conf.setOption(UNTRACKED_TIMERS);
-        EventRetention.stopExpiry(container.getKieBase(PACKAGED_KBASE)); // its sessions let every event go
+        EventRetention.openAs(container.getKieBase(PACKAGED_KBASE), false); // its sessions let every event go
         return new RuleSession(container.newKieSession(PACKAGED_KSESSION, conf), startTime, listener, true, false);
     }
 
@@ -241,19 +241,18 @@ public final class RuleSession implements SessionView, AutoCloseable {
         conf.setOption(UNTRACKED_TIMERS);
         // Only the packaged rules' sessions (which also drop duplicates) may let events go at once; tests and
         // baselines that open kbases of their own keep every event for its 5 minutes, as Drools would.
-        KieBase packaged = ClasspathRules.container().getKieBase(PACKAGED_KBASE);
-        if (kieBase == packaged && !deduplicate) {
-            // Its sessions let events go (openPackaged), so its events do not expire: one that kept them would grow.
-            throw new IllegalArgumentException("the packaged kbase '" + PACKAGED_KBASE
-                    + "' opens only as the packaged rules: use openPackaged");
+        KieContainer container = ClasspathRules.container();
+        boolean keepsEvents = true;
+        if (deduplicate || container.getKieBaseNames().contains(PACKAGED_KBASE)) {
+            KieBase packaged = container.getKieBase(PACKAGED_KBASE);
+            if (kieBase == packaged && !deduplicate) {
+                // Its sessions let events go (openPackaged), so its events do not expire: one that kept them would grow.
+                throw new IllegalArgumentException("the packaged kbase '" + PACKAGED_KBASE
+                        + "' opens only as the packaged rules: use openPackaged");
+            }
+            keepsEvents = !deduplicate || EventRetention.othersMatchEvents(kieBase, packaged);
         }
-        boolean keepsEvents = !deduplicate || EventRetention.othersMatchEvents(kieBase, packaged);
-        if (!keepsEvents) {
-            EventRetention.stopExpiry(kieBase); // every deduplicating session of it lets events go
-        } else if (EventRetention.expiryStopped(kieBase)) {
-            throw new IllegalStateException("the sessions of this kbase let events go once the rules fired, so its "
-                    + "events no longer expire: open it with deduplicate, as CompiledRules does");
-        }
+        EventRetention.openAs(kieBase, keepsEvents); // one mode per kbase; without expiry when events go at once
         return new RuleSession(kieBase.newKieSession(conf, null), startTime, listener, deduplicate, keepsEvents);
     }
 
@@ -288,14 +287,16 @@ public final class RuleSession implements SessionView, AutoCloseable {
             // Every rule has fired on these events (see "Events" in the class comment); those no rule consumed
             // leave now instead of at expiry, and what their leaving activates (nothing in the packaged rules)
             // fires at this time.
+            int done = 0;
             try {
                 for (FactHandle handle : inserted) {
+                    done++; // one whose delete throws is not tried again; those after it are, by the next call
                     if (((InternalFactHandle) handle).isValid()) {
                         session.delete(handle);
                     }
                 }
             } finally {
-                inserted.clear();
+                inserted.subList(0, done).clear();
             }
             fire();
         }

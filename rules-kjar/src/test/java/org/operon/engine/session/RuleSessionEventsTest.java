@@ -91,6 +91,15 @@ class RuleSessionEventsTest {
         assertThatThrownBy(() -> RuleSession.open(letGo.kieBase(), T0, d -> { }))
                 .isInstanceOf(IllegalStateException.class).hasMessageContaining("no longer expire");
 
+        // Nor the other way round: a kbase whose sessions keep events cannot then open one without expiry.
+        CompiledRules keptFirst = compile(NO_EVENT_RULE + "\n// another file than letGo's, so another kbase\n");
+        try (RuleSession session = RuleSession.open(keptFirst.kieBase(), T0, d -> { })) {
+            assertThat(session.keepsEvents()).isTrue();
+            assertThatThrownBy(() -> keptFirst.open(T0, d -> { }))
+                    .isInstanceOf(IllegalStateException.class).hasMessageContaining("keep their events");
+            assertThat(eventExpiry(keptFirst.kieBase())).isEqualTo(300_001);
+        }
+
         CompiledRules keep = compile(COUNTING_RULE);
         try (RuleSession session = keep.open(T0, d -> { })) {
             assertThat(eventExpiry(keep.kieBase())).isEqualTo(300_001); // @expires(5m), which Drools counts inclusively

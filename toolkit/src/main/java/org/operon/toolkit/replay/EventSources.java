@@ -32,6 +32,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Reads recorded events for a replay, each with the time at which it is replayed (its arrival time).
@@ -389,13 +390,22 @@ public final class EventSources {
                     inFlight.put(workers.submit(c::parse));
                 }
             } catch (EventSourceException e) {
-                inFlight.offer(CompletableFuture.completedFuture(new Parsed(List.of(), null, e)));
+                hand(CompletableFuture.completedFuture(new Parsed(List.of(), null, e)));
             } catch (InterruptedException | RejectedExecutionException e) {
                 // closed
-            } catch (RuntimeException e) {
-                inFlight.offer(CompletableFuture.failedFuture(e));
+            } catch (Throwable e) { // an Error too (a line too long for the heap): the consumer must not wait forever
+                hand(CompletableFuture.failedFuture(e));
             } finally {
                 closeInput();
+            }
+        }
+
+        /** Queues the reader's last word, waiting for room (the queue is often full); gives up when closed. */
+        private void hand(Future<Parsed> last) {
+            try {
+                inFlight.put(last);
+            } catch (InterruptedException e) {
+                // closed: nobody is waiting for it
             }
         }
 
@@ -406,7 +416,17 @@ public final class EventSources {
             }
             Parsed parsed;
             try {
-                Future<Parsed> head = inFlight.take();
+                Future<Parsed> head = inFlight.poll(1, TimeUnit.SECONDS);
+                while (head == null) {
+                    if (!reader.isAlive()) {
+                        head = inFlight.poll(); // whatever it queued before it stopped
+                        if (head == null) {
+                            throw new IllegalStateException("the reader of " + files + " stopped without a word");
+                        }
+                        break;
+                    }
+                    head = inFlight.poll(1, TimeUnit.SECONDS);
+                }
                 if (head == END) {
                     failed = true; // nothing more
                     return null;

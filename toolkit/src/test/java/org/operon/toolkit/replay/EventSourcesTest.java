@@ -16,11 +16,47 @@ import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Reading in chunks parsed on worker threads gives what a line-by-line read gives, problems included. */
 class EventSourcesTest {
     @TempDir
     Path dir;
+
+    @Test
+    void aSegmentThatCannotBeReadAfterManyChunksFailsTheStreamInsteadOfHangingIt() throws Exception {
+        // The first segment is larger than the chunks read ahead (16 x 256 KiB at most), so the reader is waiting
+        // for room in the queue when it reaches the second segment, which is gone by then.
+        Path journal = Files.createDirectories(dir.resolve("journal"));
+        List<Event> events = new ArrayList<>();
+        for (int i = 0; i < 30_000; i++) {
+            events.add(Recordings.critical("e-" + i, "web-" + (i % 50), Duration.ofMillis(i)));
+        }
+        List<String> lines = Recordings.journalLines(events);
+        Recordings.write(journal.resolve("journal-00000000000000000001.jsonl"), lines.subList(0, 25_000));
+        Path second = Recordings.write(journal.resolve("journal-00000000000000025001.jsonl"), lines.subList(25_000, 30_000));
+        assertTrue(Files.size(journal.resolve("journal-00000000000000000001.jsonl")) > 5 * 1024 * 1024);
+
+        assertTimeoutPreemptively(Duration.ofSeconds(60), () -> {
+            try (EventSources.EventStream stream = EventSources.stream(journal)) {
+                var it = stream.iterator();
+                Files.delete(second);
+                int read = 0;
+                EventSources.EventStream.Failure failure = null;
+                try {
+                    while (it.hasNext()) {
+                        it.next();
+                        read++;
+                    }
+                } catch (EventSources.EventStream.Failure f) {
+                    failure = f;
+                }
+                assertEquals(25_000, read);
+                assertTrue(failure != null && failure.getMessage().contains("cannot be read"), String.valueOf(failure));
+            }
+        });
+    }
 
     private static List<Event> events(int n) {
         List<Event> events = new ArrayList<>();
