@@ -107,8 +107,12 @@ class ToolCommandsIT {
         Files.writeString(events, lines);
 
         Result plain = run("replay", "--events", events.toString());
-        Result first = runScript(script, "replay", "--events", events.toString());
         Path archive = target.resolve("operon-tools.jsa");
+        Result help = runScript(script, "replay", "--help");
+        assertThat(help.exit).isZero();
+        assertThat(help.out).startsWith("Usage: operon replay");
+        assertThat(archive).as("a run that loads too few classes writes no archive").doesNotExist();
+        Result first = runScript(script, "replay", "--events", events.toString());
         assertThat(archive).isRegularFile();
         Result second = runScript(script, "replay", "--events", events.toString());
 
