@@ -363,7 +363,8 @@ public final class EventSources {
         private boolean tolerateTornTail;
         // The consumer's.
         private long position;
-        private boolean failed;
+        /** After the end or the first problem: nothing more to hand over. */
+        private boolean finished;
 
         Chunks(Path path, int threads) throws EventSourceException {
             this.journal = Files.isDirectory(path);
@@ -411,7 +412,7 @@ public final class EventSources {
 
         /** The next chunk's events, null at the end. */
         List<Event> next() throws EventSourceException {
-            if (failed) {
+            if (finished) {
                 return null;
             }
             Parsed parsed;
@@ -428,7 +429,7 @@ public final class EventSources {
                     head = inFlight.poll(1, TimeUnit.SECONDS);
                 }
                 if (head == END) {
-                    failed = true; // nothing more
+                    finished = true;
                     return null;
                 }
                 parsed = head.get();
@@ -439,7 +440,7 @@ public final class EventSources {
                 throw new IllegalStateException("parsing events failed", e.getCause());
             }
             if (parsed.problem() != null) {
-                failed = true;
+                finished = true;
                 close();
                 throw parsed.problem();
             }
