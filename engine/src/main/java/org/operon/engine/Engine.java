@@ -538,6 +538,9 @@ public final class Engine implements EventAcceptor, AutoCloseable {
     }
 
     private void maybeCheckpoint(boolean force) {
+        if (force) {
+            awaitHandedOffSaves(); // even when nothing changed since: a stop returns only once they are stored
+        }
         if (!effectsSettled.getAsBoolean()) {
             return; // an action is still in flight; checkpoint once it is done
         }
@@ -554,26 +557,34 @@ public final class Engine implements EventAcceptor, AutoCloseable {
 
     /**
      * Saves the current checkpoint: on stop ({@code force}) on this thread, after every save handed off
-     * before; otherwise handed to {@link #checkpointWriter}, which saves the newest one it finds. A later save
-     * only makes the stored checkpoint older than the session, which a restart handles (it replays more,
-     * muted), so the hand-off keeps the guarantee of the class comment.
+     * before ({@link #awaitHandedOffSaves}); otherwise handed to {@link #checkpointWriter}, which saves the
+     * newest one it finds. A later save only makes the stored checkpoint older than the session, which a
+     * restart handles (it replays more, muted), so the hand-off keeps the guarantee of the class comment.
      */
     private void saveCheckpoint(boolean force) {
         Checkpoint cp = new Checkpoint(lastSeq, session.clockTime());
         lastSaved = cp;
         if (force) {
-            try {
-                checkpointWriter.submit(this::saveUnsaved).get();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            } catch (ExecutionException e) {
-                LOG.error("Saving a checkpoint failed", e.getCause());
-            }
             checkpoints.save(CHECKPOINT_NAME, cp);
             return;
         }
         if (unsaved.getAndSet(cp) == null) {
             checkpointWriter.execute(this::saveUnsaved);
+        }
+    }
+
+    /**
+     * On stop: waits until {@link #checkpointWriter} has stored every checkpoint handed to it. Without this a
+     * stop whose state was already handed off returned while the save was still queued, and a restart right
+     * after it read the checkpoint before, emitting again the decisions made since.
+     */
+    private void awaitHandedOffSaves() {
+        try {
+            checkpointWriter.submit(this::saveUnsaved).get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException e) {
+            LOG.error("Saving a checkpoint failed", e.getCause());
         }
     }
 

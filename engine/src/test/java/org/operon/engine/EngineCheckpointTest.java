@@ -5,10 +5,14 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.operon.model.Decision;
 import org.operon.state.Checkpoint;
+import org.operon.state.CheckpointStore;
 
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -97,5 +101,46 @@ class EngineCheckpointTest {
         start(afterCrash, Duration.ofSeconds(11));
         operon.at(Duration.ofSeconds(12));
         assertThat(operon.decisions).as("the decision was replayed muted").isEmpty();
+    }
+
+    @Test
+    void aStopReturnsOnlyOnceEveryCheckpointHandedToTheWriterIsStored() throws Exception {
+        CountDownLatch writerHeld = new CountDownLatch(1);
+        CountDownLatch writerMayStore = new CountDownLatch(1);
+        EngineOnTestRules.MemoryCheckpoints stored = new EngineOnTestRules.MemoryCheckpoints();
+        CheckpointStore held = new CheckpointStore() {
+            @Override
+            public void save(String name, Checkpoint checkpoint) {
+                if (Thread.currentThread().getName().equals("operon-checkpoint")) {
+                    writerHeld.countDown();
+                    try {
+                        writerMayStore.await(10, TimeUnit.SECONDS);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }
+                stored.save(name, checkpoint);
+            }
+
+            @Override
+            public Checkpoint load(String name) {
+                return stored.load(name);
+            }
+        };
+        settled.set(true);
+        operon = new EngineOnTestRules(tmp.resolve("data"), held, Duration.ZERO, new RuleReloader(null, () -> 0L),
+                List.of(), settled::get);
+        operon.send(event("e1", "disk", "web-1")).at(Duration.ofSeconds(5))
+                .send(event("e2", "disk", "web-1")).at(Duration.ofSeconds(10));
+        assertThat(writerHeld.await(10, TimeUnit.SECONDS)).as("the writer is saving").isTrue();
+
+        CompletableFuture<Void> stopping = CompletableFuture.runAsync(operon::close);
+        await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(2)).until(() -> !stopping.isDone());
+        writerMayStore.countDown();
+        stopping.get(10, TimeUnit.SECONDS);
+        operon = null;
+
+        assertThat(stored.load(Engine.CHECKPOINT_NAME)).as("the stop's checkpoint is the last one stored")
+                .isEqualTo(new Checkpoint(2, EngineOnTestRules.T0 + 10_000));
     }
 }
