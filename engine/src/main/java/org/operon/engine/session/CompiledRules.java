@@ -42,8 +42,8 @@ public final class CompiledRules implements SessionOpener {
     public List<RuleInfo> rules() {
         List<RuleInfo> known = rules;
         if (known == null) {
-            // Only the packaged set is listed lazily: reading it builds the classpath container.
-            known = RulesCompiler.describe(ClasspathRules.container().getKieBase(RuleSession.PACKAGED_KBASE), List.of());
+            // Only the packaged set is listed lazily: reading it builds the packaged kbase.
+            known = RulesCompiler.describe(ClasspathRules.packaged(), List.of());
             rules = known;
         }
         return known;

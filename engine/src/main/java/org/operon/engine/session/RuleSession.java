@@ -181,28 +181,24 @@ public final class RuleSession implements SessionView, AutoCloseable {
     }
 
     /**
-     * Opens a new session of the packaged rules: kbase {@value #PACKAGED_KBASE}, ksession
-     * {@value #PACKAGED_KSESSION}, from the kjar on the classpath. The pseudo clock starts at
-     * {@code startTime} (epoch milliseconds). Cheap: the rules are loaded once per JVM.
+     * Opens a new session of the packaged rules: kbase {@value #PACKAGED_KBASE} of the kjar on the classpath,
+     * on a pseudo clock as its ksession {@value #PACKAGED_KSESSION} declares, starting at {@code startTime}
+     * (epoch milliseconds). Cheap: the rules are loaded once per JVM ({@link ClasspathRules}).
      *
-     * @throws IllegalStateException when the kjar is not on the classpath, its kbase holds no rules or its
-     *                               ksession is not on a pseudo clock
+     * @throws IllegalStateException when the kjar is not on the classpath or its kbase holds no rules
      */
     public static RuleSession openPackaged(long startTime, DecisionListener listener) {
-        KieContainer container = ClasspathRules.container();
-        if (!container.getKieSessionNamesInKieBase(PACKAGED_KBASE).contains(PACKAGED_KSESSION)) {
-            throw new IllegalStateException("the packaged rules are not on the classpath: no ksession '"
-                    + PACKAGED_KSESSION + "' in kbase '" + PACKAGED_KBASE + "' (is operon-rules a dependency?)");
-        }
-        if (container.getKieBase(PACKAGED_KBASE).getKiePackages().stream().allMatch(p -> p.getRules().isEmpty())) {
+        KieBase packaged = ClasspathRules.packaged();
+        if (packaged.getKiePackages().stream().allMatch(p -> p.getRules().isEmpty())) {
             // Seen when kmodule.xml's packages="org.operon.rules.*" left out org.operon.rules itself.
             throw new IllegalStateException("the packaged kbase '" + PACKAGED_KBASE + "' has no rules: does the "
                     + "packages attribute in the kjar's kmodule.xml name the packages of its DRL files?");
         }
-        KieSessionConfiguration conf = container.getKieSessionConfiguration(PACKAGED_KSESSION);
+        KieSessionConfiguration conf = KieServices.get().newKieSessionConfiguration();
+        conf.setOption(ClockTypeOption.PSEUDO); // as the kjar's ksession declares
         conf.setOption(UNTRACKED_TIMERS);
-        EventRetention.openAs(container.getKieBase(PACKAGED_KBASE), false); // its sessions let every event go
-        return new RuleSession(container.newKieSession(PACKAGED_KSESSION, conf), startTime, listener, true, false);
+        EventRetention.openAs(packaged, false); // its sessions let every event go
+        return new RuleSession(packaged.newKieSession(conf, null), startTime, listener, true, false);
     }
 
     /**
@@ -213,6 +209,9 @@ public final class RuleSession implements SessionView, AutoCloseable {
      * @throws IllegalArgumentException when no such kbase is on the classpath
      */
     public static RuleSession open(String kbaseName, long startTime, DecisionListener listener) {
+        if (PACKAGED_KBASE.equals(kbaseName)) {
+            return open(ClasspathRules.packaged(), startTime, listener); // the one instance, so that its checks apply
+        }
         KieContainer container = ClasspathRules.container();
         if (!container.getKieBaseNames().contains(kbaseName)) {
             throw new IllegalArgumentException("no kbase '" + kbaseName + "' on the classpath; known: "
@@ -241,10 +240,9 @@ public final class RuleSession implements SessionView, AutoCloseable {
         conf.setOption(UNTRACKED_TIMERS);
         // Only the packaged rules' sessions (which also drop duplicates) may let events go at once; tests and
         // baselines that open kbases of their own keep every event for its 5 minutes, as Drools would.
-        KieContainer container = ClasspathRules.container();
         boolean keepsEvents = true;
-        if (deduplicate || container.getKieBaseNames().contains(PACKAGED_KBASE)) {
-            KieBase packaged = container.getKieBase(PACKAGED_KBASE);
+        if (deduplicate || ClasspathRules.hasPackaged()) {
+            KieBase packaged = ClasspathRules.packaged();
             if (kieBase == packaged && !deduplicate) {
                 // Its sessions let events go (openPackaged), so its events do not expire: one that kept them would grow.
                 throw new IllegalArgumentException("the packaged kbase '" + PACKAGED_KBASE

@@ -148,8 +148,8 @@ public final class RulesCompiler {
             throw new RulesInvalidException(errors);
         }
 
-        KieBase packaged = ClasspathRules.container().getKieBase(RuleSession.PACKAGED_KBASE);
-        KieBase kieBase = ClasspathRules.container().newKieBase(RuleSession.PACKAGED_KBASE, null);
+        KieBase packaged = ClasspathRules.packaged();
+        KieBase kieBase = ClasspathRules.newPackaged();
         KnowledgeBuilder builder = KnowledgeBuilderFactory.newKnowledgeBuilder(kieBase, builderConfiguration());
         CompositeKnowledgeBuilder batch = builder.batch();
         for (Map.Entry<RuleSource, String> e : drl.entrySet()) {

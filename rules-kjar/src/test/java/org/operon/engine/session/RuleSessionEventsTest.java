@@ -81,7 +81,7 @@ class RuleSessionEventsTest {
     @Test
     void eventsThatLeaveOnceTheRulesFiredScheduleNoExpiry() throws Exception {
         try (RuleSession session = RuleSession.openPackaged(T0, d -> { })) {
-            assertThat(eventExpiry(ClasspathRules.container().getKieBase(RuleSession.PACKAGED_KBASE))).isEqualTo(-1);
+            assertThat(eventExpiry(ClasspathRules.packaged())).isEqualTo(-1);
         }
         CompiledRules letGo = compile(NO_EVENT_RULE);
         try (RuleSession session = letGo.open(T0, d -> { })) {
