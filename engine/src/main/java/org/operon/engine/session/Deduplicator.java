@@ -18,7 +18,11 @@ import org.operon.model.Event;
  * mixing over their UTF-16 code units, lengths included), not the strings or the event, in three
  * parallel arrays in order of arrival (a ring) plus an open-addressing index into them: 40 to 80
  * bytes per identity (power-of-two array sizes; 40 when the ring is full), so 10 minutes at
- * 1,000 events/s (600,000 identities) take 40 MiB. Two different identities are taken for one only if their 128-bit hashes
+ * 1,000 events/s (600,000 identities) take 40 MiB. At most {@link #maxRemembered()} identities are kept
+ * (by default {@value #DEFAULT_MAX_REMEMBERED}, 80 MiB): at a rate that would remember more within the
+ * horizon (above about 3,500 events/s for 10 minutes), the oldest identity is forgotten early for each new one,
+ * so the memory stays bounded and copies are still told within the last that many accepted events
+ * ({@link #forgottenEarly()} counts them). Two different identities are taken for one only if their 128-bit hashes
  * collide (about 10<sup>-27</sup> for 600,000 identities); a sender could reach the same effect
  * anyway by sending the other sender's source and id, which CloudEvents does not authenticate.
  *
@@ -29,8 +33,12 @@ final class Deduplicator {
     private static final long C1 = 0x87c37b91114253d5L;
     private static final long C2 = 0x4cf5ad432745937fL;
     private static final int INITIAL_CAPACITY = 1 << 12;
+    /** Identities remembered at most, unless the constructor says otherwise. */
+    static final int DEFAULT_MAX_REMEMBERED = 1 << 21;
 
     private final long horizon;
+    private final int maxRemembered;
+    private long forgottenEarly;
 
     // The ring: accepted identities in order of arrival, positions head (oldest) .. tail (exclusive).
     private long[] hashHigh = new long[INITIAL_CAPACITY];
@@ -53,14 +61,33 @@ final class Deduplicator {
     private long low;
 
     Deduplicator(long horizonMillis) {
+        this(horizonMillis, DEFAULT_MAX_REMEMBERED);
+    }
+
+    /** @param maxRemembered identities kept at most: a power of two, at least {@value #INITIAL_CAPACITY} */
+    Deduplicator(long horizonMillis, int maxRemembered) {
         if (horizonMillis <= 0) {
             throw new IllegalArgumentException("the duplicate horizon must be positive: " + horizonMillis + " ms");
         }
+        if (maxRemembered < INITIAL_CAPACITY || Integer.bitCount(maxRemembered) != 1) {
+            throw new IllegalArgumentException("the identities remembered at most must be a power of two of at least "
+                    + INITIAL_CAPACITY + ": " + maxRemembered);
+        }
         this.horizon = horizonMillis;
+        this.maxRemembered = maxRemembered;
     }
 
     long horizonMillis() {
         return horizon;
+    }
+
+    int maxRemembered() {
+        return maxRemembered;
+    }
+
+    /** Identities forgotten before the end of their horizon to make room ({@link #maxRemembered()}). */
+    long forgottenEarly() {
+        return forgottenEarly;
     }
 
     /**
@@ -119,18 +146,29 @@ final class Deduplicator {
     private void expire(long oldest) {
         int mask = hashHigh.length - 1;
         while (head < tail && arrival[(int) head & mask] < oldest) {
-            int ring = (int) head & mask;
-            int slot = find(hashHigh[ring], hashLow[ring]);
-            if (slot >= 0 && index[2 * slot] - 1 == ring) {
-                removeSlot(slot);
-            }
-            head++;
+            forgetHead();
         }
+    }
+
+    /** Forgets the oldest place of the ring (its identity, unless forgotten or accepted again since). */
+    private boolean forgetHead() {
+        int ring = (int) head & (hashHigh.length - 1);
+        int slot = find(hashHigh[ring], hashLow[ring]);
+        head++;
+        if (slot >= 0 && index[2 * slot] - 1 == ring) {
+            removeSlot(slot);
+            return true;
+        }
+        return false;
     }
 
     private void add(long h, long l, long at) {
         if (tail - head == hashHigh.length) {
-            grow();
+            if (hashHigh.length < maxRemembered) {
+                grow();
+            } else if (forgetHead()) {
+                forgottenEarly++;
+            }
         }
         int ring = (int) tail & (hashHigh.length - 1);
         hashHigh[ring] = h;

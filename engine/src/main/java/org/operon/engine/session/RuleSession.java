@@ -24,6 +24,8 @@ import org.operon.engine.DecisionListener;
 import org.operon.engine.SessionView;
 import org.operon.model.Decision;
 import org.operon.model.Event;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.operon.model.Lineage;
 
 import java.util.ArrayList;
@@ -78,7 +80,8 @@ import java.util.concurrent.TimeUnit;
  * nothing. The horizon counts from the accepted event; a copy does not extend it. An accepted event
  * that a rule deletes (consumes: alert reports, operator commands, ticket changes, action results)
  * stops making copies at that moment. The identities are kept outside working memory
- * ({@link Deduplicator}), and like everything else in the session they are rebuilt by replaying the
+ * ({@link Deduplicator}, at most {@value Deduplicator#DEFAULT_MAX_REMEMBERED}: above that many events in 10
+ * minutes the oldest are forgotten early, with a warning once per session), and like everything else in the session they are rebuilt by replaying the
  * journal (restart, rules reload, {@code operon replay}). Sessions opened with
  * {@link #open(KieBase, long, DecisionListener)} (tests, benchmarks' baselines) keep every event.
  *
@@ -95,6 +98,7 @@ import java.util.concurrent.TimeUnit;
  * Not thread-safe. One thread (the engine thread) owns a session from open to close.
  */
 public final class RuleSession implements SessionView, AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(RuleSession.class);
 
     /** The kbase built from the packaged rules (the kjar on the classpath). */
     public static final String PACKAGED_KBASE = "operon";
@@ -131,6 +135,7 @@ public final class RuleSession implements SessionView, AutoCloseable {
     /** The events inserted by the current {@link #process} call, to delete when this session does not keep them. */
     private final List<FactHandle> inserted = new ArrayList<>();
     private long duplicatesDropped;
+    private boolean warnedForgottenEarly;
     /** The match whose consequence is running now; null between firings. */
     private Match firing;
     private boolean closed;
@@ -281,6 +286,12 @@ public final class RuleSession implements SessionView, AutoCloseable {
             }
         }
         fire();
+        if (duplicates != null && !warnedForgottenEarly && duplicates.forgottenEarly() > 0) {
+            warnedForgottenEarly = true;
+            LOG.warn("More events arrive than the duplicate memory holds for {} minutes: it now remembers the last {} "
+                    + "accepted events, so a copy arriving later than that is processed as a new event",
+                    DUPLICATE_HORIZON_MILLIS / 60_000, duplicates.maxRemembered());
+        }
         if (!inserted.isEmpty()) {
             // Every rule has fired on these events (see "Events" in the class comment); those no rule consumed
             // leave now instead of at expiry, and what their leaving activates (nothing in the packaged rules)

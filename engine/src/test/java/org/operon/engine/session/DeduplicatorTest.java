@@ -97,4 +97,35 @@ class DeduplicatorTest {
     void theHorizonMustBePositive() {
         assertThatThrownBy(() -> new Deduplicator(0)).isInstanceOf(IllegalArgumentException.class);
     }
+
+    @Test
+    void pastTheMostItRemembersTheOldestIdentitiesAreForgottenEarly() {
+        Deduplicator small = new Deduplicator(HORIZON, 4096);
+        for (int i = 0; i < 4096; i++) {
+            assertThat(small.admit(event("s", "e" + i, T0 + i))).isTrue();
+        }
+        assertThat(small.forgottenEarly()).isZero();
+
+        assertThat(small.admit(event("s", "e4096", T0 + 4096))).isTrue();
+        assertThat(small.forgottenEarly()).isEqualTo(1);
+        assertThat(small.size()).isEqualTo(4096);
+        assertThat(small.admit(event("s", "e1", T0 + 4097))).as("still remembered").isFalse();
+        assertThat(small.admit(event("s", "e0", T0 + 4097))).as("forgotten early, within the horizon").isTrue();
+
+        for (int i = 5_000; i < 105_000; i++) {
+            small.admit(event("s", "e" + i, T0 + i));
+        }
+        assertThat(small.size()).as("the memory stays at the most").isEqualTo(4096);
+        assertThat(small.forgottenEarly()).isEqualTo(2 + 100_000);
+        assertThat(small.admit(event("s", "e104999", T0 + 105_000))).isFalse();
+        assertThat(small.admit(event("s", "e100904", T0 + 105_000))).as("the oldest kept").isFalse();
+        assertThat(small.admit(event("s", "e100903", T0 + 105_000))).as("one older").isTrue();
+    }
+
+    @Test
+    void theMostItRemembersIsAPowerOfTwoOfAtLeastItsFirstSize() {
+        assertThat(new Deduplicator(HORIZON).maxRemembered()).isEqualTo(Deduplicator.DEFAULT_MAX_REMEMBERED);
+        assertThatThrownBy(() -> new Deduplicator(HORIZON, 5000)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new Deduplicator(HORIZON, 2048)).isInstanceOf(IllegalArgumentException.class);
+    }
 }
