@@ -446,36 +446,58 @@ public final class CloudEventJson {
      * {@code mapper().writeValueAsBytes(toJson(e))}, for the journal's hot path.
      */
     public byte[] toJsonBytes(Event e) {
+        return toJsonBytes(List.of(e))[0];
+    }
+
+    /**
+     * {@link #toJsonBytes(Event)} of each event, written by one generator: an append of many events (an HTTP
+     * batch, a Kafka poll) makes one generator instead of one per event.
+     */
+    public byte[][] toJsonBytes(List<Event> events) {
+        byte[][] encoded = new byte[events.size()][];
         com.fasterxml.jackson.core.util.ByteArrayBuilder out = new com.fasterxml.jackson.core.util.ByteArrayBuilder(256);
+        Event e = null;
         try (com.fasterxml.jackson.core.JsonGenerator g = mapper.getFactory().createGenerator(out)) {
-            g.writeStartObject();
-            g.writeStringField("specversion", SPEC_VERSION);
-            g.writeStringField("id", e.getId());
-            g.writeStringField("source", e.getSource());
-            g.writeStringField("type", e.getType());
-            g.writeStringField("subject", e.getSubject());
-            if (e.getTime() != null) {
-                g.writeStringField("time", e.getTime().toString());
+            g.setRootValueSeparator(null); // the events are written one after another, each taken out alone
+            for (int i = 0; i < encoded.length; i++) {
+                e = events.get(i);
+                write(e, g);
+                g.flush();
+                encoded[i] = out.toByteArray();
+                out.reset();
             }
-            g.writeStringField("severity", e.getSeverity().wireName());
-            for (Map.Entry<String, Object> x : e.getExtensions().entrySet()) {
-                g.writeFieldName(x.getKey());
-                mapper.writeValue(g, x.getValue());
-            }
-            if (e.getData() != null) {
-                g.writeFieldName("data");
-                mapper.writeValue(g, e.getData());
-            } else if (!e.getLabels().isEmpty()) {
-                g.writeObjectFieldStart("data");
-                g.writeFieldName("labels");
-                mapper.writeValue(g, e.getLabels());
-                g.writeEndObject();
-            }
-            g.writeEndObject();
         } catch (IOException ex) {
-            throw new IllegalArgumentException("cannot write event " + e.getId() + " as JSON: " + ex.getMessage(), ex);
+            throw new IllegalArgumentException("cannot write event " + (e == null ? "" : e.getId()) + " as JSON: "
+                    + ex.getMessage(), ex);
         }
-        return out.toByteArray();
+        return encoded;
+    }
+
+    private void write(Event e, com.fasterxml.jackson.core.JsonGenerator g) throws IOException {
+        g.writeStartObject();
+        g.writeStringField("specversion", SPEC_VERSION);
+        g.writeStringField("id", e.getId());
+        g.writeStringField("source", e.getSource());
+        g.writeStringField("type", e.getType());
+        g.writeStringField("subject", e.getSubject());
+        if (e.getTime() != null) {
+            g.writeStringField("time", e.getTime().toString());
+        }
+        g.writeStringField("severity", e.getSeverity().wireName());
+        for (Map.Entry<String, Object> x : e.getExtensions().entrySet()) {
+            g.writeFieldName(x.getKey());
+            mapper.writeValue(g, x.getValue());
+        }
+        if (e.getData() != null) {
+            g.writeFieldName("data");
+            mapper.writeValue(g, e.getData());
+        } else if (!e.getLabels().isEmpty()) {
+            g.writeObjectFieldStart("data");
+            g.writeFieldName("labels");
+            mapper.writeValue(g, e.getLabels());
+            g.writeEndObject();
+        }
+        g.writeEndObject();
     }
 
     /** The structured-mode JSON of an event, as a CloudEvent with Operon's severity extension. */

@@ -181,6 +181,8 @@ class CloudEventStreamingDecoderTest {
     @Test
     void streamingEncoderWritesTheTreeEncodersBytes() throws Exception {
         int compared = 0;
+        List<Event> all = new java.util.ArrayList<>();
+        List<byte[]> trees = new java.util.ArrayList<>();
         for (String text : inputs()) {
             Event e;
             try {
@@ -194,8 +196,16 @@ class CloudEventStreamingDecoderTest {
                         .isEqualTo(new String(tree, java.nio.charset.StandardCharsets.UTF_8));
                 assertThat(plain.fromJson(mapper.readTree(plain.toJsonBytes(event)))).as(text).isEqualTo(
                         plain.fromJson(mapper.readTree(tree)));
+                all.add(event);
+                trees.add(tree);
                 compared++;
             }
+        }
+        byte[][] together = plain.toJsonBytes(all);
+        assertThat(together.length).as("one generator for the whole list writes each event's bytes").isEqualTo(all.size());
+        for (int i = 0; i < together.length; i++) {
+            assertThat(new String(together[i], java.nio.charset.StandardCharsets.UTF_8)).as(all.get(i).getId())
+                    .isEqualTo(new String(trees.get(i), java.nio.charset.StandardCharsets.UTF_8));
         }
         Event built = Event.builder().id("b-1").source("/s").type("t").subject("h").severity(Severity.WARNING)
                 .labels(Map.of("team", "web")).build();

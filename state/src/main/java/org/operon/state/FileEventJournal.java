@@ -218,11 +218,7 @@ public final class FileEventJournal implements EventJournal {
     }
 
     private byte[][] encode(List<Event> events) {
-        byte[][] encoded = new byte[events.size()][];
-        for (int i = 0; i < encoded.length; i++) {
-            encoded[i] = records.encodeEvent(events.get(i));
-        }
-        return encoded;
+        return records.encodeEvents(events);
     }
 
     /** The options this journal was opened with. */
@@ -534,7 +530,8 @@ public final class FileEventJournal implements EventJournal {
 
     /** The writer's reusable buffer for one group. */
     private static final class GroupBuffer extends ByteArrayOutputStream {
-        private static final int KEEP = 1 << 20;
+        /** Large groups (many requests of 100 events) are common under load: regrowing for each cost copies. */
+        private static final int KEEP = 8 << 20;
 
         GroupBuffer() {
             super(64 * 1024);
@@ -544,7 +541,7 @@ public final class FileEventJournal implements EventJournal {
             return ByteBuffer.wrap(buf, 0, count);
         }
 
-        /** Drops a buffer that grew past 1 MiB for one large group, so it does not stay allocated. */
+        /** Drops a buffer that grew past 8 MiB for one large group, so it does not stay allocated. */
         void shrink() {
             if (buf.length > KEEP && count == 0) {
                 buf = new byte[64 * 1024];

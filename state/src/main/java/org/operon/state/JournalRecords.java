@@ -13,6 +13,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.List;
 import java.time.format.DateTimeParseException;
 
 /**
@@ -36,6 +37,11 @@ final class JournalRecords {
     /** The event's CloudEvent JSON on one line (Jackson escapes every control character in strings). */
     byte[] encodeEvent(Event event) {
         return cloudEvents.toJsonBytes(event);
+    }
+
+    /** {@link #encodeEvent} of each event, with one generator for all of them. */
+    byte[][] encodeEvents(List<Event> events) {
+        return cloudEvents.toJsonBytes(events);
     }
 
     /** The arrival time as the record writes it: an ISO-8601 instant, e.g. 2026-11-27T20:00:00.123Z. */

@@ -10,6 +10,7 @@ import org.apache.camel.component.platform.http.vertx.HttpMessage;
 import org.operon.integration.http.ApiException;
 import org.operon.integration.http.ApiTokenCheck;
 import org.operon.integration.http.JsonReply;
+import org.operon.integration.http.RequestBodies;
 import org.operon.state.approval.Approval;
 import org.operon.state.approval.ApprovalStore;
 import org.slf4j.Logger;
@@ -87,7 +88,7 @@ public final class ApprovalRoutes extends RouteBuilder {
     }
 
     private void decide(Exchange exchange) throws ApiException {
-        Parsed body = parse(exchange.getIn().getBody(byte[].class));
+        Parsed body = parse(RequestBodies.bytes(exchange.getIn()));
         String id = approvalId(exchange);
         ApprovalStore.Transition t = decider.decide(id, body.approve(), body.by(), body.comment());
         switch (t.result()) {

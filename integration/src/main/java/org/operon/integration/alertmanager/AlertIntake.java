@@ -11,6 +11,7 @@ import org.operon.integration.http.DurableAcceptance;
 import org.operon.integration.http.DeadLetterWriter;
 import org.operon.integration.http.DecodedRequest;
 import org.operon.integration.http.IntakeOptions;
+import org.operon.integration.http.RequestBodies;
 import org.operon.model.AlertReport;
 import org.operon.model.CloudEventJson;
 import org.operon.model.Event;
@@ -72,7 +73,7 @@ final class AlertIntake {
      * @throws InvalidEventException {@code empty_body} or {@code malformed_json} (with line and column)
      */
     JsonNode readJson(Exchange exchange) throws ApiException, InvalidEventException {
-        byte[] body = exchange.getIn().getBody(byte[].class);
+        byte[] body = RequestBodies.bytes(exchange.getIn());
         body = body == null ? new byte[0] : body;
         exchange.setProperty(BODY_PROPERTY, body);
         if (body.length > options.maxBodyBytes()) {

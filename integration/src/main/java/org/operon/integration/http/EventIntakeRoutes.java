@@ -131,7 +131,7 @@ public class EventIntakeRoutes extends RouteBuilder {
     private void readRequest(Exchange exchange) throws ApiException {
         counters.received(COUNTER_SOURCE, 1);
         exchange.setProperty(COUNTED_PROPERTY, true);
-        byte[] body = exchange.getIn().getBody(byte[].class);
+        byte[] body = RequestBodies.bytes(exchange.getIn());
         IntakeRequest request = new IntakeRequest(exchange.getIn().getHeader(Exchange.CONTENT_TYPE, String.class),
                 ceAttributes(exchange), body);
         exchange.setProperty(REQUEST_PROPERTY, request);

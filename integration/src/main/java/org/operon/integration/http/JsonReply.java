@@ -6,6 +6,7 @@ import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -30,8 +31,10 @@ public final class JsonReply {
     }
 
     /**
-     * Sets status, {@code Content-Type: application/json} and the body serialized by Jackson, as bytes: the
-     * server then sends a {@code Content-Length} and the body in one piece (a text body goes out chunked).
+     * Sets status, {@code Content-Type: application/json} and the body serialized by Jackson, as a
+     * {@link ByteBuffer} over the bytes: the server then sends a {@code Content-Length} and the body in one
+     * piece (a text body goes out chunked), written as it is (Camel's platform-http on Vert.x turns a
+     * {@code byte[]} body into a stream and pumps it to the connection, on the event loop).
      */
     public void write(Exchange exchange, int status, Object body) {
         Message message = exchange.getMessage();
@@ -39,7 +42,7 @@ public final class JsonReply {
         message.setHeader(Exchange.HTTP_RESPONSE_CODE, status);
         message.setHeader(Exchange.CONTENT_TYPE, APPLICATION_JSON);
         try {
-            message.setBody(mapper.writeValueAsBytes(body));
+            message.setBody(ByteBuffer.wrap(mapper.writeValueAsBytes(body)));
         } catch (JsonProcessingException e) {
             throw new UncheckedIOException("could not serialize the response body", e);
         }

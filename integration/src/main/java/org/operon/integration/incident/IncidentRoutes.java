@@ -11,6 +11,7 @@ import org.operon.integration.http.ApiTokenCheck;
 import org.operon.integration.http.DurableAcceptance;
 import org.operon.integration.http.IntakeOptions;
 import org.operon.integration.http.JsonReply;
+import org.operon.integration.http.RequestBodies;
 import org.operon.model.Event;
 import org.operon.model.IncidentCommand;
 import org.operon.state.incident.IncidentQuery;
@@ -146,7 +147,7 @@ public class IncidentRoutes extends RouteBuilder {
      * </ul>
      */
     private void command(Exchange exchange, String command) throws ApiException, EngineOverloadedException {
-        CommandBody.Parsed body = bodies.parse(exchange.getIn().getBody(byte[].class));
+        CommandBody.Parsed body = bodies.parse(RequestBodies.bytes(exchange.getIn()));
         String id = incidentId(exchange, "/" + command);
         Map<String, Object> current = known(id);
         String status = (String) current.get("status");

@@ -10,6 +10,7 @@ import org.operon.engine.EngineOverloadedException;
 import org.operon.integration.http.ApiException;
 import org.operon.integration.http.IntakeOptions;
 import org.operon.integration.http.JsonReply;
+import org.operon.integration.http.RequestBodies;
 import org.operon.integration.source.SourceIntake;
 import org.operon.integration.webhook.WebhookAuth;
 import org.operon.model.Event;
@@ -71,7 +72,7 @@ public final class TicketWebhookRoutes extends RouteBuilder {
 
     private void take(Exchange exchange, String source, WebhookAuth auth, Function<JsonNode, Event> mapping)
             throws ApiException, EngineOverloadedException {
-        byte[] body = exchange.getIn().getBody(byte[].class);
+        byte[] body = RequestBodies.bytes(exchange.getIn());
         body = body == null ? new byte[0] : body;
         if (!auth.permits(headers(exchange), body)) {
             throw new ApiException(401, "unauthorized", auth.requirement());

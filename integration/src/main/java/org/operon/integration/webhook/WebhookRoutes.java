@@ -10,6 +10,7 @@ import org.operon.engine.EngineOverloadedException;
 import org.operon.integration.http.ApiException;
 import org.operon.integration.http.IntakeOptions;
 import org.operon.integration.http.JsonReply;
+import org.operon.integration.http.RequestBodies;
 import org.operon.integration.source.SourceIntake;
 import org.operon.model.CloudEventJson;
 import org.operon.model.InvalidEventException;
@@ -191,7 +192,7 @@ public final class WebhookRoutes extends RouteBuilder {
     }
 
     private static byte[] body(Exchange exchange) {
-        byte[] body = exchange.getIn().getBody(byte[].class);
+        byte[] body = RequestBodies.bytes(exchange.getIn());
         return body == null ? new byte[0] : body;
     }
 

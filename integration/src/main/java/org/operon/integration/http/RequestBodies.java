@@ -1,0 +1,20 @@
+package org.operon.integration.http;
+
+import io.vertx.core.buffer.Buffer;
+import org.apache.camel.Message;
+
+/**
+ * The body of an HTTP request as bytes. Camel's platform-http on Vert.x hands the body over as a Vert.x
+ * {@link Buffer}, which {@code getBody(byte[].class)} turns into bytes through an input stream and a growing
+ * array; this copies it once. Any other body (tests that send to the route directly) goes through Camel's
+ * conversion as before.
+ */
+public final class RequestBodies {
+    private RequestBodies() {
+    }
+
+    /** The body's bytes; null when there is no body. */
+    public static byte[] bytes(Message in) {
+        return in.getBody() instanceof Buffer buffer ? buffer.getBytes() : in.getBody(byte[].class);
+    }
+}
