@@ -271,6 +271,9 @@ public final class RuleSession implements SessionView, AutoCloseable {
      */
     public void process(List<Event> events) {
         requireOpen();
+        if (duplicates != null) {
+            duplicates.prefetch(events);
+        }
         for (Event event : events) {
             long arrival = event.getArrivalTime();
             if (arrival > clock.getCurrentTime()) {

@@ -128,4 +128,24 @@ class DeduplicatorTest {
         assertThatThrownBy(() -> new Deduplicator(HORIZON, 5000)).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> new Deduplicator(HORIZON, 2048)).isInstanceOf(IllegalArgumentException.class);
     }
+
+    @Test
+    void prefetchingABatchChangesNothing() {
+        Deduplicator plain = new Deduplicator(HORIZON, 4096);
+        Deduplicator prefetching = new Deduplicator(HORIZON, 4096);
+        java.util.Random random = new java.util.Random(7);
+        for (int batch = 0; batch < 200; batch++) {
+            java.util.List<Event> events = new java.util.ArrayList<>();
+            for (int i = 0; i < 100; i++) {
+                int n = random.nextInt(30_000); // copies within the horizon, past the most remembered, and new ones
+                events.add(event("s" + (n % 3), "e" + n, T0 + batch * 10_000L + i));
+            }
+            prefetching.prefetch(events);
+            for (Event e : events) {
+                assertThat(prefetching.admit(e)).as(e.getId()).isEqualTo(plain.admit(e));
+            }
+        }
+        assertThat(prefetching.size()).isEqualTo(plain.size());
+        assertThat(prefetching.forgottenEarly()).isEqualTo(plain.forgottenEarly()).isPositive();
+    }
 }
