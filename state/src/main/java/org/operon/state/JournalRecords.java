@@ -52,12 +52,26 @@ final class JournalRecords {
     /** Appends one whole record line, newline included; {@code arrivalText} from {@link #arrivalText}. */
     static void writeRecord(ByteArrayOutputStream out, long seq, byte[] arrivalText, byte[] eventJson) {
         out.writeBytes(SEQ);
-        out.writeBytes(Long.toString(seq).getBytes(StandardCharsets.US_ASCII));
+        writeDecimal(out, seq);
         out.writeBytes(ARRIVAL);
         out.writeBytes(arrivalText);
         out.writeBytes(EVENT);
         out.writeBytes(eventJson);
         out.writeBytes(END);
+    }
+
+    /** Writes a non-negative number's decimal digits, as {@code Long.toString} spells them, without a string. */
+    static void writeDecimal(ByteArrayOutputStream out, long value) {
+        if (value < 0) {
+            throw new IllegalArgumentException("a sequence number is never negative: " + value);
+        }
+        byte[] digits = new byte[20];
+        int at = digits.length;
+        do {
+            digits[--at] = (byte) ('0' + value % 10);
+            value /= 10;
+        } while (value != 0);
+        out.write(digits, at, digits.length - at);
     }
 
     /** A record's place in the journal. */

@@ -54,6 +54,15 @@ class JournalRecordsStreamingTest {
     }
 
     @Test
+    void sequenceNumbersAreWrittenAsLongToStringSpellsThem() {
+        for (long n : new long[] {0, 1, 9, 10, 99, 100, 1_234_567_890_123L, Long.MAX_VALUE}) {
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            JournalRecords.writeDecimal(out, n);
+            assertThat(out.toString(java.nio.charset.StandardCharsets.US_ASCII)).isEqualTo(Long.toString(n));
+        }
+    }
+
+    @Test
     void invalidRecordsKeepTheirErrors() {
         for (String bad : List.of(
                 "{\"seq\":1,\"arrivalTime\":\"2026-11-27T20:00:00Z\",\"event\":{\"specversion\":\"1.0\"}}",
