@@ -54,7 +54,9 @@ public final class WebhookSink implements ActionSink {
                 + "&connectionRequestTimeout=" + connectMillis
                 + "&responseTimeout=" + responseMillis
                 + "&soTimeout=" + responseMillis
-                + "&httpClientConfigurer=#" + CLIENT_CONFIGURER;
+                + "&httpClientConfigurer=#" + CLIENT_CONFIGURER
+                // Only the status counts (retries, outcome details): the answer's body is not read into the exchange.
+                + "&ignoreResponseBody=true";
         this.rawQuery = url.getRawQuery();
         this.authorization = url.getUserInfo() == null ? null : "Basic " + Base64.getEncoder()
                 .encodeToString(url.getUserInfo().getBytes(StandardCharsets.UTF_8));
