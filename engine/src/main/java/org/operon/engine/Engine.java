@@ -120,6 +120,8 @@ public final class Engine implements EventAcceptor, AutoCloseable {
     private long lastSeq;
     private long lastCheckpointWall;
     private Checkpoint lastSaved = Checkpoint.START;
+    /** The newest checkpoint the store confirmed (a handed-off save may fail after {@link #lastSaved} moved). */
+    private volatile Checkpoint stored = Checkpoint.START;
     // Copies for other threads (status), written by the engine thread.
     private volatile long lastSeqSeen;
     private volatile long sessionClock;
@@ -182,6 +184,7 @@ public final class Engine implements EventAcceptor, AutoCloseable {
     private void restore() {
         Checkpoint cp = checkpoints.load(CHECKPOINT_NAME);
         lastSaved = cp;
+        stored = cp;
         long journalEnd = journal.lastSeq();
         long restoreFrom = cp.seq() == 0 ? 0 : Math.max(0, cp.clockTime() - options.restoreHorizon().toMillis());
         Replayed replayed;
@@ -538,14 +541,15 @@ public final class Engine implements EventAcceptor, AutoCloseable {
     }
 
     private void maybeCheckpoint(boolean force) {
-        if (force) {
-            awaitHandedOffSaves(); // even when nothing changed since: a stop returns only once they are stored
+        if (force && !awaitHandedOffSaves()) {
+            return; // interrupted (the stop timed out): the stored checkpoint stays older, a restart replays more
         }
         if (!effectsSettled.getAsBoolean()) {
             return; // an action is still in flight; checkpoint once it is done
         }
         Checkpoint current = new Checkpoint(lastSeq, session.clockTime());
-        if (current.equals(lastSaved)) {
+        // On stop, against what the store confirmed: a handed-off save may have failed since it was handed off.
+        if (current.equals(force ? stored : lastSaved)) {
             return;
         }
         long wall = clock.getAsLong();
@@ -566,6 +570,7 @@ public final class Engine implements EventAcceptor, AutoCloseable {
         lastSaved = cp;
         if (force) {
             checkpoints.save(CHECKPOINT_NAME, cp);
+            stored = cp;
             return;
         }
         if (unsaved.getAndSet(cp) == null) {
@@ -578,13 +583,16 @@ public final class Engine implements EventAcceptor, AutoCloseable {
      * stop whose state was already handed off returned while the save was still queued, and a restart right
      * after it read the checkpoint before, emitting again the decisions made since.
      */
-    private void awaitHandedOffSaves() {
+    private boolean awaitHandedOffSaves() {
         try {
             checkpointWriter.submit(this::saveUnsaved).get();
+            return true;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+            return false;
         } catch (ExecutionException e) {
             LOG.error("Saving a checkpoint failed", e.getCause());
+            return true;
         }
     }
 
@@ -596,6 +604,7 @@ public final class Engine implements EventAcceptor, AutoCloseable {
         }
         try {
             checkpoints.save(CHECKPOINT_NAME, cp);
+            stored = cp;
         } catch (RuntimeException e) {
             LOG.error("Saving checkpoint {} failed; the next one is tried within {}", cp,
                     options.checkpointInterval(), e);

@@ -143,4 +143,37 @@ class EngineCheckpointTest {
         assertThat(stored.load(Engine.CHECKPOINT_NAME)).as("the stop's checkpoint is the last one stored")
                 .isEqualTo(new Checkpoint(2, EngineOnTestRules.T0 + 10_000));
     }
+
+    @Test
+    void aStopSavesTheCheckpointAgainWhenTheWriterFailedToStoreIt() throws Exception {
+        EngineOnTestRules.MemoryCheckpoints stored = new EngineOnTestRules.MemoryCheckpoints();
+        java.util.concurrent.atomic.AtomicInteger writerFailures = new java.util.concurrent.atomic.AtomicInteger();
+        CheckpointStore failingWriter = new CheckpointStore() {
+            @Override
+            public void save(String name, Checkpoint checkpoint) {
+                if (Thread.currentThread().getName().equals("operon-checkpoint")) {
+                    writerFailures.incrementAndGet();
+                    throw new IllegalStateException("the store is unavailable (test)");
+                }
+                stored.save(name, checkpoint);
+            }
+
+            @Override
+            public Checkpoint load(String name) {
+                return stored.load(name);
+            }
+        };
+        settled.set(true);
+        operon = new EngineOnTestRules(tmp.resolve("data"), failingWriter, Duration.ZERO,
+                new RuleReloader(null, () -> 0L), List.of(), settled::get);
+        operon.send(event("e1", "disk", "web-1")).at(Duration.ofSeconds(5))
+                .send(event("e2", "disk", "web-1")).at(Duration.ofSeconds(10));
+        await().atMost(Duration.ofSeconds(10)).until(() -> writerFailures.get() > 0);
+
+        operon.close();
+        operon = null;
+
+        assertThat(stored.load(Engine.CHECKPOINT_NAME)).as("the stop's own save, though the handed-off ones failed")
+                .isEqualTo(new Checkpoint(2, EngineOnTestRules.T0 + 10_000));
+    }
 }

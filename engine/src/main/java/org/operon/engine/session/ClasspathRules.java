@@ -10,6 +10,8 @@ import org.kie.api.KieServices;
 import org.kie.api.conf.EqualityBehaviorOption;
 import org.kie.api.conf.EventProcessingOption;
 import org.kie.api.runtime.KieContainer;
+import org.kie.internal.builder.KnowledgeBuilderConfiguration;
+import org.kie.internal.builder.KnowledgeBuilderFactory;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -57,14 +59,13 @@ final class ClasspathRules {
         return packaged;
     }
 
-    /** True when a packaged kbase is on the classpath (building it if needed). */
+    /**
+     * True when the packaged rules are on the classpath: the kjar's model list, or a kbase of that name in a
+     * kmodule.xml. Builds nothing; a model list that cannot be loaded fails later, in {@link #packaged()}.
+     */
     static boolean hasPackaged() {
-        try {
-            packaged();
-            return true;
-        } catch (IllegalStateException e) {
-            return false;
-        }
+        return RuleSession.class.getClassLoader().getResource(MODEL_LIST) != null
+                || container().getKieBaseNames().contains(RuleSession.PACKAGED_KBASE);
     }
 
     /** A new kbase of the packaged rules alone, not shared: for adding the user's rules to. */
@@ -98,11 +99,13 @@ final class ClasspathRules {
 
     /** A kbase of {@code models} with the options of the kjar's kmodule.xml. */
     private static KieBase fromModels(List<Model> models) {
-        KieBaseConfiguration conf = KieServices.get().newKieBaseConfiguration(null, RuleSession.class.getClassLoader());
+        ClassLoader loader = RuleSession.class.getClassLoader();
+        KieBaseConfiguration conf = KieServices.get().newKieBaseConfiguration(null, loader);
         conf.setOption(EventProcessingOption.STREAM);
         conf.setOption(EqualityBehaviorOption.IDENTITY);
-        KiePackagesBuilder packages = new KiePackagesBuilder(conf);
-        models.forEach(packages::addModel);
+        // As the container builds it: a builder configuration of the same loader (and system properties).
+        KnowledgeBuilderConfiguration builder = KnowledgeBuilderFactory.newKnowledgeBuilderConfiguration(null, loader);
+        KiePackagesBuilder packages = new KiePackagesBuilder(conf, builder, models);
         InternalKnowledgeBase kbase = KnowledgeBaseFactory.newKnowledgeBase(RuleSession.PACKAGED_KBASE, conf);
         kbase.addPackages(packages.build().getKiePackages());
         return kbase;

@@ -34,7 +34,9 @@ public final class JsonReply {
      * Sets status, {@code Content-Type: application/json} and the body serialized by Jackson, as a
      * {@link ByteBuffer} over the bytes: the server then sends a {@code Content-Length} and the body in one
      * piece (a text body goes out chunked), written as it is (Camel's platform-http on Vert.x turns a
-     * {@code byte[]} body into a stream and pumps it to the connection, on the event loop).
+     * {@code byte[]} body into a stream and pumps it to the connection, on the event loop). A buffer is read
+     * once: whatever reads the body before the server writes it (a log of {@code ${body}}, a converter) must
+     * read {@code ((ByteBuffer) body).duplicate()}, or the client gets an empty answer.
      */
     public void write(Exchange exchange, int status, Object body) {
         Message message = exchange.getMessage();
