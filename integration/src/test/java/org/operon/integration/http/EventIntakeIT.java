@@ -59,12 +59,21 @@ class EventIntakeIT {
                  "severity":"critical","data":{"labels":{"team":"ops"}}}""".formatted(id);
     }
 
+    /** The answer comes in one piece with its length (not chunked) and holds the whole body. */
+    private static void assertWholeAnswer(HttpResponse<String> response) {
+        assertThat(response.headers().firstValue("Transfer-Encoding")).isEmpty();
+        assertThat(response.headers().firstValueAsLong("Content-Length"))
+                .hasValue(response.body().getBytes(java.nio.charset.StandardCharsets.UTF_8).length);
+        assertThat(response.body()).startsWith("{").endsWith("}");
+    }
+
     @Test
     void oneStructuredEventIsAcceptedWithItsId() {
         HttpResponse<String> response = server.post(EVENTS, "application/cloudevents+json", event("e1"));
 
         assertThat(response.statusCode()).isEqualTo(202);
         assertThat(response.headers().firstValue("Content-Type")).hasValue("application/json");
+        assertWholeAnswer(response);
         assertThat(json(response).get("accepted")).hasSize(1);
         assertThat(json(response).get("accepted").get(0).asText()).isEqualTo("e1");
         Event accepted = acceptor.accepted().get(0);
@@ -157,6 +166,7 @@ class EventIntakeIT {
         HttpResponse<String> response = server.post(EVENTS, "application/cloudevents+json", body);
 
         assertThat(response.statusCode()).isEqualTo(400);
+        assertWholeAnswer(response);
         JsonNode error = json(response);
         assertThat(error.get("error").asText()).isEqualTo("malformed_json");
         assertThat(error.get("detail").asText()).contains("line 2, column");
