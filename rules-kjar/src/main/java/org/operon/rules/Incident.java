@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -71,6 +72,8 @@ public final class Incident implements Explainable {
         boolean flapping;
         /** The state last sent in a notification ({@code firing} or {@code resolved}), or null. */
         String notified;
+        /** Its position in the incident's list of alerts. */
+        int index;
         /** {@link #summary()} as last built; null after a change. Snapshots share it until the member changes. */
         private Map<String, Object> summary;
 
@@ -92,10 +95,6 @@ public final class Incident implements Explainable {
             return firing ? !FIRING.equals(notified) : FIRING.equals(notified);
         }
 
-        /** Call after changing firing, startsAt, inhibited or flapping. */
-        void changed() {
-            summary = null;
-        }
 
         /** The member as snapshot data: the same unmodifiable map until the member changes. */
         Map<String, Object> summary() {
@@ -134,6 +133,13 @@ public final class Incident implements Explainable {
     private final Map<String, String> groupLabels;
     private final long openedAt;
     private final LinkedHashMap<String, Member> alerts = new LinkedHashMap<>();
+    /**
+     * The summaries of the members by position, as the last {@link #snapshot()} listed them, and the members
+     * changed since then: a snapshot copies the list and rebuilds only those, so that a storm of N alerts
+     * joining one by one costs N array copies instead of N walks over every member. Null until first needed.
+     */
+    private ArrayList<Map<String, Object>> summaries;
+    private final ArrayList<Member> changedSinceSnapshot = new ArrayList<>();
     private final List<Pending> pending = new ArrayList<>(2);
     /** How many members fire now. */
     private int firingCount;
@@ -367,7 +373,7 @@ public final class Incident implements Explainable {
                 firingCount++;
             }
             m.startsAt = alert.getStartsAt();
-            m.changed();
+            changed(m);
         }
         if (alert.isStorm() && alert.getCorrelationKey().equals(correlationKey)) {
             kind = KIND_STORM;
@@ -379,6 +385,8 @@ public final class Incident implements Explainable {
     private void recount() {
         List<Member> members = List.copyOf(alerts.values());
         alerts.clear();
+        summaries = null;
+        changedSinceSnapshot.clear();
         firingCount = 0;
         commonLabels = Map.of();
         members.forEach(this::add);
@@ -403,7 +411,11 @@ public final class Incident implements Explainable {
                 commonLabels = Collections.unmodifiableMap(common);
             }
         }
+        m.index = alerts.size();
         alerts.put(m.fingerprint, m);
+        if (summaries != null) {
+            summaries.add(m.summary());
+        }
         if (m.firing) {
             firingCount++;
         }
@@ -422,7 +434,7 @@ public final class Incident implements Explainable {
             return;
         }
         m.firing = false;
-        m.changed();
+        changed(m);
         firingCount--;
         updatedAt = now;
         if (isActive() && firingCount == 0) {
@@ -505,7 +517,7 @@ public final class Incident implements Explainable {
         Member m = alerts.get(fingerprint);
         if (m != null && m.flapping != flapping) {
             m.flapping = flapping;
-            m.changed();
+            changed(m);
             updatedAt = now;
             record(IncidentDecisions.UPDATED, rule, null, Map.of());
         }
@@ -516,7 +528,7 @@ public final class Incident implements Explainable {
         Member m = alerts.get(fingerprint);
         if (m != null && m.inhibited != inhibited) {
             m.inhibited = inhibited;
-            m.changed();
+            changed(m);
             updatedAt = now;
             record(IncidentDecisions.UPDATED, rule, null, Map.of());
         }
@@ -667,11 +679,7 @@ public final class Incident implements Explainable {
         s.put("reopenCount", reopenCount);
         s.put("escalationLevel", escalationLevel);
         s.put("routing", routingMap());
-        List<Map<String, Object>> list = new ArrayList<>(alerts.size());
-        for (Member m : alerts.values()) {
-            list.add(m.summary());
-        }
-        s.put("alerts", Collections.unmodifiableList(list));
+        s.put("alerts", summaryList());
         s.put("firingCount", getFiringCount());
         s.put("resolvedCount", alerts.size() - firingCount);
         s.put("lastNotifiedAt", time(lastNotifiedAt));
@@ -682,6 +690,37 @@ public final class Incident implements Explainable {
             s.put("stormCount", stormCount);
         }
         return Collections.unmodifiableMap(s);
+    }
+
+    /** Call after changing a member's firing, startsAt, inhibited or flapping. */
+    private void changed(Member m) {
+        m.summary = null;
+        if (summaries != null) {
+            if (changedSinceSnapshot.size() >= alerts.size()) {
+                summaries = null;
+                changedSinceSnapshot.clear();
+            } else {
+                changedSinceSnapshot.add(m);
+            }
+        }
+    }
+
+    /** The members' summaries in order, unmodifiable: the list kept since the last snapshot, brought up to date. */
+    private List<Map<String, Object>> summaryList() {
+        if (summaries == null) {
+            summaries = new ArrayList<>(Math.max(16, alerts.size() * 2));
+            for (Member m : alerts.values()) {
+                summaries.add(m.summary());
+            }
+        } else {
+            for (Member m : changedSinceSnapshot) {
+                summaries.set(m.index, m.summary());
+            }
+        }
+        changedSinceSnapshot.clear();
+        @SuppressWarnings("unchecked")
+        Map<String, Object>[] copy = summaries.toArray(new Map[0]);
+        return Collections.unmodifiableList(Arrays.asList(copy));
     }
 
     private Map<String, Object> routingMap() {

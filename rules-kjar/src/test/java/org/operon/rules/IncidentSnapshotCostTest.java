@@ -51,6 +51,47 @@ class IncidentSnapshotCostTest {
     }
 
     @Test
+    void eachSnapshotListsEveryMemberAsItWasThenThoughOnlyChangedOnesAreRebuilt() {
+        UngroupedAlert a = alert("a", "eu", "e1");
+        UngroupedAlert b = alert("b", "eu", "e2");
+        UngroupedAlert c = alert("c", "eu", "e3");
+        Incident incident = Incident.open(a, NOW, RULE);
+        List<Map<String, Object>> first = members(incident.snapshot());
+
+        incident.join(b, NOW + 1, RULE);
+        incident.join(c, NOW + 2, RULE);
+        incident.markFlapping(a.getFingerprint(), true, NOW + 3, RULE);
+        List<Map<String, Object>> second = members(incident.snapshot());
+        assertThat(second).extracting(m -> m.get("fingerprint"))
+                .containsExactly(a.getFingerprint(), b.getFingerprint(), c.getFingerprint());
+        assertThat(second.get(0)).containsEntry("flapping", true);
+        assertThat(first).as("an earlier snapshot keeps its list").hasSize(1);
+        assertThat(first.get(0)).containsEntry("flapping", false);
+
+        // More changes between two snapshots than the incident has members.
+        for (int i = 0; i < 3; i++) {
+            incident.markInhibited(b.getFingerprint(), true, NOW + 4, RULE);
+            incident.markInhibited(b.getFingerprint(), false, NOW + 4, RULE);
+        }
+        incident.markInhibited(c.getFingerprint(), true, NOW + 5, RULE);
+        incident.memberResolved(a.getFingerprint(), "e4", NOW + 6, RULE);
+        List<Map<String, Object>> third = members(incident.snapshot());
+        assertThat(third).hasSize(3);
+        assertThat(third.get(0)).containsEntry("status", "resolved").containsEntry("flapping", true);
+        assertThat(third.get(1)).containsEntry("inhibited", false);
+        assertThat(third.get(2)).containsEntry("inhibited", true);
+        assertThat(second.get(2)).as("unchanged afterwards").containsEntry("inhibited", false);
+
+        incident.join(alert("d", "eu", "e5"), NOW + 7, RULE);
+        List<Map<String, Object>> fourth = members(incident.snapshot());
+        assertThat(fourth).hasSize(4);
+        assertThat(fourth.subList(0, 3)).as("the maps of members that did not change")
+                .zipSatisfy(third, (now, before) -> assertThat(now).isSameAs(before));
+        assertThat(incident.snapshot().get("alerts")).as("a snapshot with no change lists the same members")
+                .isEqualTo(fourth);
+    }
+
+    @Test
     void countsAndCommonLabelsFollowEveryChange() {
         UngroupedAlert a = alert("a", "eu", "e1");
         Incident incident = Incident.open(a, NOW, RULE);

@@ -16,6 +16,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -56,7 +57,10 @@ import java.util.function.Predicate;
  * (an entry of {@code alerts}, with its state in {@code notifiedAlerts}) apart from the rest of the snapshot,
  * and a change costs the rest plus the members that changed: a member is unchanged when the new snapshot
  * holds the very map it held before (the rules' snapshots share the map of a member until it changes), or
- * an equal one, at the same position. Snapshots whose {@code alerts} are not a list of maps with distinct
+ * an equal one, at the same position. When the members only changed in place or were appended, and
+ * {@code notifiedAlerts} is the very map of the previous snapshot (or empty in both), the store finds that
+ * out by comparing the two lists' entries by identity, an array scan, and looks up only the changed ones;
+ * any other change walks every member (hashing each fingerprint). Snapshots whose {@code alerts} are not a list of maps with distinct
  * string {@code fingerprint}s, or whose {@code notifiedAlerts} is not a map of those fingerprints (in their
  * order) to strings, are kept whole. A caller must not change a map or list it has given.
  *
@@ -102,6 +106,7 @@ public final class IncidentStore implements AutoCloseable {
     /** A head record in {@value #CACHE} with its members apart: {"layout": this, "snapshot": {…}}. */
     private static final String LAYOUT_MEMBERS_APART = "members-apart";
     private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(30);
+    private static final Member[] NO_MEMBERS = new Member[0];
 
     private static final Logger LOG = LoggerFactory.getLogger(IncidentStore.class);
     private static final TypeReference<LinkedHashMap<String, Object>> JSON_OBJECT = new TypeReference<>() {
@@ -124,6 +129,11 @@ public final class IncidentStore implements AutoCloseable {
     private long changesWritten;
     private boolean closing;
     private final Thread writer;
+    /**
+     * Per incident kept apart, the position of each member (by fingerprint) in the members of its kept
+     * snapshot, guarded by this: what lets a change find a member without walking them all.
+     */
+    private final Map<String, Map<String, Integer>> positions = new HashMap<>();
     /** Per incident kept apart, the version of each member's entry on disk: the writer's (and load's) only. */
     private final Map<String, Map<String, Long>> onDisk = new HashMap<>();
     /** Member entries found by load that no head takes: removed by the writer first. */
@@ -179,7 +189,7 @@ public final class IncidentStore implements AutoCloseable {
             return false;
         }
         Set<String> changedMembers = new LinkedHashSet<>();
-        Kept now = keep(snapshot, previous, changedMembers);
+        Kept now = keep(id, snapshot, previous, changedMembers);
         kept.put(id, now);
         unwritten.computeIfAbsent(id, k -> new LinkedHashSet<>()).addAll(changedMembers);
         changesApplied++;
@@ -273,8 +283,11 @@ public final class IncidentStore implements AutoCloseable {
                 kept.remove(k.id());
                 Set<String> fps = unwritten.computeIfAbsent(k.id(), key -> new LinkedHashSet<>());
                 if (k.members() != null) {
-                    fps.addAll(k.members().keySet());
+                    for (Member m : k.members()) {
+                        fps.add(m.fingerprint());
+                    }
                 }
+                positions.remove(k.id());
                 changesApplied++;
                 removed++;
             }
@@ -340,30 +353,123 @@ public final class IncidentStore implements AutoCloseable {
     /**
      * The snapshot as kept: its members apart when it has the usual shape (each member reused from
      * {@code previous} when unchanged), else whole. Adds to {@code changedMembers} every fingerprint whose
-     * stored member is to be written or removed.
+     * stored member is to be written or removed, and brings {@link #positions} up to date.
      */
-    private Kept keep(Map<String, Object> snapshot, Kept previous, Set<String> changedMembers) {
-        Map<String, Member> before = previous == null || previous.members() == null ? Map.of() : previous.members();
-        LinkedHashMap<String, Member> apart = membersApart(snapshot, previous, before, changedMembers);
-        if (apart == null) {
-            changedMembers.clear();
-            changedMembers.addAll(before.keySet());
-            return Kept.of(frozenObject(snapshot), null, null);
+    private Kept keep(String id, Map<String, Object> snapshot, Kept previous, Set<String> changedMembers) {
+        Member[] before = previous == null || previous.members() == null ? NO_MEMBERS : previous.members();
+        Map<String, Integer> index = positions.get(id);
+        if (index == null) {
+            index = Map.of();
         }
-        for (String fp : before.keySet()) {
-            if (!apart.containsKey(fp)) {
-                changedMembers.add(fp);
+        List<String> appended = new ArrayList<>();
+        Member[] apart = membersAppended(snapshot, previous, index, changedMembers, appended);
+        int notifiedCount;
+        if (apart != null) {
+            notifiedCount = previous.notifiedCount();
+            Map<String, Integer> known = positions.get(id);
+            for (int i = 0; i < appended.size(); i++) {
+                known.put(appended.get(i), before.length + i);
             }
+        } else {
+            changedMembers.clear();
+            LinkedHashMap<String, Member> walked = membersApart(snapshot, previous, before, index, changedMembers);
+            if (walked == null) {
+                changedMembers.clear();
+                for (Member m : before) {
+                    changedMembers.add(m.fingerprint());
+                }
+                positions.remove(id);
+                return Kept.of(frozenObject(snapshot), null, null, null, 0);
+            }
+            for (Member m : before) {
+                if (!walked.containsKey(m.fingerprint())) {
+                    changedMembers.add(m.fingerprint());
+                }
+            }
+            apart = walked.values().toArray(NO_MEMBERS);
+            Map<String, Integer> newIndex = new HashMap<>(Math.max(16, apart.length * 4 / 3 + 1));
+            notifiedCount = 0;
+            for (int i = 0; i < apart.length; i++) {
+                newIndex.put(apart[i].fingerprint(), i);
+                if (apart[i].notified() != null) {
+                    notifiedCount++;
+                }
+            }
+            positions.put(id, newIndex);
         }
         Map<String, Object> head = new LinkedHashMap<>();
         snapshot.forEach((key, value) -> head.put(key,
                 ALERTS.equals(key) || NOTIFIED_ALERTS.equals(key) ? null : frozen(value)));
-        return Kept.of(Collections.unmodifiableMap(head), apart, snapshot.get(NOTIFIED_ALERTS));
+        return Kept.of(Collections.unmodifiableMap(head), apart, ((List<?>) snapshot.get(ALERTS)).toArray(),
+                snapshot.get(NOTIFIED_ALERTS), notifiedCount);
     }
 
-    /** The members of a snapshot of the usual shape, else null (see the class comment). */
+    /**
+     * The members of a snapshot that changes the previous one only by members changed in place and members
+     * appended (as the rules' snapshots do), found without walking the members: an entry that is the very
+     * map the previous snapshot held at its position is that member, unchanged. Null when the snapshot is
+     * not of that kind (then {@link #membersApart} walks them all); adds to {@code changed} the fingerprints
+     * of the changed and appended members, and to {@code appended} those of the appended ones.
+     */
+    private Member[] membersAppended(Map<String, Object> snapshot, Kept previous, Map<String, Integer> index,
+                                     Set<String> changed, List<String> appended) {
+        if (previous == null || previous.members() == null || previous.sources() == null
+                || !(snapshot.get(ALERTS) instanceof List<?> alerts)) {
+            return null;
+        }
+        Object n = snapshot.get(NOTIFIED_ALERTS);
+        if (snapshot.containsKey(NOTIFIED_ALERTS) && !(n instanceof Map<?, ?>)) {
+            return null;
+        }
+        Map<?, ?> notified = n == null ? Map.of() : (Map<?, ?>) n;
+        // The same notifiedAlerts map as last time (each of its fingerprints was matched to a member then,
+        // in order), or none before and now: every member kept in place keeps its state in it.
+        if (notified.isEmpty() ? previous.notifiedCount() != 0 : previous.notifiedSource() != notified) {
+            return null;
+        }
+        Member[] before = previous.members();
+        Object[] sources = previous.sources();
+        int size = alerts.size();
+        if (size < before.length) {
+            return null;
+        }
+        Member[] apart = Arrays.copyOf(before, size);
+        for (int position = 0; position < size; position++) {
+            Object entry = alerts.get(position);
+            if (position < before.length && entry == sources[position]) {
+                continue;
+            }
+            if (!(entry instanceof Map<?, ?> alert) || !(alert.get(FINGERPRINT) instanceof String fp)) {
+                return null;
+            }
+            if (position < before.length) {
+                Member was = before[position];
+                if (!was.fingerprint().equals(fp)) {
+                    return null;
+                }
+                // A member in place keeps its state: the notifiedAlerts map is the previous one, or empty.
+                if (was.alert().equals(alert)) {
+                    apart[position] = new Member(fp, position, alert, was.alert(), was.notified());
+                } else {
+                    apart[position] = new Member(fp, position, alert, frozenObject(alert), was.notified());
+                    changed.add(fp);
+                }
+            } else {
+                // A new fingerprint (so in no notifiedAlerts map the previous snapshot matched), once.
+                if (index.containsKey(fp) || !changed.add(fp)) {
+                    return null;
+                }
+                apart[position] = new Member(fp, position, alert, frozenObject(alert), null);
+                appended.add(fp);
+            }
+        }
+        return apart;
+    }
+
+    /** The members of a snapshot of the usual shape, walked one by one, else null (see the class comment). */
     private LinkedHashMap<String, Member> membersApart(Map<String, Object> snapshot, Kept previous,
-                                                      Map<String, Member> before, Set<String> changedMembers) {
+                                                      Member[] before, Map<String, Integer> index,
+                                                      Set<String> changedMembers) {
         if (!(snapshot.get(ALERTS) instanceof List<?> alerts)) {
             return null;
         }
@@ -378,11 +484,10 @@ public final class IncidentStore implements AutoCloseable {
         int notifiedSeen = 0;
         // The same notifiedAlerts map as last time: every earlier member's state in it is the one kept.
         boolean notifiedSame = previous != null && !notified.isEmpty() && previous.notifiedSource() == notified;
-        Iterator<Member> beforeInOrder = before.values().iterator();
         LinkedHashMap<String, Member> apart = new LinkedHashMap<>(Math.max(16, alerts.size() * 4 / 3 + 1));
         int position = 0;
         for (Object entry : alerts) {
-            Member same = beforeInOrder.hasNext() ? beforeInOrder.next() : null;
+            Member same = position < before.length ? before[position] : null;
             if (same != null && same.source() == entry && same.position() == position
                     && (notifiedSame || (notified.isEmpty() && same.notified() == null))) {
                 // The very map at the same position (the rules' snapshots share an unchanged member's map):
@@ -412,7 +517,8 @@ public final class IncidentStore implements AutoCloseable {
                 state = s;
                 notifiedSeen++;
             }
-            Member was = before.get(fp);
+            Integer at = index.get(fp);
+            Member was = at == null ? null : before[at];
             Member member;
             if (was != null && was.position() == position && Objects.equals(was.notified(), state)
                     && (was.source() == alert || was.alert().equals(alert))) {
@@ -476,14 +582,20 @@ public final class IncidentStore implements AutoCloseable {
                             }
                         });
                         chosen.sort(Comparator.comparingInt(StoredMember::position));
-                        LinkedHashMap<String, Member> apart = new LinkedHashMap<>();
-                        for (StoredMember m : chosen) {
-                            apart.put(m.fingerprint(), new Member(m.fingerprint(), m.position(), null, m.alert(), m.notified()));
+                        Member[] apart = new Member[chosen.size()];
+                        Map<String, Integer> index = new HashMap<>();
+                        int notifiedCount = 0;
+                        for (int i = 0; i < apart.length; i++) {
+                            StoredMember m = chosen.get(i);
+                            apart[i] = new Member(m.fingerprint(), m.position(), null, m.alert(), m.notified());
+                            index.put(m.fingerprint(), i);
+                            notifiedCount += m.notified() == null ? 0 : 1;
                         }
-                        k = Kept.of(head, apart, null);
+                        k = Kept.of(head, apart, null, null, notifiedCount);
+                        positions.put(id, index);
                         onDisk.put(id, disk);
                     } else {
-                        k = Kept.of(frozenObject(json), null, null);
+                        k = Kept.of(frozenObject(json), null, null, null, 0);
                     }
                     kept.put(k.id(), k);
                     loaded++;
@@ -527,6 +639,7 @@ public final class IncidentStore implements AutoCloseable {
         while (true) {
             Map<String, Set<String>> batch;
             Map<String, Kept> current = new LinkedHashMap<>();
+            Map<String, Map<String, Member>> changed = new HashMap<>();
             long upTo;
             synchronized (this) {
                 while (unwritten.isEmpty() && !closing) {
@@ -542,10 +655,23 @@ public final class IncidentStore implements AutoCloseable {
                 batch = unwritten;
                 unwritten = new LinkedHashMap<>();
                 upTo = changesApplied;
-                batch.keySet().forEach(id -> current.put(id, kept.get(id)));
+                batch.forEach((id, fps) -> {
+                    Kept k = kept.get(id);
+                    current.put(id, k);
+                    if (k != null && k.members() != null) {
+                        // The members as `kept` holds them now, found through the positions of the same moment.
+                        Map<String, Integer> index = positions.get(id);
+                        Map<String, Member> byFingerprint = new HashMap<>();
+                        for (String fp : fps) {
+                            Integer at = index.get(fp);
+                            byFingerprint.put(fp, at == null ? null : k.members()[at]);
+                        }
+                        changed.put(id, byFingerprint);
+                    }
+                });
             }
             try {
-                write(batch, current);
+                write(batch, current, changed);
                 synchronized (this) {
                     changesWritten = upTo;
                     notifyAll();
@@ -577,7 +703,8 @@ public final class IncidentStore implements AutoCloseable {
      * One batch (see the comment of this section): changed members and tombstones, forced to disk; the
      * heads; removed heads; then the entries the new heads superseded.
      */
-    private void write(Map<String, Set<String>> batch, Map<String, Kept> current) {
+    private void write(Map<String, Set<String>> batch, Map<String, Kept> current,
+                       Map<String, Map<String, Member>> changed) {
         Map<String, String> memberPuts = new LinkedHashMap<>();
         Map<String, String> headPuts = new LinkedHashMap<>();
         List<String> headRemoves = new ArrayList<>();
@@ -598,8 +725,9 @@ public final class IncidentStore implements AutoCloseable {
             }
             long version = k.version();
             Map<String, Long> after = new HashMap<>(disk);
+            Map<String, Member> byFingerprint = changed.get(id);
             for (String fp : fps) {
-                Member m = k.members().get(fp);
+                Member m = byFingerprint.get(fp);
                 Long before = disk.get(fp);
                 if (m != null) {
                     memberPuts.put(memberKey(id, fp, version), memberJson(id, fp, version, m));
@@ -862,15 +990,23 @@ public final class IncidentStore implements AutoCloseable {
         private final Instant updatedAt;
         private final Instant resolvedAt;
         private final Map<String, Object> head;
-        private final Map<String, Member> members;
+        /** The members in order; never changed once kept. */
+        private final Member[] members;
+        /** The entries of {@code alerts} as given, by position (null when loaded), for the next change. */
+        private final Object[] sources;
         /** The {@code notifiedAlerts} map of the snapshot as given (null when loaded), for the next change. */
         private final Object notifiedSource;
+        /** How many members have a state in {@code notifiedAlerts}. */
+        private final int notifiedCount;
         private volatile Map<String, Object> snapshot;
 
-        private Kept(Map<String, Object> head, Map<String, Member> members, Object notifiedSource) {
+        private Kept(Map<String, Object> head, Member[] members, Object[] sources, Object notifiedSource,
+                     int notifiedCount) {
             this.head = head;
             this.members = members;
+            this.sources = sources;
             this.notifiedSource = notifiedSource;
+            this.notifiedCount = notifiedCount;
             this.id = idOf(head);
             this.version = versionOf(head);
             this.status = statusOf(head);
@@ -878,11 +1014,16 @@ public final class IncidentStore implements AutoCloseable {
             this.resolvedAt = Objects.requireNonNullElse(instant(head.get(RESOLVED_AT)), updatedAt);
         }
 
-        static Kept of(Map<String, Object> head, Map<String, Member> members, Object notifiedSource) {
-            return new Kept(head, members, notifiedSource);
+        static Kept of(Map<String, Object> head, Member[] members, Object[] sources, Object notifiedSource,
+                       int notifiedCount) {
+            return new Kept(head, members, sources, notifiedSource, notifiedCount);
         }
 
         Object notifiedSource() { return notifiedSource; }
+
+        Object[] sources() { return sources; }
+
+        int notifiedCount() { return notifiedCount; }
 
         String id() { return id; }
 
@@ -896,7 +1037,8 @@ public final class IncidentStore implements AutoCloseable {
 
         Map<String, Object> head() { return head; }
 
-        Map<String, Member> members() { return members; }
+        /** The members in order (do not change the array), or null when kept whole. */
+        Member[] members() { return members; }
 
         Map<String, Object> snapshot() {
             Map<String, Object> s = snapshot;
@@ -908,14 +1050,14 @@ public final class IncidentStore implements AutoCloseable {
         }
 
         private Map<String, Object> assemble() {
-            List<Object> alerts = new ArrayList<>(members.size());
+            List<Object> alerts = new ArrayList<>(members.length);
             Map<String, Object> notified = new LinkedHashMap<>();
-            members.forEach((fp, m) -> {
+            for (Member m : members) {
                 alerts.add(m.alert());
                 if (m.notified() != null) {
-                    notified.put(fp, m.notified());
+                    notified.put(m.fingerprint(), m.notified());
                 }
-            });
+            }
             Map<String, Object> s = new LinkedHashMap<>(head);
             s.put(ALERTS, Collections.unmodifiableList(alerts));
             if (head.containsKey(NOTIFIED_ALERTS)) {

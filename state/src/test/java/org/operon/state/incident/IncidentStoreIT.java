@@ -399,6 +399,66 @@ class IncidentStoreIT {
     }
 
     @Test
+    void aStormJoiningOneByOneIsKeptAsGivenAtEveryChange() throws Exception {
+        List<Map<String, Object>> alerts = new ArrayList<>();
+        Map<String, String> notified = new LinkedHashMap<>();
+        long version = 0;
+        for (int i = 0; i < 300; i++) {
+            alerts.add(member("fp-" + i, "firing"));
+            if (i == 100) {
+                // A notification: from now on the very same notifiedAlerts map, as the rules send it.
+                for (Map<String, Object> m : alerts) {
+                    notified.put((String) m.get("fingerprint"), "firing");
+                }
+                notified = Collections.unmodifiableMap(notified);
+            }
+            if (i % 7 == 3) {
+                // A member changed in place (resolved), the others the very maps they were.
+                int changed = i / 2;
+                alerts.set(changed, member("fp-" + changed, "resolved"));
+            }
+            Map<String, Object> v = withMembers("inc-storm", ++version, List.copyOf(alerts), notified);
+            store.apply(v);
+            assertThat(json(store.get("inc-storm").orElseThrow())).as("version %d", version).isEqualTo(json(v));
+        }
+        Map<String, Object> last = store.get("inc-storm").orElseThrow();
+        flushed();
+        assertThat(state.durableCache(IncidentStore.ALERTS_CACHE).size()).as("one entry per member").isEqualTo(300);
+
+        reopen();
+        assertThat(json(store.get("inc-storm").orElseThrow())).isEqualTo(json(last));
+
+        // Shapes the rules never send, each after the storm's shape again: each still kept exactly as given.
+        List<Map<String, Object>> swapped = new ArrayList<>(alerts);
+        Collections.swap(swapped, 1, 2);
+        List<List<Map<String, Object>>> shapes = List.of(
+                concat(alerts, member("fp-new", "firing"), member("fp-new", "firing")),
+                concat(alerts, member("fp-7", "firing")),
+                swapped,
+                alerts.subList(0, 299));
+        for (List<Map<String, Object>> shape : shapes) {
+            store.apply(withMembers("inc-storm", ++version, List.copyOf(alerts), notified));
+            Map<String, Object> odd = withMembers("inc-storm", ++version, shape, notified);
+            store.apply(odd);
+            assertThat(json(store.get("inc-storm").orElseThrow())).isEqualTo(json(odd));
+        }
+        store.apply(withMembers("inc-storm", ++version, List.copyOf(alerts), Map.of()));
+        Map<String, Object> fewer = withMembers("inc-storm", ++version, alerts.subList(1, 300), Map.of());
+        store.apply(fewer);
+        flushed();
+        reopen();
+        assertThat(json(store.get("inc-storm").orElseThrow())).isEqualTo(json(fewer));
+        assertThat(state.durableCache(IncidentStore.ALERTS_CACHE).size()).as("the first one left out").isEqualTo(299);
+    }
+
+    @SafeVarargs
+    private static List<Map<String, Object>> concat(List<Map<String, Object>> list, Map<String, Object>... more) {
+        List<Map<String, Object>> all = new ArrayList<>(list);
+        all.addAll(List.of(more));
+        return all;
+    }
+
+    @Test
     void aWriteCutShortByACrashLeavesTheIncidentAsItsLastHeadSays() throws Exception {
         store.apply(withMembers("inc-a", 1, List.of(member("fp-a", "firing"), member("fp-b", "firing")), Map.of()));
         flushed();
