@@ -11,6 +11,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -122,6 +123,11 @@ public final class ActionDispatcher {
     private final Map<String, TargetLane> lanes = new LinkedHashMap<>();
     /** Targets in use whose sink cannot drop a repeat: their actions are recorded running first. */
     private final java.util.Set<String> guarded = new java.util.HashSet<>();
+    /**
+     * Per queued action of a target that drops repeats, its audit entry as looked up when it was queued, so
+     * that the file store's lookups of consecutive actions overlap instead of each waiting in turn.
+     */
+    private final Map<String, CompletableFuture<Optional<AuditEntry>>> lookups = new ConcurrentHashMap<>();
     /** Actions queued by {@link #retry(String)}: performed even when their outcome is unknown. */
     private final java.util.Set<String> operatorRetries = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private final Delivery delivery;
@@ -363,7 +369,7 @@ public final class ActionDispatcher {
      */
     private Performed perform(Action action) {
         boolean byOperator = operatorRetries.remove(action.id());
-        Optional<AuditEntry> previous = auditLog.find(action.id());
+        Optional<AuditEntry> previous = previousEntry(action);
         if (previous.isPresent() && isDone(previous.get().status())) {
             LOG.debug("action {} ({} of decision {}) already {}; not performing it again", action.id(),
                     action.target(), action.decision().getId(), previous.get().status());
@@ -686,18 +692,59 @@ public final class ActionDispatcher {
     /** Counts the action as pending and queues it; false when its id is queued or running already. */
     private boolean enqueue(TargetLane lane, Action action) {
         pending.incrementAndGet();
+        CompletableFuture<Optional<AuditEntry>> lookup = lookUpEarly(action);
         try {
             if (lane.enqueue(action) == TargetLane.Queued.DUPLICATE) {
                 LOG.debug("action {} for {} is queued or running already; not queued twice", action.id(),
                         action.target());
+                forgetLookup(action, lookup);
                 finished();
                 return false;
             }
             return true;
         } catch (RuntimeException e) {
+            forgetLookup(action, lookup);
             finished();
             throw e;
         }
+    }
+
+    /**
+     * For a target that drops repeats, starts looking up the action's audit entry now, before it is queued
+     * (so that its worker finds the lookup); null when not started. Such a target may see an action again
+     * anyway (see {@link #perform}), so an entry written between this lookup and the action's turn costs at
+     * most a repeat it drops. A guarded target's worker looks up at the action's turn.
+     */
+    private CompletableFuture<Optional<AuditEntry>> lookUpEarly(Action action) {
+        if (guarded.contains(action.target())) {
+            return null;
+        }
+        CompletableFuture<Optional<AuditEntry>> lookup;
+        try {
+            lookup = auditLog.findAsync(action.id());
+        } catch (RuntimeException e) {
+            return null; // the worker looks up at the action's turn, and reports what fails then
+        }
+        return lookups.putIfAbsent(action.id(), lookup) == null ? lookup : null;
+    }
+
+    private void forgetLookup(Action action, CompletableFuture<Optional<AuditEntry>> lookup) {
+        if (lookup != null) {
+            lookups.remove(action.id(), lookup);
+        }
+    }
+
+    /** The action's audit entry: as looked up when it was queued, else (or when that failed) now. */
+    private Optional<AuditEntry> previousEntry(Action action) {
+        CompletableFuture<Optional<AuditEntry>> early = lookups.remove(action.id());
+        if (early != null) {
+            try {
+                return early.join();
+            } catch (RuntimeException e) {
+                LOG.debug("early audit lookup of action {} failed, looking up again: {}", action.id(), e.toString());
+            }
+        }
+        return auditLog.find(action.id());
     }
 
     /**

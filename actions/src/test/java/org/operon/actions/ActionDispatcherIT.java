@@ -165,6 +165,26 @@ class ActionDispatcherIT {
     }
 
     @Test
+    void theAuditLookupsOfQueuedActionsOfATargetThatDropsRepeatsRunTogether() throws Exception {
+        start(options("/").withTargets("notify", List.of("file")));
+        Decision done = notify("done-before", T0.plusSeconds(3));
+        audit.record(new Action(Action.idFor(done.getId(), "file"), "file", done).audit(AuditEntry.SENT, null));
+        audit.holdFinds();
+
+        for (Decision d : List.of(notify("a", T0), notify("b", T0.plusSeconds(1)), notify("c", T0.plusSeconds(2)), done)) {
+            dispatcher.dispatch(d);
+        }
+
+        assertThat(audit.heldFinds()).as("every queued action's lookup started, none finished").isEqualTo(4);
+        assertThat(dir.resolve("actions-2024-03-05.jsonl")).as("nothing performed before its lookup").doesNotExist();
+        audit.releaseFinds();
+        assertThat(dispatcher.awaitIdle(WAIT)).isTrue();
+        assertThat(Files.readAllLines(dir.resolve("actions-2024-03-05.jsonl")))
+                .as("the action the audit log has as sent is not performed again").hasSize(3)
+                .noneMatch(line -> line.contains("done-before"));
+    }
+
+    @Test
     void fileTargetAppendsOneJsonLinePerActionToTheFileOfTheDecisionsUtcDay() throws Exception {
         start(options("/").withTargets("notify", List.of("file")));
         Decision lateOnDay1 = notify("a", Instant.parse("2024-03-05T23:59:59.999Z"));

@@ -67,6 +67,42 @@ public final class InMemoryAuditLog implements AuditLog {
         return Optional.ofNullable(entries.get(id));
     }
 
+    private final ConcurrentLinkedQueue<Runnable> heldFinds = new ConcurrentLinkedQueue<>();
+    private volatile boolean holdingFinds;
+
+    /**
+     * Without {@link #holdFinds()}: finds at once. With it: the lookup completes (with what is kept then)
+     * only when {@link #releaseFinds()} runs, as a file store lookup that has not finished yet.
+     */
+    @Override
+    public CompletableFuture<Optional<AuditEntry>> findAsync(String id) {
+        if (!holdingFinds) {
+            return CompletableFuture.completedFuture(find(id));
+        }
+        CompletableFuture<Optional<AuditEntry>> found = new CompletableFuture<>();
+        heldFinds.add(() -> found.complete(find(id)));
+        return found;
+    }
+
+    /** Asynchronous lookups wait for {@link #releaseFinds()} from now on. */
+    public void holdFinds() {
+        holdingFinds = true;
+    }
+
+    /** Completes the asynchronous lookups held so far and stops holding them. */
+    public void releaseFinds() {
+        holdingFinds = false;
+        Runnable r;
+        while ((r = heldFinds.poll()) != null) {
+            r.run();
+        }
+    }
+
+    /** How many asynchronous lookups wait. */
+    public int heldFinds() {
+        return heldFinds.size();
+    }
+
     @Override
     public List<AuditEntry> latest(int limit) {
         return entries.values().stream()

@@ -26,6 +26,19 @@ public interface AuditLog {
 
     Optional<AuditEntry> find(String id);
 
+    /**
+     * {@link #find} without waiting: the future completes with what {@code find} would answer at some moment
+     * between this call and its completion (fails with what finding threw). By default it finds on the
+     * calling thread.
+     */
+    default CompletableFuture<Optional<AuditEntry>> findAsync(String id) {
+        try {
+            return CompletableFuture.completedFuture(find(id));
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
     /** At most {@code limit} entries, newest first (by time, then id). */
     List<AuditEntry> latest(int limit);
 }

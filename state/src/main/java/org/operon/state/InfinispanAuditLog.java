@@ -49,7 +49,16 @@ final class InfinispanAuditLog implements AuditLog {
 
     @Override
     public Optional<AuditEntry> find(String id) {
-        String value = cache.get(id);
+        return entry(cache.get(id));
+    }
+
+    /** Concurrent calls look up the file store concurrently. */
+    @Override
+    public CompletableFuture<Optional<AuditEntry>> findAsync(String id) {
+        return cache.getAsync(id).thenApply(this::entry);
+    }
+
+    private Optional<AuditEntry> entry(String value) {
         return value == null ? Optional.empty() : Optional.of(json.read(value, AuditEntry.class));
     }
 

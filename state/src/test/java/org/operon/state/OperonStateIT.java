@@ -57,6 +57,9 @@ class OperonStateIT {
         }
 
         try (OperonState state = openTimed(dataDir, FIXED)) {
+            assertThat(state.auditLog().findAsync("action-2").join()).as("from the file store after a restart")
+                    .contains(CrashingChild.auditEntry(2));
+            assertThat(state.auditLog().findAsync("nope").join()).isEmpty();
             assertThat(state.auditLog().find("action-2")).contains(CrashingChild.auditEntry(2));
             assertThat(state.auditLog().find("nope")).isEmpty();
             assertThat(state.auditLog().latest(10)).extracting(AuditEntry::id)
