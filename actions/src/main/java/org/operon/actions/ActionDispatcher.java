@@ -692,45 +692,35 @@ public final class ActionDispatcher {
     /** Counts the action as pending and queues it; false when its id is queued or running already. */
     private boolean enqueue(TargetLane lane, Action action) {
         pending.incrementAndGet();
-        CompletableFuture<Optional<AuditEntry>> lookup = lookUpEarly(action);
         try {
-            if (lane.enqueue(action) == TargetLane.Queued.DUPLICATE) {
+            if (lane.enqueue(action, this::lookUpEarly) == TargetLane.Queued.DUPLICATE) {
                 LOG.debug("action {} for {} is queued or running already; not queued twice", action.id(),
                         action.target());
-                forgetLookup(action, lookup);
                 finished();
                 return false;
             }
             return true;
         } catch (RuntimeException e) {
-            forgetLookup(action, lookup);
             finished();
             throw e;
         }
     }
 
     /**
-     * For a target that drops repeats, starts looking up the action's audit entry now, before it is queued
-     * (so that its worker finds the lookup); null when not started. Such a target may see an action again
-     * anyway (see {@link #perform}), so an entry written between this lookup and the action's turn costs at
-     * most a repeat it drops. A guarded target's worker looks up at the action's turn.
+     * For a target that drops repeats, starts looking up the action's audit entry as it is queued (under its
+     * lane's lock, once every earlier run of its id has settled, so their entries are written), for its
+     * worker to take at its turn. Such a target may see an action again anyway (see {@link #perform}): an
+     * entry written between this lookup and the action's turn (which only another dispatcher could write)
+     * costs at most a repeat it drops. A guarded target's worker looks up at the action's turn.
      */
-    private CompletableFuture<Optional<AuditEntry>> lookUpEarly(Action action) {
+    private void lookUpEarly(Action action) {
         if (guarded.contains(action.target())) {
-            return null;
+            return;
         }
-        CompletableFuture<Optional<AuditEntry>> lookup;
         try {
-            lookup = auditLog.findAsync(action.id());
+            lookups.put(action.id(), auditLog.findAsync(action.id()));
         } catch (RuntimeException e) {
-            return null; // the worker looks up at the action's turn, and reports what fails then
-        }
-        return lookups.putIfAbsent(action.id(), lookup) == null ? lookup : null;
-    }
-
-    private void forgetLookup(Action action, CompletableFuture<Optional<AuditEntry>> lookup) {
-        if (lookup != null) {
-            lookups.remove(action.id(), lookup);
+            // the worker looks up at the action's turn, and reports what fails then
         }
     }
 

@@ -123,6 +123,14 @@ final class TargetLane {
      * @throws IllegalStateException when stopped while waiting for room
      */
     Queued enqueue(Action action) {
+        return enqueue(action, queued -> { });
+    }
+
+    /**
+     * {@link #enqueue(Action)}, calling {@code queuing} with the action just before it is queued, under the
+     * lane's lock: after every earlier run of its id here has been released, and before a worker can take it.
+     */
+    Queued enqueue(Action action, java.util.function.Consumer<Action> queuing) {
         boolean interrupted = false;
         lock.lock();
         try {
@@ -139,7 +147,11 @@ final class TargetLane {
                 } catch (InterruptedException e) {
                     interrupted = true;
                 }
+                if (held.contains(action.id())) {
+                    return Queued.DUPLICATE; // queued by another caller while this one waited for room
+                }
             }
+            queuing.accept(action);
             queue.addLast(action);
             held.add(action.id());
             changed.signalAll();

@@ -154,8 +154,11 @@ class ActionDispatcherIT {
                 && Files.readAllLines(dir.resolve("actions-2024-03-05.jsonl")).size() == 2);
         assertThat(audit.heldAsyncWrites()).as("both performed, neither recorded yet").isEqualTo(2);
         assertThat(dispatcher.isIdle()).as("not done until recorded").isFalse();
+        int lookups = audit.findsStarted.get();
         dispatcher.dispatch(first);
         assertThat(audit.heldAsyncWrites()).isEqualTo(2);
+        assertThat(audit.findsStarted.get()).as("a repeat refused while its id is held looks nothing up")
+                .isEqualTo(lookups);
 
         audit.releaseAsyncWrites();
         assertThat(dispatcher.awaitIdle(WAIT)).isTrue();

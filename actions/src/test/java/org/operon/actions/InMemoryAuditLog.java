@@ -74,8 +74,12 @@ public final class InMemoryAuditLog implements AuditLog {
      * Without {@link #holdFinds()}: finds at once. With it: the lookup completes (with what is kept then)
      * only when {@link #releaseFinds()} runs, as a file store lookup that has not finished yet.
      */
+    /** How many asynchronous lookups were started. */
+    final java.util.concurrent.atomic.AtomicInteger findsStarted = new java.util.concurrent.atomic.AtomicInteger();
+
     @Override
     public CompletableFuture<Optional<AuditEntry>> findAsync(String id) {
+        findsStarted.incrementAndGet();
         if (!holdingFinds) {
             return CompletableFuture.completedFuture(find(id));
         }

@@ -353,33 +353,29 @@ public final class IncidentStore implements AutoCloseable {
     /**
      * The snapshot as kept: its members apart when it has the usual shape (each member reused from
      * {@code previous} when unchanged), else whole. Adds to {@code changedMembers} every fingerprint whose
-     * stored member is to be written or removed, and brings {@link #positions} up to date.
+     * stored member is to be written or removed, and brings {@link #positions} up to date, last, once
+     * nothing can fail any more (a snapshot with a value JSON cannot represent fails and changes nothing).
      */
     private Kept keep(String id, Map<String, Object> snapshot, Kept previous, Set<String> changedMembers) {
         Member[] before = previous == null || previous.members() == null ? NO_MEMBERS : previous.members();
-        Map<String, Integer> index = positions.get(id);
-        if (index == null) {
-            index = Map.of();
-        }
+        Map<String, Integer> index = positions.getOrDefault(id, Map.of());
         List<String> appended = new ArrayList<>();
         Member[] apart = membersAppended(snapshot, previous, index, changedMembers, appended);
         int notifiedCount;
+        Map<String, Integer> newIndex = null;
         if (apart != null) {
             notifiedCount = previous.notifiedCount();
-            Map<String, Integer> known = positions.get(id);
-            for (int i = 0; i < appended.size(); i++) {
-                known.put(appended.get(i), before.length + i);
-            }
         } else {
             changedMembers.clear();
             LinkedHashMap<String, Member> walked = membersApart(snapshot, previous, before, index, changedMembers);
             if (walked == null) {
+                Kept whole = Kept.of(frozenObject(snapshot), null, null, null, 0);
                 changedMembers.clear();
                 for (Member m : before) {
                     changedMembers.add(m.fingerprint());
                 }
                 positions.remove(id);
-                return Kept.of(frozenObject(snapshot), null, null, null, 0);
+                return whole;
             }
             for (Member m : before) {
                 if (!walked.containsKey(m.fingerprint())) {
@@ -387,7 +383,7 @@ public final class IncidentStore implements AutoCloseable {
                 }
             }
             apart = walked.values().toArray(NO_MEMBERS);
-            Map<String, Integer> newIndex = new HashMap<>(Math.max(16, apart.length * 4 / 3 + 1));
+            newIndex = new HashMap<>(Math.max(16, apart.length * 4 / 3 + 1));
             notifiedCount = 0;
             for (int i = 0; i < apart.length; i++) {
                 newIndex.put(apart[i].fingerprint(), i);
@@ -395,13 +391,21 @@ public final class IncidentStore implements AutoCloseable {
                     notifiedCount++;
                 }
             }
-            positions.put(id, newIndex);
         }
         Map<String, Object> head = new LinkedHashMap<>();
         snapshot.forEach((key, value) -> head.put(key,
                 ALERTS.equals(key) || NOTIFIED_ALERTS.equals(key) ? null : frozen(value)));
-        return Kept.of(Collections.unmodifiableMap(head), apart, ((List<?>) snapshot.get(ALERTS)).toArray(),
+        Kept made = Kept.of(Collections.unmodifiableMap(head), apart, ((List<?>) snapshot.get(ALERTS)).toArray(),
                 snapshot.get(NOTIFIED_ALERTS), notifiedCount);
+        if (newIndex != null) {
+            positions.put(id, newIndex);
+        } else {
+            Map<String, Integer> known = positions.get(id);
+            for (int i = 0; i < appended.size(); i++) {
+                known.put(appended.get(i), before.length + i);
+            }
+        }
+        return made;
     }
 
     /**

@@ -451,6 +451,29 @@ class IncidentStoreIT {
         assertThat(state.durableCache(IncidentStore.ALERTS_CACHE).size()).as("the first one left out").isEqualTo(299);
     }
 
+    @Test
+    void aSnapshotThatCannotBeKeptChangesNothing() throws Exception {
+        Map<String, Object> a = member("fp-a", "firing");
+        Map<String, Object> b = member("fp-b", "firing");
+        store.apply(withMembers("inc-a", 1, List.of(a, b), Map.of()));
+        // Appended, reordered, duplicated: each shape fails on a head value JSON cannot represent.
+        for (List<Map<String, Object>> shape : List.of(List.of(a, b, member("fp-c", "firing")), List.of(b, a), List.of(a, a))) {
+            Map<String, Object> unwritable = withMembers("inc-a", 2, shape, Map.of());
+            unwritable.put("routing", new Object());
+            assertThatThrownBy(() -> store.apply(unwritable)).isInstanceOf(IllegalArgumentException.class);
+        }
+
+        Map<String, Object> appended = withMembers("inc-a", 2, List.of(a, b, member("fp-c", "firing")), Map.of());
+        store.apply(appended);
+        assertThat(json(store.get("inc-a").orElseThrow())).isEqualTo(json(appended));
+        Map<String, Object> reordered = withMembers("inc-a", 3, List.of(b, a, member("fp-c", "firing")), Map.of());
+        store.apply(reordered);
+        flushed();
+        reopen();
+        assertThat(json(store.get("inc-a").orElseThrow())).isEqualTo(json(reordered));
+        assertThat(state.durableCache(IncidentStore.ALERTS_CACHE).size()).isEqualTo(3);
+    }
+
     @SafeVarargs
     private static List<Map<String, Object>> concat(List<Map<String, Object>> list, Map<String, Object>... more) {
         List<Map<String, Object>> all = new ArrayList<>(list);
