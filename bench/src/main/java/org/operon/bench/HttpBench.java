@@ -68,6 +68,11 @@ final class HttpBench {
     /** Seconds of the latency load sent first and not counted: the action path's JIT and connections warm up. */
     private final int latencyWarmupSeconds;
     private static final long WARM_UP_PROBES = 1_000_000_000L;
+    /** Probe ids of the saturation runs start here, apart from the fixed-rate runs' and their warm-up's. */
+    private static final long SATURATION_PROBES = 2_000_000_000L;
+    /** At saturation, a probe in the first request after every this many events of a connection. */
+    private static final int SATURATION_PROBE_EVENTS = 1_000;
+    private final AtomicLong saturationProbes = new AtomicLong(SATURATION_PROBES);
     private final int probeEvery;
     private final int[] batches;
     /** Options named {@code operon.*}: settings for the app under test (e.g. {@code --operon.journal.durability=os}). */
@@ -98,7 +103,8 @@ final class HttpBench {
     }
 
     record Throughput(int perRequest, double acceptedPerSecond, long accepted, long requests, long unavailable,
-                      long errors, double processedPerSecond, double seconds, double cpuMicrosPerRequest) {
+                      long errors, double processedPerSecond, double seconds, double cpuMicrosPerRequest,
+                      Latency saturated) {
     }
 
     record Latency(double offered, long probes, long arrived, double p50, double p99, double p999, double max,
@@ -138,7 +144,7 @@ final class HttpBench {
         }
         try (EndToEnd.Running operon = EndToEnd.start("http", settings)) {
             for (int perRequest : batches) {
-                throughputs.add(throughput(operon, perRequest));
+                throughputs.add(throughput(operon, perRequest, arrivals));
                 if (!operon.awaitProcessed(0, Duration.ofSeconds(120))) {
                     System.out.println("    warning: the engine still has a backlog after 120 s");
                 }
@@ -162,20 +168,27 @@ final class HttpBench {
         if (events == 1 && probe == null) {
             return EndToEnd.event("h-" + ids.incrementAndGet(), random, subjects);
         }
+        if (events == 1) {
+            return probeEvent(probe);
+        }
         StringBuilder b = new StringBuilder(events * 160).append('[');
         for (int i = 0; i < events; i++) {
             if (i > 0) {
                 b.append(',');
             }
             if (i == 0 && probe != null) {
-                b.append("{\"specversion\":\"1.0\",\"id\":\"p-").append(probe).append("\",\"source\":\"")
-                        .append(BenchWorkload.SOURCE).append("\",\"type\":\"bench.latency\",\"subject\":\"lat-")
-                        .append(probe).append("\",\"severity\":\"info\"}");
+                b.append(probeEvent(probe));
             } else {
                 b.append(EndToEnd.event("h-" + ids.incrementAndGet(), random, subjects));
             }
         }
         return b.append(']').toString();
+    }
+
+    /** A probe: an event that the bench's rule turns into a decision whose action goes to the bench's webhook. */
+    private static String probeEvent(String probe) {
+        return "{\"specversion\":\"1.0\",\"id\":\"p-" + probe + "\",\"source\":\"" + BenchWorkload.SOURCE
+                + "\",\"type\":\"bench.latency\",\"subject\":\"lat-" + probe + "\",\"severity\":\"info\"}";
     }
 
     /** The media type of an intake body: structured mode for one object, batch mode for an array. */
@@ -188,8 +201,15 @@ final class HttpBench {
         return client.post(contentType(body), body.getBytes(StandardCharsets.UTF_8));
     }
 
-    private Throughput throughput(EndToEnd.Running operon, int perRequest) throws Exception {
+    /**
+     * Closed loop at saturation. The first event of a connection's request after every
+     * {@value #SATURATION_PROBE_EVENTS} of its events is a probe; its latency is measured from the moment
+     * the request was sent (there is no intended time in a closed loop) to its action's arrival, for the
+     * requests answered 202.
+     */
+    private Throughput throughput(EndToEnd.Running operon, int perRequest, Map<Long, Long> arrivals) throws Exception {
         LoadClient.Tally tally = new LoadClient.Tally();
+        Map<Long, Long> sent = new ConcurrentHashMap<>();
         long processedBefore = operon.processed();
         long cpuBefore = processCpuNanos();
         long start = System.nanoTime();
@@ -200,9 +220,16 @@ final class HttpBench {
             Thread t = new Thread(() -> {
                 Random random = new Random(7_000L * perRequest + seed);
                 try (LoadClient http = new LoadClient(operon.baseUrl() + "/api/v1/events")) {
+                    long events = 0;
                     while (System.nanoTime() < end) {
-                        String body = body(perRequest, random, null);
-                        tally.post(http, contentType(body), body.getBytes(StandardCharsets.UTF_8), 202, perRequest);
+                        long probe = events % SATURATION_PROBE_EVENTS < perRequest ? saturationProbes.getAndIncrement() : -1;
+                        events += perRequest;
+                        String body = body(perRequest, random, probe < 0 ? null : Long.toString(probe));
+                        long at = System.nanoTime();
+                        if (tally.post(http, contentType(body), body.getBytes(StandardCharsets.UTF_8), 202, perRequest)
+                                && probe >= 0) {
+                            sent.put(probe, at);
+                        }
                     }
                 }
             }, "bench-http-" + c);
@@ -215,14 +242,27 @@ final class HttpBench {
         double elapsed = (System.nanoTime() - start) / 1e9;
         double cpuMicrosPerRequest = (processCpuNanos() - cpuBefore) / 1e3 / Math.max(1, tally.requests.get());
         long processed = operon.processed() - processedBefore;
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+        while (System.nanoTime() < deadline && !arrivals.keySet().containsAll(sent.keySet())) {
+            Thread.sleep(50);
+        }
+        long[] micros = sent.entrySet().stream().filter(e -> arrivals.containsKey(e.getKey()))
+                .mapToLong(e -> (arrivals.get(e.getKey()) - e.getValue()) / 1_000).sorted().toArray();
+        Latency saturated = new Latency(Double.NaN, sent.size(), micros.length, EndToEnd.percentile(micros, 50) / 1000,
+                EndToEnd.percentile(micros, 99) / 1000, EndToEnd.percentile(micros, 99.9) / 1000,
+                micros.length == 0 ? Double.NaN : micros[micros.length - 1] / 1000.0, tally.accepted.get() / elapsed,
+                tally.unavailable.get(), tally.errors.get());
         Throughput t = new Throughput(perRequest, tally.accepted.get() / elapsed, tally.accepted.get(),
                 tally.requests.get(), tally.unavailable.get(), tally.errors.get(), processed / elapsed, elapsed,
-                cpuMicrosPerRequest);
+                cpuMicrosPerRequest, saturated);
         System.out.printf(Locale.ROOT, "    %3d per request, %d connections: %,10.0f events/s accepted (%,d events, %,d requests, "
                         + "%,d answered 503, %,d errors in %.1f s); engine processed %,.0f events/s meanwhile; "
                         + "%,.0f µs CPU per request (the whole process, load generator included); load %.1f%n",
                 perRequest, connections, t.acceptedPerSecond, t.accepted, t.requests, t.unavailable, t.errors, elapsed,
                 t.processedPerSecond, t.cpuMicrosPerRequest, EndToEnd.loadAverage());
+        System.out.printf(Locale.ROOT, "        latency at saturation (from sending, %,d probes, %,d actions arrived): p50 %.2f ms, "
+                + "p99 %.2f ms, p99.9 %.2f ms, max %.1f ms%n", saturated.probes, saturated.arrived, saturated.p50,
+                saturated.p99, saturated.p999, saturated.max);
         return t;
     }
 
@@ -324,6 +364,10 @@ final class HttpBench {
                     .put("engineProcessedEventsPerSecond", Math.round(t.processedPerSecond))
                     .put("seconds", Math.round(t.seconds * 10) / 10.0)
                     .put("cpuMicrosPerRequest", Math.round(t.cpuMicrosPerRequest));
+            Latency sat = t.saturated;
+            f.putObject("latencyRequestToActionAtSaturation").put("probes", sat.probes).put("arrived", sat.arrived)
+                    .put("p50Ms", round2(sat.p50)).put("p99Ms", round2(sat.p99)).put("p999Ms", round2(sat.p999))
+                    .put("maxMs", round2(sat.max));
         }
         figures.put("inProcessPackEventsPerSecond", Math.round(packRate)).put("connections", connections);
         ObjectNode lat = figures.putObject("latencyRequestToAction");

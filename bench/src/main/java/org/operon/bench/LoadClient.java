@@ -169,13 +169,16 @@ final class LoadClient implements Closeable {
         /**
          * Posts {@code body} on {@code client} and counts the answer: {@code events} accepted when it is
          * {@code acceptedStatus}, a 503 apart, anything else (or no answer) as an error.
+         *
+         * @return whether it was accepted
          */
-        void post(LoadClient client, String contentType, byte[] body, int acceptedStatus, int events) {
+        boolean post(LoadClient client, String contentType, byte[] body, int acceptedStatus, int events) {
             try {
                 int status = client.post(contentType, body);
                 requests.incrementAndGet();
                 if (status == acceptedStatus) {
                     accepted.addAndGet(events);
+                    return true;
                 } else if (status == 503) {
                     unavailable.incrementAndGet();
                 } else {
@@ -184,6 +187,7 @@ final class LoadClient implements Closeable {
             } catch (IOException e) {
                 errors.incrementAndGet();
             }
+            return false;
         }
     }
 }
