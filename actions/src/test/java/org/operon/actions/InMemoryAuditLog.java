@@ -8,6 +8,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import org.operon.state.AuditEntry;
 import org.operon.state.AuditLog;
@@ -16,8 +17,41 @@ import org.operon.state.AuditLog;
 public final class InMemoryAuditLog implements AuditLog {
     private final Map<String, AuditEntry> entries = new ConcurrentHashMap<>();
     final List<AuditEntry> writes = new CopyOnWriteArrayList<>();
-    private final ConcurrentLinkedQueue<Runnable> held = new ConcurrentLinkedQueue<>();
-    private volatile boolean holding;
+    private final Held asyncWrites = new Held();
+    private final Held asyncFinds = new Held();
+    /** How many asynchronous lookups were started. */
+    final AtomicInteger findsStarted = new AtomicInteger();
+
+    /** Work held back, as unfinished disk work: run, in order, when released. */
+    private static final class Held {
+        private final ConcurrentLinkedQueue<Runnable> work = new ConcurrentLinkedQueue<>();
+        private volatile boolean holding;
+
+        /** Runs {@code step} now, or holds it until {@link #release()} while holding. */
+        void runOrHold(Runnable step) {
+            if (holding) {
+                work.add(step);
+            } else {
+                step.run();
+            }
+        }
+
+        void hold() {
+            holding = true;
+        }
+
+        void release() {
+            holding = false;
+            Runnable r;
+            while ((r = work.poll()) != null) {
+                r.run();
+            }
+        }
+
+        int size() {
+            return work.size();
+        }
+    }
 
     @Override
     public void record(AuditEntry entry) {
@@ -31,12 +65,8 @@ public final class InMemoryAuditLog implements AuditLog {
      */
     @Override
     public CompletableFuture<Void> recordAsync(AuditEntry entry) {
-        if (!holding) {
-            record(entry);
-            return CompletableFuture.completedFuture(null);
-        }
         CompletableFuture<Void> written = new CompletableFuture<>();
-        held.add(() -> {
+        asyncWrites.runOrHold(() -> {
             record(entry);
             written.complete(null);
         });
@@ -45,21 +75,17 @@ public final class InMemoryAuditLog implements AuditLog {
 
     /** Asynchronous writes wait for {@link #releaseAsyncWrites()} from now on. */
     public void holdAsyncWrites() {
-        holding = true;
+        asyncWrites.hold();
     }
 
     /** Completes the asynchronous writes held so far, in order, and stops holding them. */
     public void releaseAsyncWrites() {
-        holding = false;
-        Runnable r;
-        while ((r = held.poll()) != null) {
-            r.run();
-        }
+        asyncWrites.release();
     }
 
     /** How many asynchronous writes wait. */
     public int heldAsyncWrites() {
-        return held.size();
+        return asyncWrites.size();
     }
 
     @Override
@@ -67,44 +93,31 @@ public final class InMemoryAuditLog implements AuditLog {
         return Optional.ofNullable(entries.get(id));
     }
 
-    private final ConcurrentLinkedQueue<Runnable> heldFinds = new ConcurrentLinkedQueue<>();
-    private volatile boolean holdingFinds;
-
     /**
      * Without {@link #holdFinds()}: finds at once. With it: the lookup completes (with what is kept then)
      * only when {@link #releaseFinds()} runs, as a file store lookup that has not finished yet.
      */
-    /** How many asynchronous lookups were started. */
-    final java.util.concurrent.atomic.AtomicInteger findsStarted = new java.util.concurrent.atomic.AtomicInteger();
-
     @Override
     public CompletableFuture<Optional<AuditEntry>> findAsync(String id) {
         findsStarted.incrementAndGet();
-        if (!holdingFinds) {
-            return CompletableFuture.completedFuture(find(id));
-        }
         CompletableFuture<Optional<AuditEntry>> found = new CompletableFuture<>();
-        heldFinds.add(() -> found.complete(find(id)));
+        asyncFinds.runOrHold(() -> found.complete(find(id)));
         return found;
     }
 
     /** Asynchronous lookups wait for {@link #releaseFinds()} from now on. */
     public void holdFinds() {
-        holdingFinds = true;
+        asyncFinds.hold();
     }
 
     /** Completes the asynchronous lookups held so far and stops holding them. */
     public void releaseFinds() {
-        holdingFinds = false;
-        Runnable r;
-        while ((r = heldFinds.poll()) != null) {
-            r.run();
-        }
+        asyncFinds.release();
     }
 
     /** How many asynchronous lookups wait. */
     public int heldFinds() {
-        return heldFinds.size();
+        return asyncFinds.size();
     }
 
     @Override

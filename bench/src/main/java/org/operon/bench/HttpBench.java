@@ -70,8 +70,8 @@ final class HttpBench {
     private static final long WARM_UP_PROBES = 1_000_000_000L;
     /** Probe ids of the saturation runs start here, apart from the fixed-rate runs' and their warm-up's. */
     private static final long SATURATION_PROBES = 2_000_000_000L;
-    /** At saturation, a probe in the first request after every this many events of a connection. */
-    private static final int SATURATION_PROBE_EVENTS = 1_000;
+    /** At saturation, a connection's first request this long after its last probe carries a probe; 0: none. */
+    private final long saturationProbeNanos;
     private final AtomicLong saturationProbes = new AtomicLong(SATURATION_PROBES);
     private final int probeEvery;
     private final int[] batches;
@@ -88,6 +88,7 @@ final class HttpBench {
         this.latencySeconds = intOption(options, "latency-seconds", 15);
         this.latencyWarmupSeconds = intOption(options, "latency-warmup-seconds", 5);
         this.probeEvery = intOption(options, "probe-every", 10);
+        this.saturationProbeNanos = TimeUnit.MILLISECONDS.toNanos(intOption(options, "saturation-probe-ms", 100));
         this.batches = java.util.Arrays.stream(options.getOrDefault("http-batches", "1,100").split(","))
                 .map(String::trim).mapToInt(Integer::parseInt).toArray();
         options.forEach((k, v) -> {
@@ -104,7 +105,7 @@ final class HttpBench {
 
     record Throughput(int perRequest, double acceptedPerSecond, long accepted, long requests, long unavailable,
                       long errors, double processedPerSecond, double seconds, double cpuMicrosPerRequest,
-                      Latency saturated) {
+                      Latency probed) {
     }
 
     record Latency(double offered, long probes, long arrived, double p50, double p99, double p999, double max,
@@ -134,6 +135,7 @@ final class HttpBench {
         Files.writeString(rules.resolve("bench-latency.drl"), PROBE_RULE);
         List<Throughput> throughputs = new ArrayList<>();
         Latency latency;
+        Throughput saturated = null;
         Map<String, String> settings = new java.util.HashMap<>(Map.of(
                 "operon.rules.dir", rules.toString(),
                 "operon.actions.webhook.url", "http://127.0.0.1:" + hook.getAddress().getPort() + "/hook",
@@ -144,7 +146,13 @@ final class HttpBench {
         }
         try (EndToEnd.Running operon = EndToEnd.start("http", settings)) {
             for (int perRequest : batches) {
-                throughputs.add(throughput(operon, perRequest, arrivals));
+                throughputs.add(throughput(operon, perRequest, seconds, 0, arrivals));
+                if (!operon.awaitProcessed(0, Duration.ofSeconds(120))) {
+                    System.out.println("    warning: the engine still has a backlog after 120 s");
+                }
+            }
+            if (latencySeconds > 0 && saturationProbeNanos > 0) {
+                saturated = throughput(operon, latencyBatch, latencySeconds, saturationProbeNanos, arrivals);
                 if (!operon.awaitProcessed(0, Duration.ofSeconds(120))) {
                     System.out.println("    warning: the engine still has a backlog after 120 s");
                 }
@@ -160,7 +168,7 @@ final class HttpBench {
             Files.deleteIfExists(rules.resolve("bench-latency.drl"));
             Files.deleteIfExists(rules);
         }
-        return entry(throughputs, latency, packRate);
+        return entry(throughputs, latency, saturated, packRate);
     }
 
 
@@ -202,12 +210,14 @@ final class HttpBench {
     }
 
     /**
-     * Closed loop at saturation. The first event of a connection's request after every
-     * {@value #SATURATION_PROBE_EVENTS} of its events is a probe; its latency is measured from the moment
-     * the request was sent (there is no intended time in a closed loop) to its action's arrival, for the
-     * requests answered 202.
+     * Closed loop at saturation for {@code seconds}. With {@code probeNanos} > 0, the first event of a
+     * connection's first request that long or more after its last probe is a probe, whose latency is measured
+     * from the moment the request was sent (there is no intended time in a closed loop) to its action's
+     * arrival, for the requests answered 202. The probes' actions cost the app CPU (each is a webhook call),
+     * so the throughput runs carry none and latency at saturation has a run of its own.
      */
-    private Throughput throughput(EndToEnd.Running operon, int perRequest, Map<Long, Long> arrivals) throws Exception {
+    private Throughput throughput(EndToEnd.Running operon, int perRequest, int seconds, long probeNanos,
+                                  Map<Long, Long> arrivals) throws Exception {
         LoadClient.Tally tally = new LoadClient.Tally();
         Map<Long, Long> sent = new ConcurrentHashMap<>();
         long processedBefore = operon.processed();
@@ -220,15 +230,19 @@ final class HttpBench {
             Thread t = new Thread(() -> {
                 Random random = new Random(7_000L * perRequest + seed);
                 try (LoadClient http = new LoadClient(operon.baseUrl() + "/api/v1/events")) {
-                    long events = 0;
+                    long lastProbe = start;
                     while (System.nanoTime() < end) {
-                        long probe = events % SATURATION_PROBE_EVENTS < perRequest ? saturationProbes.getAndIncrement() : -1;
-                        events += perRequest;
-                        String body = body(perRequest, random, probe < 0 ? null : Long.toString(probe));
                         long at = System.nanoTime();
-                        if (tally.post(http, contentType(body), body.getBytes(StandardCharsets.UTF_8), 202, perRequest)
-                                && probe >= 0) {
-                            sent.put(probe, at);
+                        long probe = probeNanos > 0 && at - lastProbe >= probeNanos
+                                ? saturationProbes.getAndIncrement() : -1;
+                        if (probe >= 0) {
+                            lastProbe = at;
+                        }
+                        String body = body(perRequest, random, probe < 0 ? null : Long.toString(probe));
+                        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+                        long sentAt = System.nanoTime();
+                        if (tally.post(http, contentType(body), bytes, 202, perRequest) && probe >= 0) {
+                            sent.put(probe, sentAt);
                         }
                     }
                 }
@@ -248,21 +262,26 @@ final class HttpBench {
         }
         long[] micros = sent.entrySet().stream().filter(e -> arrivals.containsKey(e.getKey()))
                 .mapToLong(e -> (arrivals.get(e.getKey()) - e.getValue()) / 1_000).sorted().toArray();
-        Latency saturated = new Latency(Double.NaN, sent.size(), micros.length, EndToEnd.percentile(micros, 50) / 1000,
+        Latency probed = probeNanos <= 0 ? null : new Latency(Double.NaN, sent.size(), micros.length,
+                EndToEnd.percentile(micros, 50) / 1000,
                 EndToEnd.percentile(micros, 99) / 1000, EndToEnd.percentile(micros, 99.9) / 1000,
                 micros.length == 0 ? Double.NaN : micros[micros.length - 1] / 1000.0, tally.accepted.get() / elapsed,
                 tally.unavailable.get(), tally.errors.get());
         Throughput t = new Throughput(perRequest, tally.accepted.get() / elapsed, tally.accepted.get(),
                 tally.requests.get(), tally.unavailable.get(), tally.errors.get(), processed / elapsed, elapsed,
-                cpuMicrosPerRequest, saturated);
+                cpuMicrosPerRequest, probed);
+        if (probed != null) {
+            System.out.printf(Locale.ROOT, "    latency at saturation (closed loop, %d per request, %d connections, %,.0f events/s "
+                            + "accepted): %,d probes, %,d actions arrived; from sending p50 %.2f ms, p99 %.2f ms, p99.9 %.2f ms, "
+                            + "max %.1f ms; load %.1f%n", perRequest, connections, t.acceptedPerSecond, probed.probes,
+                    probed.arrived, probed.p50, probed.p99, probed.p999, probed.max, EndToEnd.loadAverage());
+            return t;
+        }
         System.out.printf(Locale.ROOT, "    %3d per request, %d connections: %,10.0f events/s accepted (%,d events, %,d requests, "
                         + "%,d answered 503, %,d errors in %.1f s); engine processed %,.0f events/s meanwhile; "
                         + "%,.0f µs CPU per request (the whole process, load generator included); load %.1f%n",
                 perRequest, connections, t.acceptedPerSecond, t.accepted, t.requests, t.unavailable, t.errors, elapsed,
                 t.processedPerSecond, t.cpuMicrosPerRequest, EndToEnd.loadAverage());
-        System.out.printf(Locale.ROOT, "        latency at saturation (from sending, %,d probes, %,d actions arrived): p50 %.2f ms, "
-                + "p99 %.2f ms, p99.9 %.2f ms, max %.1f ms%n", saturated.probes, saturated.arrived, saturated.p50,
-                saturated.p99, saturated.p999, saturated.max);
         return t;
     }
 
@@ -351,11 +370,12 @@ final class HttpBench {
         return l;
     }
 
-    private ObjectNode entry(List<Throughput> throughputs, Latency l, double packRate) {
+    private ObjectNode entry(List<Throughput> throughputs, Latency l, Throughput saturated, double packRate) {
         ObjectNode n = EndToEnd.JSON.createObjectNode();
         n.put("description", "the assembled app in process: POST /api/v1/events from " + connections
                 + " connections closed loop for " + seconds + " s, 1 and 100 events per request (202 = accepted, 503 apart); "
-                + "latency request -> webhook action of a per-probe decision at a fixed offered rate; vs the pack in process");
+                + "latency request -> webhook action of a per-probe decision at a fixed offered rate, and at saturation "
+                + "(closed loop, a run of its own); vs the pack in process");
         ObjectNode figures = n.putObject("figures");
         for (Throughput t : throughputs) {
             ObjectNode f = figures.putObject(t.perRequest + "PerRequest");
@@ -364,10 +384,6 @@ final class HttpBench {
                     .put("engineProcessedEventsPerSecond", Math.round(t.processedPerSecond))
                     .put("seconds", Math.round(t.seconds * 10) / 10.0)
                     .put("cpuMicrosPerRequest", Math.round(t.cpuMicrosPerRequest));
-            Latency sat = t.saturated;
-            f.putObject("latencyRequestToActionAtSaturation").put("probes", sat.probes).put("arrived", sat.arrived)
-                    .put("p50Ms", round2(sat.p50)).put("p99Ms", round2(sat.p99)).put("p999Ms", round2(sat.p999))
-                    .put("maxMs", round2(sat.max));
         }
         figures.put("inProcessPackEventsPerSecond", Math.round(packRate)).put("connections", connections);
         ObjectNode lat = figures.putObject("latencyRequestToAction");
@@ -375,6 +391,15 @@ final class HttpBench {
                 .put("eventsPerRequest", latencyBatch).put("probes", l.probes).put("arrived", l.arrived)
                 .put("p50Ms", round2(l.p50)).put("p99Ms", round2(l.p99)).put("p999Ms", round2(l.p999))
                 .put("maxMs", round2(l.max)).put("answered503", l.unavailable).put("errors", l.errors);
+        if (saturated != null) {
+            Latency sat = saturated.probed;
+            figures.putObject("latencyRequestToActionAtSaturation").put("eventsPerRequest", saturated.perRequest)
+                    .put("acceptedEventsPerSecond", Math.round(saturated.acceptedPerSecond))
+                    .put("seconds", Math.round(saturated.seconds * 10) / 10.0).put("probes", sat.probes)
+                    .put("arrived", sat.arrived).put("p50Ms", round2(sat.p50)).put("p99Ms", round2(sat.p99))
+                    .put("p999Ms", round2(sat.p999)).put("maxMs", round2(sat.max))
+                    .put("measuredFrom", "sending the request (closed loop)");
+        }
         figures.put("loadAverage", EndToEnd.loadAverage());
         double batch = throughputs.stream().filter(t -> t.perRequest == 100).mapToDouble(Throughput::acceptedPerSecond)
                 .findFirst().orElse(Double.NaN);
@@ -389,7 +414,8 @@ final class HttpBench {
                 + latencyRate + " events/s offered");
         n.put("pass", ratio >= 0.5 && latencyOk);
         n.put("summary", String.format(Locale.ROOT, "1/req %,.0f/s, 100/req %,.0f/s, pack %,.0f/s; p50/p99/p99.9 %.1f/%.1f/%.1f ms",
-                single, batch, packRate, l.p50, l.p99, l.p999));
+                single, batch, packRate, l.p50, l.p99, l.p999) + (saturated == null ? "" : String.format(Locale.ROOT,
+                "; at saturation %.1f/%.1f/%.1f ms", saturated.probed.p50, saturated.probed.p99, saturated.probed.p999)));
         n.put("ratioSummary", String.format(Locale.ROOT, "%.2fx (target >= 0.5x); p99 %.1f ms <= 5 %s", ratio, l.p99,
                 latencyOk ? "yes" : "no"));
         return n;
