@@ -124,6 +124,7 @@ public class AlertRoutes extends RouteBuilder {
 
         from("platform-http:" + ALERTS_PATH + "?httpMethodRestrict=GET,POST")
                 .routeId("alertmanager-alerts")
+                .noStreamCaching() // the body stays a Vert.x Buffer: RequestBodies copies it once
                 .process(tokenCheck)
                 .process(e -> {
                     if ("POST".equals(e.getIn().getHeader(Exchange.HTTP_METHOD, String.class))) {

@@ -110,6 +110,7 @@ public class AlertmanagerWebhookRoutes extends RouteBuilder {
 
         from("platform-http:" + PATH + "?httpMethodRestrict=POST")
                 .routeId("alertmanager-webhook")
+                .noStreamCaching() // the body stays a Vert.x Buffer: RequestBodies copies it once
                 .process(tokenCheck)
                 .process(this::receive);
     }

@@ -119,6 +119,7 @@ public class EventIntakeRoutes extends RouteBuilder {
 
         from("platform-http:" + PATH + "?httpMethodRestrict=POST")
                 .routeId(ROUTE_ID)
+                .noStreamCaching() // the body stays a Vert.x Buffer: RequestBodies copies it once
                 .process(tokenCheck)
                 .process(this::readRequest)
                 .process(this::decode)

@@ -80,6 +80,7 @@ public final class WebhookRoutes extends RouteBuilder {
 
         from("platform-http:" + PATH + "/{name}?httpMethodRestrict=POST")
                 .routeId(ROUTE_ID)
+                .noStreamCaching() // the body stays a Vert.x Buffer: RequestBodies copies it once
                 .process(this::authenticate)
                 .process(this::acceptAndAnswer);
     }
