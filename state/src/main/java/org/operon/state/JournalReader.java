@@ -66,11 +66,8 @@ final class JournalReader implements Iterator<Event>, AutoCloseable {
     }
 
     private Event advance() {
-        if (lastSeq >= upToSeq) {
-            return null;
-        }
         try {
-            while (true) {
+            while (lastSeq < upToSeq) { // not a line further: the active segment continues with zeros or a write
                 if (lines == null) {
                     if (nextSegment >= segments.size()) {
                         return null;
@@ -108,6 +105,7 @@ final class JournalReader implements Iterator<Event>, AutoCloseable {
                     throw broken("an invalid record", e);
                 }
             }
+            return null;
         } catch (IOException e) {
             close();
             throw new UncheckedIOException("cannot read journal segment " + (segment == null ? "" : segment.path()), e);

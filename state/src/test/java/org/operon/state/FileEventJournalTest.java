@@ -231,6 +231,20 @@ class FileEventJournalTest {
     }
 
     @Test
+    void aReaderStopsAtTheLastRecordItWasGivenEvenWhenItSkipsThemAll() throws IOException {
+        FileEventJournal journal = open(JournalOptions.defaults());
+        clock.set(T0 + 1_000);
+        journal.append(plainEvents("a", 3)).join();
+        // What a reader may meet after the last durable record of the active segment: the next group being written.
+        Files.write(dir.resolve("journal-00000000000000000001.jsonl"),
+                "{\"seq\":4,\"arrivalTime\":\"2026-11-27T20:0".getBytes(StandardCharsets.UTF_8),
+                StandardOpenOption.APPEND);
+
+        assertThat(all(journal.readFromArrival(T0 + 1_001))).isEmpty(); // skips seqs 1 to 3, reads no further
+        assertThat(all(journal.readAfter(2))).extracting(Event::getId).containsExactly("a3");
+    }
+
+    @Test
     void rollsSegmentsAndReadsAcrossThem() throws IOException {
         JournalOptions small = JournalOptions.defaults().withSegmentBytes(1_000);
         FileEventJournal journal = open(small);
