@@ -67,7 +67,7 @@ final class JournalReader implements Iterator<Event>, AutoCloseable {
 
     private Event advance() {
         try {
-            while (lastSeq < upToSeq) { // not a line further: the active segment continues with zeros or a write
+            while (lastSeq < upToSeq) { // not a line further: after it, the writer may be writing
                 if (lines == null) {
                     if (nextSegment >= segments.size()) {
                         return null;
