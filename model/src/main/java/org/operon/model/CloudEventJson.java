@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.io.NumberOutput;
+import com.fasterxml.jackson.core.io.SerializedString;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -56,7 +57,7 @@ public final class CloudEventJson {
     }
 
     private CloudEventJson(ObjectMapper mapper, boolean rejectReservedTypes) {
-        this(mapper, rejectReservedTypes, new SharedStrings());
+        this(mapper, rejectReservedTypes, SharedStrings.PROCESS);
     }
 
     private CloudEventJson(ObjectMapper mapper, boolean rejectReservedTypes, SharedStrings sharedStrings) {
@@ -459,9 +460,15 @@ public final class CloudEventJson {
         Event e = null;
         try (com.fasterxml.jackson.core.JsonGenerator g = mapper.getFactory().createGenerator(out)) {
             g.setRootValueSeparator(null); // the events are written one after another, each taken out alone
+            // Pre-quoted names and texts are the standard escaping: only when the mapper asks for no other.
+            boolean standardEscapes = g.getCharacterEscapes() == null && g.getHighestEscapedChar() == 0;
             for (int i = 0; i < encoded.length; i++) {
                 e = events.get(i);
-                write(e, g);
+                if (standardEscapes) {
+                    writeQuoted(e, g);
+                } else {
+                    write(e, g);
+                }
                 g.flush();
                 encoded[i] = out.toByteArray();
                 out.reset();
@@ -471,6 +478,51 @@ public final class CloudEventJson {
                     + ex.getMessage(), ex);
         }
         return encoded;
+    }
+
+    private static final SerializedString SPECVERSION_FIELD = new SerializedString("specversion");
+    private static final SerializedString ID_FIELD = new SerializedString("id");
+    private static final SerializedString SOURCE_FIELD = new SerializedString("source");
+    private static final SerializedString TYPE_FIELD = new SerializedString("type");
+    private static final SerializedString SUBJECT_FIELD = new SerializedString("subject");
+    private static final SerializedString TIME_FIELD = new SerializedString("time");
+    private static final SerializedString SEVERITY_FIELD = new SerializedString("severity");
+    private static final SerializedString SPEC_VERSION_TEXT = new SerializedString(SPEC_VERSION);
+    private static final SerializedString[] SEVERITY_TEXTS = java.util.Arrays.stream(Severity.values())
+            .map(s -> new SerializedString(s.wireName())).toArray(SerializedString[]::new);
+
+    /**
+     * {@link #write} with the attribute names, the severity and the texts the {@link SharedStrings} cache handed
+     * out written from bytes quoted once: the same JSON, byte for byte, without checking each character again.
+     */
+    private void writeQuoted(Event e, com.fasterxml.jackson.core.JsonGenerator g) throws IOException {
+        g.writeStartObject();
+        g.writeFieldName(SPECVERSION_FIELD);
+        g.writeString(SPEC_VERSION_TEXT);
+        g.writeFieldName(ID_FIELD);
+        g.writeString(e.getId());
+        g.writeFieldName(SOURCE_FIELD);
+        writeText(e.getSource(), g);
+        g.writeFieldName(TYPE_FIELD);
+        writeText(e.getType(), g);
+        g.writeFieldName(SUBJECT_FIELD);
+        writeText(e.getSubject(), g);
+        if (e.getTime() != null) {
+            g.writeFieldName(TIME_FIELD);
+            g.writeString(e.getTime().toString());
+        }
+        g.writeFieldName(SEVERITY_FIELD);
+        g.writeString(SEVERITY_TEXTS[e.getSeverity().ordinal()]);
+        writeRest(e, g);
+    }
+
+    private void writeText(String text, com.fasterxml.jackson.core.JsonGenerator g) throws IOException {
+        com.fasterxml.jackson.core.SerializableString quoted = sharedStrings.quoted(text);
+        if (quoted != null) {
+            g.writeString(quoted);
+        } else {
+            g.writeString(text);
+        }
     }
 
     private void write(Event e, com.fasterxml.jackson.core.JsonGenerator g) throws IOException {
@@ -484,6 +536,11 @@ public final class CloudEventJson {
             g.writeStringField("time", e.getTime().toString());
         }
         g.writeStringField("severity", e.getSeverity().wireName());
+        writeRest(e, g);
+    }
+
+    /** The extensions, the data and the end of the object: what {@link #write} and {@link #writeQuoted} share. */
+    private void writeRest(Event e, com.fasterxml.jackson.core.JsonGenerator g) throws IOException {
         for (Map.Entry<String, Object> x : e.getExtensions().entrySet()) {
             g.writeFieldName(x.getKey());
             mapper.writeValue(g, x.getValue());

@@ -1,21 +1,34 @@
 package org.operon.model;
 
+import com.fasterxml.jackson.core.SerializableString;
+import com.fasterxml.jackson.core.io.SerializedString;
+
+import java.util.Arrays;
+
 /**
  * A small cache that hands out one {@link String} instance for text that repeats from event to event
  * (an event's source, type, subject, severity): parsing a stream of events then makes such a string once
- * instead of once per event, and the events the session keeps for their windows share it.
+ * instead of once per event, and the events the session keeps for their windows share it. One cache serves
+ * the whole process ({@link #PROCESS}), so that the journal, encoding events that an intake decoded, can
+ * tell such a string by identity and write its JSON from bytes quoted once ({@link #quoted}).
  *
- * <p>Lossy and lock-free: a slot holds the last string whose text hashed to it, a lookup that finds other
- * text there makes a new string and takes the slot. Any number of threads may share one cache; a race
- * costs at most a new string (strings are immutable and a slot holds a whole reference), never a wrong one,
- * because a hit compares the text in full. Texts longer than {@link #MAX_LENGTH} are never cached.
+ * <p>Lossy and lock-free: a slot holds the last text that hashed to it, a lookup that finds other text
+ * there makes a new string and takes the slot. Any number of threads may share one cache; a race costs at
+ * most a new string (a slot holds one immutable entry), never a wrong one, because a hit compares the text
+ * in full. Texts longer than {@link #MAX_LENGTH} are never cached.
  */
 final class SharedStrings {
     /** Longer texts are made every time (ids, messages, URLs: rarely repeated, costly to compare). */
     static final int MAX_LENGTH = 64;
-    private static final int SLOTS = 4096;
+    private static final int SLOTS = 8192;
+    /** The cache every {@link CloudEventJson} of this process uses. */
+    static final SharedStrings PROCESS = new SharedStrings();
 
-    private final String[] slots = new String[SLOTS];
+    /** A cached text: the string, its characters (compared in bulk) and its JSON form, quoted on first use. */
+    private record Entry(String text, char[] chars, SerializedString json) {
+    }
+
+    private final Entry[] slots = new Entry[SLOTS];
 
     /** The text {@code chars[offset, offset + length)} as a string, the cached instance when it holds that text. */
     String of(char[] chars, int offset, int length) {
@@ -26,25 +39,29 @@ final class SharedStrings {
         for (int i = offset, end = offset + length; i < end; i++) {
             h = 31 * h + chars[i];
         }
-        int slot = (h ^ (h >>> 16)) & (SLOTS - 1);
-        String cached = slots[slot];
-        if (cached != null && sameText(cached, chars, offset, length)) {
-            return cached;
+        int slot = slot(h);
+        Entry cached = slots[slot];
+        if (cached != null && Arrays.equals(cached.chars, 0, cached.chars.length, chars, offset, offset + length)) {
+            return cached.text;
         }
         String made = new String(chars, offset, length);
-        slots[slot] = made;
+        slots[slot] = new Entry(made, Arrays.copyOfRange(chars, offset, offset + length), new SerializedString(made));
         return made;
     }
 
-    private static boolean sameText(String s, char[] chars, int offset, int length) {
-        if (s.length() != length) {
-            return false;
+    /**
+     * The JSON string of {@code s}, quoted and encoded once, when {@code s} is the very instance this cache
+     * handed out and still holds; otherwise null (then write the string itself).
+     */
+    SerializableString quoted(String s) {
+        if (s == null || s.length() > MAX_LENGTH) {
+            return null;
         }
-        for (int i = 0; i < length; i++) {
-            if (s.charAt(i) != chars[offset + i]) {
-                return false;
-            }
-        }
-        return true;
+        Entry cached = slots[slot(s.hashCode())]; // String.hashCode is the hash of() computes, and kept by s
+        return cached != null && cached.text == s ? cached.json : null;
+    }
+
+    private static int slot(int h) {
+        return (h ^ (h >>> 16)) & (SLOTS - 1);
     }
 }

@@ -221,6 +221,39 @@ class CloudEventStreamingDecoderTest {
         assertThat(compared).isGreaterThan(30);
     }
 
+    /**
+     * Events decoded from a stream carry the shared instances of their repeated texts, which the encoder writes
+     * from bytes quoted once: still the tree encoder's bytes, escapes included, whether the text came from the
+     * cache or not; and a mapper with escapes of its own gets its own escaping.
+     */
+    @Test
+    void sharedTextsAreWrittenAsTheTreeEncoderWritesThem() throws Exception {
+        List<String> texts = List.of("/s", "host-1", "caf\u00e9 \u2603", "\ud83d\ude80 rocket", "quote \\\"q\\\"",
+                "ctl \\n\\t\\u0001 \\u2028", "</script>", "x".repeat(SharedStrings.MAX_LENGTH + 1));
+        int compared = 0;
+        for (String source : texts) {
+            for (String subject : texts) {
+                String text = "{\"specversion\":\"1.0\",\"id\":\"i-" + compared + "\",\"source\":\"" + source
+                        + "\",\"type\":\"" + subject + "\",\"subject\":\"" + subject + "\",\"severity\":\"warning\"}";
+                for (int round = 0; round < 2; round++) { // the second decode finds the texts in the cache
+                    Event event = plain.fromJson(mapper.getFactory().createParser(text));
+                    String tree = mapper.writeValueAsString(plain.toJson(event));
+                    assertThat(new String(plain.toJsonBytes(event), java.nio.charset.StandardCharsets.UTF_8))
+                            .as(text).isEqualTo(tree);
+                    assertThat(new String(plain.toJsonBytes(List.of(event, event.stamped(1, 2L)))[1],
+                            java.nio.charset.StandardCharsets.UTF_8)).as(text).isEqualTo(tree);
+                }
+                compared++;
+            }
+        }
+        Event shared = plain.fromJson(mapper.getFactory().createParser(
+                "{\"specversion\":\"1.0\",\"id\":\"a\",\"source\":\"/s\",\"type\":\"t\",\"subject\":\"caf\u00e9\"}"));
+        ObjectMapper ascii = new ObjectMapper();
+        ascii.getFactory().configure(com.fasterxml.jackson.core.json.JsonWriteFeature.ESCAPE_NON_ASCII.mappedFeature(), true);
+        assertThat(new String(new CloudEventJson(ascii).toJsonBytes(shared), java.nio.charset.StandardCharsets.UTF_8))
+                .contains("\"subject\":\"caf\\u00E9\"");
+    }
+
     @Test
     void deeplyNestedDataIsBoundLikeTheTree() throws Exception {
         String deep = "[".repeat(500) + "{\"a\":1.5}" + "]".repeat(500);

@@ -60,6 +60,18 @@ final class Deduplicator {
 
     /** {@link #prefetch}'s slots to read, reused. */
     private int[] homes = new int[0];
+    /**
+     * The hashes {@link #prefetch} computed, in the batch's order, for {@link #admit} to take instead of hashing
+     * each event again: the event at {@link #batchNext} (by identity) has {@code batchHigh[batchNext]} and
+     * {@code batchLow[batchNext]}.
+     */
+    private Event[] batchEvents = new Event[0];
+    private long[] batchHigh = new long[0];
+    private long[] batchLow = new long[0];
+    private int batchNext;
+    private int batchSize;
+    /** The characters of the identity being hashed, reused. */
+    private char[] chars = new char[128];
     /** The sum of {@link #prefetch}'s reads: meaningless, only kept. */
     private int prefetched;
 
@@ -108,7 +120,13 @@ final class Deduplicator {
             latestArrival = at;
             expire(at - horizon);
         }
-        hash(event);
+        if (batchNext < batchSize && batchEvents[batchNext] == event) {
+            high = batchHigh[batchNext];
+            low = batchLow[batchNext];
+            batchEvents[batchNext++] = null;
+        } else {
+            hash(event);
+        }
         int slot = find(high, low);
         if (slot >= 0) {
             int ring = index[2 * slot] - 1;
@@ -133,12 +151,25 @@ final class Deduplicator {
         if (homes.length < 2 * n) {
             homes = new int[2 * n];
         }
+        if (batchEvents.length < n) {
+            batchEvents = new Event[n];
+            batchHigh = new long[n];
+            batchLow = new long[n];
+        }
+        if (batchSize > n) {
+            java.util.Arrays.fill(batchEvents, n, batchSize, null); // a longer batch before: let go of its events
+        }
         int mask = (index.length >> 1) - 1;
         int count = 0;
         for (Event e : events) {
             hash(e);
+            batchEvents[count] = e;
+            batchHigh[count] = high;
+            batchLow[count] = low;
             homes[count++] = 2 * home(high, low, mask);
         }
+        batchSize = n;
+        batchNext = 0;
         int ringMask = hashHigh.length - 1;
         for (long p = head, end = Math.min(tail, head + n); p < end; p++) {
             int r = (int) p & ringMask;
@@ -303,6 +334,12 @@ final class Deduplicator {
         return (int) l & mask;
     }
 
+    /** The 128-bit hash of the event's identity, high half first (what {@link #admit} remembers). */
+    long[] identityHash(Event event) {
+        hash(event);
+        return new long[] {high, low};
+    }
+
     /** Sets {@link #high} and {@link #low} to the 128-bit hash of the event's source and id. */
     private void hash(Event event) {
         String source = event.getSource();
@@ -314,35 +351,34 @@ final class Deduplicator {
         h1 ^= k1;
         h1 = Long.rotateLeft(h1, 27) + h2;
         h1 = h1 * 5 + 0x52dce729;
-        long block = 0;
-        int inBlock = 0;
-        boolean second = false;
-        long first = 0;
+        // The code units of source then id, in blocks of 4 (a long, the first in the low bits), two blocks
+        // per round; a last odd block goes to h1, a last partial block to h2.
         int total = source.length() + id.length();
-        for (int i = 0; i < total; i++) {
-            char c = i < source.length() ? source.charAt(i) : id.charAt(i - source.length());
-            block |= (long) c << (16 * inBlock);
-            if (++inBlock == 4) {
-                if (second) {
-                    h1 ^= mixK1(first);
-                    h1 = Long.rotateLeft(h1, 27) + h2;
-                    h1 = h1 * 5 + 0x52dce729;
-                    h2 ^= mixK2(block);
-                    h2 = Long.rotateLeft(h2, 31) + h1;
-                    h2 = h2 * 5 + 0x38495ab5;
-                } else {
-                    first = block;
-                }
-                second = !second;
-                block = 0;
-                inBlock = 0;
+        char[] c = chars;
+        if (c.length < total) {
+            c = chars = new char[Math.max(total, 2 * c.length)];
+        }
+        source.getChars(0, source.length(), c, 0);
+        id.getChars(0, id.length(), c, source.length());
+        int i = 0;
+        for (int rounds = total / 8; rounds > 0; rounds--, i += 8) {
+            h1 ^= mixK1(block(c, i));
+            h1 = Long.rotateLeft(h1, 27) + h2;
+            h1 = h1 * 5 + 0x52dce729;
+            h2 ^= mixK2(block(c, i + 4));
+            h2 = Long.rotateLeft(h2, 31) + h1;
+            h2 = h2 * 5 + 0x38495ab5;
+        }
+        if (total - i >= 4) {
+            h1 ^= mixK1(block(c, i));
+            i += 4;
+        }
+        if (i < total) {
+            long partial = 0;
+            for (int k = 0; i + k < total; k++) {
+                partial |= (long) c[i + k] << (16 * k);
             }
-        }
-        if (second) {
-            h1 ^= mixK1(first);
-        }
-        if (inBlock > 0) {
-            h2 ^= mixK2(block);
+            h2 ^= mixK2(partial);
         }
         h1 ^= total;
         h2 ^= total;
@@ -354,6 +390,11 @@ final class Deduplicator {
         h2 += h1;
         high = h1;
         low = h2;
+    }
+
+    /** Four code units from {@code at}, the first in the low 16 bits. */
+    private static long block(char[] c, int at) {
+        return c[at] | (long) c[at + 1] << 16 | (long) c[at + 2] << 32 | (long) c[at + 3] << 48;
     }
 
     private static long mixK1(long k) {

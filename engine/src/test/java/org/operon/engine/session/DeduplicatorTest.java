@@ -27,6 +27,103 @@ class DeduplicatorTest {
         assertThat(dedup.admit(event("s", "a", T0 + HORIZON + 2))).as("counted from the new one").isFalse();
     }
 
+    /** The identity hash as first written (MurmurHash3 x64 128's mixing over the code units of source then id, one at a time). */
+    private static long[] referenceHash(String source, String id) {
+        long c1 = 0x87c37b91114253d5L;
+        long c2 = 0x4cf5ad432745937fL;
+        long h1 = 0x9368e53c2f6af274L;
+        long h2 = 0x586dcd208f7cd3fdL;
+        String all = source + id;
+        long k = ((long) source.length() << 32) | (id.length() & 0xffffffffL);
+        h1 ^= Long.rotateLeft(k * c1, 31) * c2;
+        h1 = Long.rotateLeft(h1, 27) + h2;
+        h1 = h1 * 5 + 0x52dce729;
+        long block = 0;
+        int inBlock = 0;
+        boolean second = false;
+        long first = 0;
+        for (int i = 0; i < all.length(); i++) {
+            block |= (long) all.charAt(i) << (16 * inBlock);
+            if (++inBlock == 4) {
+                if (second) {
+                    h1 ^= Long.rotateLeft(first * c1, 31) * c2;
+                    h1 = Long.rotateLeft(h1, 27) + h2;
+                    h1 = h1 * 5 + 0x52dce729;
+                    h2 ^= Long.rotateLeft(block * c2, 33) * c1;
+                    h2 = Long.rotateLeft(h2, 31) + h1;
+                    h2 = h2 * 5 + 0x38495ab5;
+                } else {
+                    first = block;
+                }
+                second = !second;
+                block = 0;
+                inBlock = 0;
+            }
+        }
+        if (second) {
+            h1 ^= Long.rotateLeft(first * c1, 31) * c2;
+        }
+        if (inBlock > 0) {
+            h2 ^= Long.rotateLeft(block * c2, 33) * c1;
+        }
+        h1 ^= all.length();
+        h2 ^= all.length();
+        h1 += h2;
+        h2 += h1;
+        h1 = fmix(h1);
+        h2 = fmix(h2);
+        h1 += h2;
+        h2 += h1;
+        return new long[] {h1, h2};
+    }
+
+    private static long fmix(long k) {
+        k ^= k >>> 33;
+        k *= 0xff51afd7ed558ccdL;
+        k ^= k >>> 33;
+        k *= 0xc4ceb9fe1a85ec53L;
+        k ^= k >>> 33;
+        return k;
+    }
+
+    @Test
+    void theIdentityHashIsMurmur3OverTheCodeUnitsOfEveryLength() {
+        java.util.Random random = new java.util.Random(11);
+        for (int sourceLength = 1; sourceLength <= 20; sourceLength++) {
+            for (int idLength = 1; idLength <= 40; idLength++) {
+                char[] source = new char[sourceLength];
+                char[] id = new char[idLength];
+                for (int i = 0; i < sourceLength; i++) {
+                    source[i] = (char) (random.nextBoolean() ? 'a' + random.nextInt(26) : random.nextInt(0x10000));
+                }
+                for (int i = 0; i < idLength; i++) {
+                    id[i] = (char) (random.nextBoolean() ? '0' + random.nextInt(10) : random.nextInt(0x10000));
+                }
+                Event e = event(new String(source), new String(id), T0);
+                assertThat(dedup.identityHash(e)).as("%d + %d code units", sourceLength, idLength)
+                        .containsExactly(referenceHash(e.getSource(), e.getId()));
+            }
+        }
+        String longId = "x".repeat(1_000); // longer than the hashing buffer at first
+        assertThat(dedup.identityHash(event("s", longId, T0))).containsExactly(referenceHash("s", longId));
+    }
+
+    @Test
+    void aBatchIsHashedOnceAndItsEventsAdmittedInAnyOrder() {
+        java.util.List<Event> batch = java.util.List.of(event("s", "a", T0), event("s", "b", T0), event("s", "a", T0 + 1));
+        dedup.prefetch(batch);
+        assertThat(dedup.admit(batch.get(1))).isTrue(); // out of order: hashed again
+        assertThat(dedup.admit(batch.get(0))).isTrue();
+        assertThat(dedup.admit(batch.get(2))).isFalse();
+        assertThat(dedup.admit(event("s", "b", T0 + 2))).isFalse();
+
+        java.util.List<Event> next = java.util.List.of(event("s", "c", T0 + 3), event("s", "c", T0 + 4));
+        dedup.prefetch(next);
+        assertThat(dedup.admit(next.get(0))).isTrue();
+        assertThat(dedup.admit(next.get(1))).isFalse();
+        assertThat(dedup.size()).isEqualTo(3);
+    }
+
     @Test
     void sourceAndIdBothMakeTheIdentity() {
         assertThat(dedup.admit(event("ab", "c", T0))).isTrue();
