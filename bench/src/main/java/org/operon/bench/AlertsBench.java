@@ -38,6 +38,8 @@ import java.util.stream.Stream;
  * its journal); a 503 is counted apart and not accepted; anything else is an error. The runs
  * alternate (Operon, Alertmanager, Operon, ...) for {@code peer-rounds} rounds; each figure is the best.
  * Between Operon's runs the engine drains its backlog, so that it does not take CPU from the next run.
+ * Before the rounds, both get each load for {@code peer-warmup-seconds} (default 10), not counted: a JVM's
+ * first seconds are its JIT's, and Alertmanager then holds the same alerts as Operon.
  */
 final class AlertsBench {
     private static final int POOL = 512;
@@ -48,6 +50,8 @@ final class AlertsBench {
     private final int seconds;
     private final int rounds;
     private final int drainSeconds;
+    /** Seconds of each load sent to both first and not counted: Operon's JIT compiles its intake path meanwhile. */
+    private final int warmupSeconds;
 
     AlertsBench(Map<String, String> options, int subjects) {
         this.options = options;
@@ -56,6 +60,7 @@ final class AlertsBench {
         this.seconds = intOption(options, "peer-seconds", 10);
         this.rounds = intOption(options, "peer-rounds", 2);
         this.drainSeconds = intOption(options, "peer-drain-seconds", 180);
+        this.warmupSeconds = intOption(options, "peer-warmup-seconds", 10);
     }
 
     private static int intOption(Map<String, String> options, String name, int fallback) {
@@ -101,6 +106,16 @@ final class AlertsBench {
                         + "Operon only");
             } else {
                 version = am.version;
+            }
+            if (warmupSeconds > 0) {
+                System.out.printf("  warm-up, not counted (%d s per load)%n", warmupSeconds);
+                for (int perRequest : bodies.keySet()) {
+                    load("operon", operon.baseUrl(), perRequest, bodies.get(perRequest), -1, warmupSeconds);
+                    operon.awaitProcessed(0, Duration.ofSeconds(drainSeconds));
+                    if (am != null) {
+                        load("alertmanager", am.baseUrl, perRequest, bodies.get(perRequest), am.process.pid(), warmupSeconds);
+                    }
+                }
             }
             for (int round = 1; round <= rounds; round++) {
                 System.out.printf("  round %d%n", round);
@@ -160,6 +175,11 @@ final class AlertsBench {
     }
 
     private Run load(String target, String baseUrl, int perRequest, List<String> pool, long pid) throws Exception {
+        return load(target, baseUrl, perRequest, pool, pid, seconds);
+    }
+
+    private Run load(String target, String baseUrl, int perRequest, List<String> pool, long pid, int seconds)
+            throws Exception {
         URI uri = URI.create(baseUrl + "/api/v2/alerts");
         LoadClient.Tally tally = new LoadClient.Tally();
         double cpuBefore = pid < 0 ? 0 : cpuSeconds(pid);
@@ -317,6 +337,7 @@ final class AlertsBench {
                 + "same generator, alternating, best of " + rounds + "; accepted = alerts of requests answered 200 (503 apart)");
         ObjectNode figures = n.putObject("figures");
         figures.put("connections", connections).put("seconds", seconds).put("rounds", rounds)
+                .put("warmupSeconds", warmupSeconds)
                 .put("alertmanager", binary == null ? "not measured" : binary + " (" + version + ")");
         Map<Integer, Double> ratios = new LinkedHashMap<>();
         for (int perRequest : new int[] {1, 100}) {

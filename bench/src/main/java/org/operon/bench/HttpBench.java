@@ -62,6 +62,8 @@ final class HttpBench {
     private final int subjects;
     private final int connections;
     private final int seconds;
+    /** Seconds of each throughput load sent first and not counted: the JIT compiles the intake path meanwhile. */
+    private final int warmupSeconds;
     private final int latencyRate;
     private final int latencyBatch;
     private final int latencySeconds;
@@ -83,6 +85,7 @@ final class HttpBench {
         this.subjects = subjects;
         this.connections = intOption(options, "connections", 8);
         this.seconds = intOption(options, "http-seconds", 20);
+        this.warmupSeconds = intOption(options, "http-warmup-seconds", 10);
         this.latencyRate = intOption(options, "latency-rate", 10_000);
         this.latencyBatch = intOption(options, "latency-batch", 100);
         this.latencySeconds = intOption(options, "latency-seconds", 15);
@@ -145,6 +148,13 @@ final class HttpBench {
             System.out.println("    app settings: " + appSettings);
         }
         try (EndToEnd.Running operon = EndToEnd.start("http", settings)) {
+            if (warmupSeconds > 0) {
+                for (int perRequest : batches) {
+                    System.out.print("    warm-up, not counted:");
+                    throughput(operon, perRequest, warmupSeconds, 0, arrivals);
+                    operon.awaitProcessed(0, Duration.ofSeconds(120));
+                }
+            }
             for (int perRequest : batches) {
                 throughputs.add(throughput(operon, perRequest, seconds, 0, arrivals));
                 if (!operon.awaitProcessed(0, Duration.ofSeconds(120))) {
@@ -385,7 +395,8 @@ final class HttpBench {
                     .put("seconds", Math.round(t.seconds * 10) / 10.0)
                     .put("cpuMicrosPerRequest", Math.round(t.cpuMicrosPerRequest));
         }
-        figures.put("inProcessPackEventsPerSecond", Math.round(packRate)).put("connections", connections);
+        figures.put("inProcessPackEventsPerSecond", Math.round(packRate)).put("connections", connections)
+                .put("warmupSecondsPerBatch", warmupSeconds);
         ObjectNode lat = figures.putObject("latencyRequestToAction");
         lat.put("offeredEventsPerSecond", l.offered).put("achievedEventsPerSecond", Math.round(l.achievedRate))
                 .put("eventsPerRequest", latencyBatch).put("probes", l.probes).put("arrived", l.arrived)
