@@ -56,7 +56,7 @@ final class AlertsBench {
     AlertsBench(Map<String, String> options, int subjects) {
         this.options = options;
         this.subjects = subjects;
-        this.connections = intOption(options, "connections", 8);
+        this.connections = intOption(options, "connections", 16);
         this.seconds = intOption(options, "peer-seconds", 10);
         this.rounds = intOption(options, "peer-rounds", 2);
         this.drainSeconds = intOption(options, "peer-drain-seconds", 180);

@@ -83,7 +83,7 @@ final class HttpBench {
 
     HttpBench(Map<String, String> options, int subjects) {
         this.subjects = subjects;
-        this.connections = intOption(options, "connections", 8);
+        this.connections = intOption(options, "connections", 16);
         this.seconds = intOption(options, "http-seconds", 20);
         this.warmupSeconds = intOption(options, "http-warmup-seconds", 10);
         this.latencyRate = intOption(options, "latency-rate", 10_000);
