@@ -460,11 +460,10 @@ public final class CloudEventJson {
         Event e = null;
         try (com.fasterxml.jackson.core.JsonGenerator g = mapper.getFactory().createGenerator(out)) {
             g.setRootValueSeparator(null); // the events are written one after another, each taken out alone
-            // Pre-quoted names and texts are the standard escaping: only when the mapper asks for no other.
-            boolean standardEscapes = g.getCharacterEscapes() == null && g.getHighestEscapedChar() == 0;
+            boolean quotedAsIs = writesPlainAsciiAsIs();
             for (int i = 0; i < encoded.length; i++) {
                 e = events.get(i);
-                if (standardEscapes) {
+                if (quotedAsIs) {
                     writeQuoted(e, g);
                 } else {
                     write(e, g);
@@ -514,6 +513,48 @@ public final class CloudEventJson {
         g.writeFieldName(SEVERITY_FIELD);
         g.writeString(SEVERITY_TEXTS[e.getSeverity().ordinal()]);
         writeRest(e, g);
+    }
+
+    /** Every printable ASCII character but {@code "} and {@code \}: what {@link SharedStrings#quoted} texts are made of. */
+    private static final String PLAIN_ASCII;
+
+    static {
+        StringBuilder b = new StringBuilder();
+        for (char c = 0x20; c <= 0x7e; c++) {
+            if (c != '"' && c != '\\') {
+                b.append(c);
+            }
+        }
+        PLAIN_ASCII = b.toString();
+    }
+
+    /**
+     * Whether this mapper's generators write a pre-quoted name or text ({@link #writeQuoted}) as they write the
+     * same string: plain ASCII needs no escape in standard JSON, but a mapper may escape more (forward slashes,
+     * its own {@code CharacterEscapes}) or quote otherwise. Asked of a generator of the mapper's factory with
+     * every character such texts can hold, each time: the answer costs two small generators per call, and
+     * follows any later change of the mapper's settings.
+     */
+    private boolean writesPlainAsciiAsIs() {
+        try {
+            com.fasterxml.jackson.core.util.ByteArrayBuilder plain = new com.fasterxml.jackson.core.util.ByteArrayBuilder(256);
+            com.fasterxml.jackson.core.util.ByteArrayBuilder quoted = new com.fasterxml.jackson.core.util.ByteArrayBuilder(256);
+            try (com.fasterxml.jackson.core.JsonGenerator g = mapper.getFactory().createGenerator(plain)) {
+                g.writeStartObject();
+                g.writeStringField(PLAIN_ASCII, PLAIN_ASCII);
+                g.writeEndObject();
+            }
+            SerializedString probe = new SerializedString(PLAIN_ASCII);
+            try (com.fasterxml.jackson.core.JsonGenerator g = mapper.getFactory().createGenerator(quoted)) {
+                g.writeStartObject();
+                g.writeFieldName(probe);
+                g.writeString(probe);
+                g.writeEndObject();
+            }
+            return java.util.Arrays.equals(plain.toByteArray(), quoted.toByteArray());
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     private void writeText(String text, com.fasterxml.jackson.core.JsonGenerator g) throws IOException {

@@ -45,13 +45,35 @@ final class SharedStrings {
             return cached.text;
         }
         String made = new String(chars, offset, length);
-        slots[slot] = new Entry(made, Arrays.copyOfRange(chars, offset, offset + length), new SerializedString(made));
+        slots[slot] = new Entry(made, Arrays.copyOfRange(chars, offset, offset + length),
+                isPlainAscii(chars, offset, length) ? new SerializedString(made) : null);
         return made;
     }
 
     /**
+     * Whether the text is printable ASCII without {@code "} and {@code \}: the only texts given a JSON form
+     * ({@link #quoted}), because any generator writes them as they are (no escape, so no question of an
+     * escape's form: Jackson's generator escapes surrogates, even paired ones, where a
+     * {@link SerializedString} writes UTF-8 or refuses a lone one).
+     */
+    static boolean isPlainAscii(CharSequence text) {
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c < 0x20 || c > 0x7e || c == '"' || c == '\\') {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static boolean isPlainAscii(char[] chars, int offset, int length) {
+        return isPlainAscii(java.nio.CharBuffer.wrap(chars, offset, length));
+    }
+
+    /**
      * The JSON string of {@code s}, quoted and encoded once, when {@code s} is the very instance this cache
-     * handed out and still holds; otherwise null (then write the string itself).
+     * handed out and still holds, and plain ASCII ({@link #isPlainAscii}); otherwise null (then write the
+     * string itself).
      */
     SerializableString quoted(String s) {
         if (s == null || s.length() > MAX_LENGTH) {

@@ -229,7 +229,8 @@ class CloudEventStreamingDecoderTest {
     @Test
     void sharedTextsAreWrittenAsTheTreeEncoderWritesThem() throws Exception {
         List<String> texts = List.of("/s", "host-1", "caf\u00e9 \u2603", "\ud83d\ude80 rocket", "quote \\\"q\\\"",
-                "ctl \\n\\t\\u0001 \\u2028", "</script>", "x".repeat(SharedStrings.MAX_LENGTH + 1));
+                "ctl \\n\\t\\u0001 \\u2028", "</script>", "x".repeat(SharedStrings.MAX_LENGTH + 1),
+                "lone \\ud800", "\\udc00 lone", "back\\\\slash", "del \u007f");
         int compared = 0;
         for (String source : texts) {
             for (String subject : texts) {
@@ -237,7 +238,7 @@ class CloudEventStreamingDecoderTest {
                         + "\",\"type\":\"" + subject + "\",\"subject\":\"" + subject + "\",\"severity\":\"warning\"}";
                 for (int round = 0; round < 2; round++) { // the second decode finds the texts in the cache
                     Event event = plain.fromJson(mapper.getFactory().createParser(text));
-                    String tree = mapper.writeValueAsString(plain.toJson(event));
+                    String tree = new String(mapper.writeValueAsBytes(plain.toJson(event)), java.nio.charset.StandardCharsets.UTF_8);
                     assertThat(new String(plain.toJsonBytes(event), java.nio.charset.StandardCharsets.UTF_8))
                             .as(text).isEqualTo(tree);
                     assertThat(new String(plain.toJsonBytes(List.of(event, event.stamped(1, 2L)))[1],
@@ -252,6 +253,11 @@ class CloudEventStreamingDecoderTest {
         ascii.getFactory().configure(com.fasterxml.jackson.core.json.JsonWriteFeature.ESCAPE_NON_ASCII.mappedFeature(), true);
         assertThat(new String(new CloudEventJson(ascii).toJsonBytes(shared), java.nio.charset.StandardCharsets.UTF_8))
                 .contains("\"subject\":\"caf\\u00E9\"");
+        // A mapper that escapes more than JSON needs writes the cached texts and the names its own way too.
+        ObjectMapper slashes = new ObjectMapper();
+        slashes.getFactory().configure(com.fasterxml.jackson.core.json.JsonWriteFeature.ESCAPE_FORWARD_SLASHES.mappedFeature(), true);
+        assertThat(new String(new CloudEventJson(slashes).toJsonBytes(shared), java.nio.charset.StandardCharsets.UTF_8))
+                .contains("\"source\":\"\\/s\"");
     }
 
     @Test

@@ -70,6 +70,8 @@ final class Deduplicator {
     private long[] batchLow = new long[0];
     private int batchNext;
     private int batchSize;
+    /** The longest identity (source and id) whose hashing buffer is kept for the next events. */
+    private static final int MAX_KEPT_CHARS = 4096;
     /** The characters of the identity being hashed, reused. */
     private char[] chars = new char[128];
     /** The sum of {@link #prefetch}'s reads: meaningless, only kept. */
@@ -356,7 +358,10 @@ final class Deduplicator {
         int total = source.length() + id.length();
         char[] c = chars;
         if (c.length < total) {
-            c = chars = new char[Math.max(total, 2 * c.length)];
+            c = new char[total];
+            if (total <= MAX_KEPT_CHARS) {
+                chars = c; // kept for the next events; a longer identity's buffer is not
+            }
         }
         source.getChars(0, source.length(), c, 0);
         id.getChars(0, id.length(), c, source.length());
