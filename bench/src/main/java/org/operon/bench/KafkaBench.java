@@ -43,7 +43,7 @@ final class KafkaBench {
         this.events = v == null ? 500_000 : Integer.parseInt(v.replace("_", ""));
         String w = options.get("kafka-warmup");
         this.maxPoll = options.get("kafka-max-poll");
-        this.warmup = w == null ? 20_000 : Integer.parseInt(w.replace("_", ""));
+        this.warmup = w == null ? 100_000 : Integer.parseInt(w.replace("_", ""));
         for (String s : options.getOrDefault("kafka-batches", "1,100").split(",")) {
             batches.add(Integer.parseInt(s.trim()));
         }
@@ -66,13 +66,15 @@ final class KafkaBench {
             cluster.startup();
             cluster.waitForReadyBrokers();
             try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrapServers()))) {
-                if (warmup > 0) {
-                    // Untimed: the app's Kafka path (consumer, Camel, decoding, journal, engine, actions) is
-                    // JIT-compiled before the timed runs, as the pack in process is by its earlier rounds.
-                    System.out.printf(Locale.ROOT, "    warm-up (not timed): %,d events, 1 per record%n", warmup);
-                    consume(cluster.bootstrapServers(), admin, "bench-warmup", warmup, 1);
-                }
                 for (int perRecord : batches) {
+                    if (warmup > 0) {
+                        // Untimed: the app's Kafka path for this record size (consumer, Camel, decoding, journal,
+                        // engine, actions) is JIT-compiled before the timed run, as the pack in process is by its
+                        // earlier rounds and the http workload's loads by theirs.
+                        System.out.printf(Locale.ROOT, "    warm-up (not timed): %,d events, %d per record%n", warmup,
+                                perRecord);
+                        consume(cluster.bootstrapServers(), admin, "bench-warmup-" + perRecord, warmup, perRecord);
+                    }
                     runs.add(consume(cluster.bootstrapServers(), admin, "bench-events-" + perRecord, events, perRecord));
                 }
             }

@@ -37,28 +37,58 @@ public final class DurableAcceptance {
      */
     public List<Event> accept(List<Event> events, String what, String resendNote)
             throws EngineOverloadedException, ApiException {
-        CompletableFuture<List<Event>> durable;
+        return begin(events, what).await(resendNote);
+    }
+
+    /**
+     * The first half of {@link #accept}: hands the events to the engine and returns without waiting for the
+     * journal, so that a caller can prepare its next events while these are written. Each handle must be
+     * {@linkplain Pending#await awaited} before the caller acknowledges anything of them.
+     */
+    public Pending begin(List<Event> events, String what) throws EngineOverloadedException, ApiException {
         try {
             if (!acceptor.isAccepting()) {
                 throw new IllegalStateException("the engine is not accepting events");
             }
-            durable = acceptor.accept(events);
+            return new Pending(acceptor.accept(events), events.size(), what);
         } catch (IllegalStateException e) {
             throw new ApiException(503, "not_accepting",
                     "Operon is starting or stopping and does not accept " + what + " now; retry shortly");
         }
-        try {
-            return durable.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (ExecutionException e) {
-            LOG.error("The event journal could not store {} {}", events.size(), what, e.getCause());
-            throw new ApiException(503, "journal_unavailable",
-                    "the event journal could not store the " + what + ", so none was accepted; retry later");
-        } catch (TimeoutException e) {
-            throw new ApiException(503, "journal_unavailable", "the event journal did not confirm the write within "
-                    + timeout.toMillis() + " ms; the " + what + " may or may not have been accepted, " + resendNote);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new ApiException(503, "journal_unavailable", "Operon is stopping; the " + what + " were not confirmed");
+    }
+
+    /** Events handed to the engine by {@link #begin}, on their way into the journal. */
+    public final class Pending {
+        private final CompletableFuture<List<Event>> durable;
+        private final int count;
+        private final String what;
+
+        private Pending(CompletableFuture<List<Event>> durable, int count, String what) {
+            this.durable = durable;
+            this.count = count;
+            this.what = what;
+        }
+
+        /**
+         * Waits (at most the acceptance timeout from now) until the events are durable.
+         *
+         * @param resendNote why resending after an unconfirmed write is safe, for the client
+         * @return the events stamped by the journal, in order
+         */
+        public List<Event> await(String resendNote) throws ApiException {
+            try {
+                return durable.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (ExecutionException e) {
+                LOG.error("The event journal could not store {} {}", count, what, e.getCause());
+                throw new ApiException(503, "journal_unavailable",
+                        "the event journal could not store the " + what + ", so none was accepted; retry later");
+            } catch (TimeoutException e) {
+                throw new ApiException(503, "journal_unavailable", "the event journal did not confirm the write within "
+                        + timeout.toMillis() + " ms; the " + what + " may or may not have been accepted, " + resendNote);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new ApiException(503, "journal_unavailable", "Operon is stopping; the " + what + " were not confirmed");
+            }
         }
     }
 }

@@ -43,6 +43,13 @@ public final class SourceIntake {
     /** The header naming the source (e.g. {@code kafka:alerts}); the dead-letter channel and counters use it. */
     public static final String SOURCE_HEADER = "OperonSource";
 
+    /**
+     * How many events {@link #submitAll} decodes before it hands them to the journal and decodes on: large
+     * enough that a chunk is one journal append of many events, small enough that a Kafka poll of records of
+     * 100 events (50,000 events) is written while the rest of it is decoded.
+     */
+    static final int PIPELINE_CHUNK_EVENTS = 4096;
+
     private final DurableAcceptance durable;
     private final DeadLetterStore deadLetterStore;
     private final Clock clock;
@@ -148,28 +155,42 @@ public final class SourceIntake {
     }
 
     /**
-     * Accepts the valid events of all {@code payloads} with one journal append (one wait for durability),
-     * e.g. all records of one Kafka poll, and returns one outcome per payload in order. What is malformed
-     * is dead-lettered per payload with its reason, exactly as {@link #submit(String, byte[], WebhookMapping)}
-     * does, but only after the acceptance; when this throws nothing was dead-lettered and the whole
-     * call must be repeated (events already durable are then dropped by id).
+     * Accepts the valid events of all {@code payloads}, e.g. all records of one Kafka poll, and returns one
+     * outcome per payload in order once all of them are durable. They go to the journal in appends of about
+     * {@value #PIPELINE_CHUNK_EVENTS} events (one append when there are fewer), each as soon as it is decoded,
+     * so that the journal writes while the rest is decoded. What is malformed is dead-lettered per payload
+     * with its reason, exactly as {@link #submit(String, byte[], WebhookMapping)} does, but only after the
+     * acceptance; when this throws nothing was dead-lettered, none of its appends is still in flight, and the
+     * whole call must be repeated (events of earlier appends may be durable already; their repeats are dropped
+     * by id).
      *
-     * @throws EngineOverloadedException the engine's queue is full: nothing accepted, try again later
+     * @throws EngineOverloadedException the engine's queue is full: try again later (the first append
+     *                                   refused means nothing was accepted)
      * @throws ApiException              503: not accepting now, or the journal did not confirm; do not acknowledge
      */
     public List<Outcome> submitAll(List<Payload> payloads) throws EngineOverloadedException, ApiException {
         List<Prepared> prepared = new ArrayList<>(payloads.size());
-        List<Event> all = new ArrayList<>();
+        // Pipelined: each chunk of events goes to the journal as soon as it is decoded, so the journal writes
+        // one chunk while this thread decodes the next; the call returns once every chunk is durable.
+        List<DurableAcceptance.Pending> pending = new ArrayList<>();
+        List<Event> chunk = new ArrayList<>();
         for (Payload p : payloads) {
             Prepared x = p.binaryAttributes() == null ? prepare(p.source(), p.body(), p.mapping(), p.messageId())
                     : prepareBinary(p.source(), p.binaryAttributes(), p.contentType(), p.body());
             counters.received(x.source(), 1);
             prepared.add(x);
-            all.addAll(x.events());
+            chunk.addAll(x.events());
+            if (chunk.size() >= PIPELINE_CHUNK_EVENTS) {
+                pending.add(begin(chunk, pending));
+                chunk = new ArrayList<>();
+            }
+        }
+        if (!chunk.isEmpty()) {
+            pending.add(begin(chunk, pending));
         }
         java.util.Set<String> durableIds = new java.util.HashSet<>();
-        if (!all.isEmpty()) {
-            for (Event e : durable.accept(all, "events", "and resending them is safe: duplicates are dropped by id")) {
+        for (DurableAcceptance.Pending p : pending) {
+            for (Event e : p.await("and resending them is safe: duplicates are dropped by id")) {
                 durableIds.add(e.getId());
             }
         }
@@ -193,6 +214,27 @@ public final class SourceIntake {
             outcomes.add(new Outcome(accepted, x.rejected()));
         }
         return outcomes;
+    }
+
+    /**
+     * Hands one chunk of {@link #submitAll} to the engine. When it is refused, waits for the chunks handed over
+     * before it (their outcome does not matter: the caller repeats the whole call) and rethrows, so that no
+     * append of a call that threw is still in flight when the caller repeats it.
+     */
+    private DurableAcceptance.Pending begin(List<Event> chunk, List<DurableAcceptance.Pending> before)
+            throws EngineOverloadedException, ApiException {
+        try {
+            return durable.begin(chunk, "events");
+        } catch (EngineOverloadedException | ApiException | RuntimeException e) {
+            for (DurableAcceptance.Pending p : before) {
+                try {
+                    p.await("");
+                } catch (ApiException ignored) {
+                    // Logged by DurableAcceptance; the caller repeats the call either way.
+                }
+            }
+            throw e;
+        }
     }
 
     /** A payload decoded: its valid events and its rejections (one with index null: the whole payload). */

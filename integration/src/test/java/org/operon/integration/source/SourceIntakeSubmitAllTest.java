@@ -32,7 +32,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * {@link SourceIntake#submitAll}: the payloads of one Kafka poll go to a real {@link FileEventJournal} as one
- * append, malformed ones are dead-lettered (real Infinispan store) with their reasons, and a full queue
+ * append (a large poll in chunks, each appended as soon as it is decoded), malformed ones are dead-lettered (real Infinispan store) with their reasons, and a full queue
  * refuses the whole call without a trace, so that the source can seek back and submit it again.
  */
 class SourceIntakeSubmitAllTest {
@@ -166,6 +166,72 @@ class SourceIntakeSubmitAllTest {
         assertThat(deadLetters()).extracting(DeadLetter::error).containsExactly("malformed_json");
     }
 
+    /** Payloads of {@code perPayload} events each, ids {@code <prefix><n>} numbered from 0 across them. */
+    private static List<SourceIntake.Payload> batches(String prefix, int payloads, int perPayload) {
+        List<SourceIntake.Payload> poll = new java.util.ArrayList<>();
+        for (int p = 0; p < payloads; p++) {
+            StringBuilder json = new StringBuilder("[");
+            for (int i = 0; i < perPayload; i++) {
+                json.append(i == 0 ? "" : ",").append(event(prefix + (p * perPayload + i)));
+            }
+            poll.add(payload(json.append(']').toString()));
+        }
+        return poll;
+    }
+
+    /** An intake over the same journal whose payloads may hold 100 events (the default 1 MiB limit). */
+    private SourceIntake intakeOfLargePayloads() {
+        return new SourceIntake(acceptor, state.deadLetters(), CLOCK, new IntakeOptions(
+                IntakeOptions.DEFAULT_MAX_BODY_BYTES, 64, 2 * IntakeOptions.DEFAULT_MAX_BODY_BYTES, Duration.ofSeconds(5)));
+    }
+
+    @Test
+    void aLargePollGoesToTheJournalInChunksAsItIsDecodedAndReturnsOnceAllAreDurable() throws Exception {
+        SourceIntake intake = intakeOfLargePayloads();
+        int perPayload = 100;
+        int payloads = 50; // 5,000 events: one chunk of 41 payloads (4,100 events, the first at or over 4,096), then 900
+        acceptor.room = 100_000;
+        List<SourceIntake.Outcome> outcomes = intake.submitAll(batches("c", payloads, perPayload));
+
+        assertThat(acceptor.sizes).as("one append per chunk, each of whole payloads")
+                .containsExactly(4_100, 900);
+        assertThat(outcomes).hasSize(payloads);
+        for (int p = 0; p < payloads; p++) {
+            assertThat(outcomes.get(p).accepted()).hasSize(perPayload).first().isEqualTo("c" + p * perPayload);
+        }
+        List<Event> journaled = journaled();
+        assertThat(journaled).hasSize(payloads * perPayload);
+        for (int i = 0; i < journaled.size(); i++) {
+            assertThat(journaled.get(i).getId()).isEqualTo("c" + i);
+            assertThat(journaled.get(i).getSeq()).isEqualTo(i + 1L);
+        }
+        assertThat(intake.counters().get(SOURCE)).containsEntry("received", 50L).containsEntry("accepted", 5_000L);
+    }
+
+    @Test
+    void aQueueThatFillsUpAfterTheFirstChunkRefusesThePollAndItsRepeatIsAcceptedWhole() throws Exception {
+        SourceIntake intake = intakeOfLargePayloads();
+        List<SourceIntake.Payload> poll = batches("f", 50, 100);
+        acceptor.room = 4_100 + 899; // the first chunk fits, the second (900 events) does not
+
+        assertThatThrownBy(() -> intake.submitAll(poll)).isInstanceOf(EngineOverloadedException.class);
+
+        // The first chunk was handed over before the second was refused: durable, as after an unconfirmed write.
+        assertThat(journaled()).hasSize(4_100);
+        assertThat(intake.counters().get(SOURCE)).containsEntry("accepted", 0L);
+
+        acceptor.room = 10_000;
+        List<SourceIntake.Outcome> outcomes = intake.submitAll(poll);
+
+        assertThat(outcomes).allSatisfy(o -> assertThat(o.accepted()).hasSize(100));
+        assertThat(intake.counters().get(SOURCE)).containsEntry("accepted", 5_000L);
+        // The repeat journals the first chunk again; the engine drops those repeats by id.
+        List<String> ids = journaled().stream().map(Event::getId).toList();
+        assertThat(ids).hasSize(9_100);
+        assertThat(ids.subList(0, 4_100)).isEqualTo(ids.subList(4_100, 8_200));
+        assertThat(ids.subList(4_100, 9_100)).hasSize(5_000).doesNotHaveDuplicates().startsWith("f0").endsWith("f4999");
+    }
+
     @Test
     void aPollOfOnlyMalformedPayloadsAppendsNothing() throws Exception {
         List<SourceIntake.Outcome> outcomes = intake.submitAll(List.of(payload("[]"), payload("")));
@@ -179,6 +245,7 @@ class SourceIntakeSubmitAllTest {
     private static final class JournalAcceptor implements EventAcceptor {
         private final FileEventJournal journal;
         final AtomicInteger calls = new AtomicInteger();
+        final List<Integer> sizes = new java.util.concurrent.CopyOnWriteArrayList<>();
         volatile int room;
 
         JournalAcceptor(FileEventJournal journal, int room) {
@@ -189,6 +256,7 @@ class SourceIntakeSubmitAllTest {
         @Override
         public CompletableFuture<List<Event>> accept(List<Event> events) throws EngineOverloadedException {
             calls.incrementAndGet();
+            sizes.add(events.size());
             if (events.size() > room) {
                 throw new EngineOverloadedException("the engine queue is full", 1);
             }
