@@ -43,7 +43,9 @@ import java.util.Objects;
  * in one asynchronous commit only after that returned, that is once the valid events are durable (the
  * next poll does not wait for the broker to store the offsets).
  * Malformed records are dead-lettered by the intake (channel {@code kafka:<topic>}) and committed with
- * the batch, so consumption continues past them.
+ * the batch, so consumption continues past them. The consumer reads committed records only
+ * ({@code isolation.level=read_committed}): a transactional producer's records once its transaction
+ * committed, never those of an aborted one.
  *
  * <p>When the intake throws (the engine is overloaded, starting or stopping, or the journal did not
  * confirm) nothing of the batch is committed, each of its partitions is sought back to its first record
@@ -142,6 +144,9 @@ public final class KafkaSourceRoutes extends RouteBuilder {
         c.setKeyDeserializer(StringDeserializer.class.getName());
         c.setValueDeserializer(ByteArrayDeserializer.class.getName());
         c.setAutoCommitEnable(false);
+        // Records of a producer's transaction are read once it committed, those of an aborted one never
+        // (non-transactional records are read as soon as they are written, as before).
+        c.setIsolationLevel("read_committed");
         c.setAllowManualCommit(true);
         c.setBatching(true);
         c.setMaxPollRecords(options.maxPollRecords());

@@ -247,6 +247,27 @@ class KafkaSourceIT {
         assertThat(letters.get(0).detail()).startsWith("binary-mode CloudEvent: ").contains("type");
     }
 
+    @Test
+    void recordsOfAnAbortedTransactionAreNeverConsumedAndThoseOfACommittedOneOnceItCommitted() throws Exception {
+        try (KafkaProducer<String, String> transactional = new KafkaProducer<>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
+                ProducerConfig.TRANSACTIONAL_ID_CONFIG, "operon-test-" + topic), new StringSerializer(), new StringSerializer())) {
+            transactional.initTransactions();
+            transactional.beginTransaction();
+            transactional.send(new ProducerRecord<>(topic, event("t1-aborted"))).get();
+            transactional.abortTransaction();
+            transactional.beginTransaction();
+            transactional.send(new ProducerRecord<>(topic, event("t2"))).get();
+            startSource();
+            send(event("t3-plain")); // behind the open transaction: read only once it ends
+            await().during(Duration.ofMillis(500)).atMost(BROKER_WAIT).until(() -> engine.accepted().isEmpty());
+            transactional.commitTransaction();
+        }
+
+        await().atMost(BROKER_WAIT).until(() -> engine.accepted().size() == 2);
+        assertThat(engine.accepted()).containsExactly("t2", "t3-plain");
+    }
+
     private void sendBinary(String value, String... headers) throws ExecutionException, InterruptedException {
         ProducerRecord<String, String> record = new ProducerRecord<>(topic, value);
         for (int i = 0; i < headers.length; i += 2) {
