@@ -385,6 +385,27 @@ public final class OperonApp implements AutoCloseable {
         }
     }
 
+    /**
+     * Stops or starts again the Kafka source ({@code operon.kafka.*}) of the running app, nothing else: on a
+     * stop, records in progress finish and are committed, and the consumer leaves its group; on a start, it
+     * joins again and continues from the group's committed offsets. For tools running Operon in process (the
+     * bench times the consumption of a topic produced while the source was stopped).
+     *
+     * @return false (and nothing done) when no Kafka source is configured or the app is not running
+     */
+    public synchronized boolean runKafkaSource(boolean run) throws Exception {
+        if (stopped || camel == null || camel.getCamelContext() == null
+                || camel.getCamelContext().getRoute(KafkaSourceRoutes.ROUTE_ID) == null) {
+            return false;
+        }
+        if (run) {
+            camel.getCamelContext().getRouteController().startRoute(KafkaSourceRoutes.ROUTE_ID);
+        } else {
+            camel.getCamelContext().getRouteController().stopRoute(KafkaSourceRoutes.ROUTE_ID);
+        }
+        return true;
+    }
+
     /** The port the HTTP server listens on. */
     public int httpPort() {
         return config.get(OperonConfig.HTTP_PORT);

@@ -23,11 +23,14 @@ import java.util.Random;
 
 /**
  * Workload 4, Kafka end to end: one combined KRaft node in this JVM ({@code KafkaClusterTestKit}, the
- * broker settings of KafkaSourceIT); {@code kafka-events} CloudEvents produced to a one-partition topic
- * first, one event per record (and, with {@code --kafka-batches=1,100}, also records of 100 events),
- * then the assembled app started in process consuming the topic ({@code operon.kafka.*}). Measured from
- * the moment the app has started until the group's committed offset reaches the end of the topic and
- * the engine has processed every event with no backlog: decided and committed events/s.
+ * broker settings of KafkaSourceIT), one one-partition topic per record size, and the assembled app started
+ * in process once, consuming all of them ({@code operon.kafka.*}), as a deployment runs for days. Each
+ * phase produces its events while the app's Kafka source is stopped ({@link org.operon.app.OperonApp#runKafkaSource}),
+ * then starts it and times from that start (the consumer joins its group again) until the group's committed
+ * offset is past the phase's last record and the engine has processed every event with no backlog: decided
+ * and committed events/s. For each record size ({@code --kafka-batches=1,100}) a warm-up phase of
+ * {@code --kafka-warmup} events (default as many as the timed phase), not counted, comes first, as the
+ * pack in process is measured after its warm-up round and the http loads after theirs.
  */
 final class KafkaBench {
     private final int subjects;
@@ -36,6 +39,7 @@ final class KafkaBench {
     /** operon.kafka.max-poll-records of the app, when --kafka-max-poll is given (else the app's default). */
     private final String maxPoll;
     private final List<Integer> batches = new ArrayList<>();
+    private final String group = "operon-bench";
 
     KafkaBench(Map<String, String> options, int subjects) {
         this.subjects = subjects;
@@ -43,7 +47,7 @@ final class KafkaBench {
         this.events = v == null ? 500_000 : Integer.parseInt(v.replace("_", ""));
         String w = options.get("kafka-warmup");
         this.maxPoll = options.get("kafka-max-poll");
-        this.warmup = w == null ? 100_000 : Integer.parseInt(w.replace("_", ""));
+        this.warmup = w == null ? events : Integer.parseInt(w.replace("_", ""));
         for (String s : options.getOrDefault("kafka-batches", "1,100").split(",")) {
             batches.add(Integer.parseInt(s.trim()));
         }
@@ -65,36 +69,71 @@ final class KafkaBench {
             cluster.format();
             cluster.startup();
             cluster.waitForReadyBrokers();
-            try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrapServers()))) {
-                for (int perRecord : batches) {
-                    if (warmup > 0) {
-                        // Untimed: the app's Kafka path for this record size (consumer, Camel, decoding, journal,
-                        // engine, actions) is JIT-compiled before the timed run, as the pack in process is by its
-                        // earlier rounds and the http workload's loads by theirs.
-                        System.out.printf(Locale.ROOT, "    warm-up (not timed): %,d events, %d per record%n", warmup,
-                                perRecord);
-                        consume(cluster.bootstrapServers(), admin, "bench-warmup-" + perRecord, warmup, perRecord);
+            String bootstrap = cluster.bootstrapServers();
+            List<String> topics = new ArrayList<>();
+            for (int perRecord : batches) {
+                topics.add("bench-events-" + perRecord);
+            }
+            try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap));
+                 KafkaProducer<String, String> producer = new KafkaProducer<>(Map.of(
+                         ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap, ProducerConfig.ACKS_CONFIG, "all",
+                         ProducerConfig.LINGER_MS_CONFIG, 5, ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024,
+                         ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 4 * 1024 * 1024),
+                         new StringSerializer(), new StringSerializer())) {
+                List<NewTopic> created = new ArrayList<>();
+                for (String t : topics) {
+                    created.add(new NewTopic(t, 1, (short) 1));
+                }
+                admin.createTopics(created).all().get();
+                Map<String, String> settings = new java.util.HashMap<>(Map.of(
+                        "operon.kafka.bootstrap-servers", bootstrap,
+                        "operon.kafka.topics", String.join(",", topics),
+                        "operon.kafka.group-id", group));
+                if (maxPoll != null) {
+                    settings.put("operon.kafka.max-poll-records", maxPoll);
+                }
+                try (EndToEnd.Running operon = EndToEnd.start("kafka", settings)) {
+                    operon.app().runKafkaSource(false);
+                    Phases phases = new Phases(admin, producer, operon);
+                    for (int perRecord : batches) {
+                        String topic = "bench-events-" + perRecord;
+                        if (warmup > 0) {
+                            System.out.printf(Locale.ROOT, "    warm-up (not timed): %,d events, %d per record%n", warmup,
+                                    perRecord);
+                            phases.consume(topic, "warm-up", warmup, perRecord);
+                        }
+                        runs.add(phases.consume(topic, "timed", events, perRecord));
                     }
-                    runs.add(consume(cluster.bootstrapServers(), admin, "bench-events-" + perRecord, events, perRecord));
                 }
             }
         }
         return entry(runs, packRate);
     }
 
-    private Run consume(String bootstrap, Admin admin, String topic, int events, int perRecord) throws Exception {
-        String group = "operon-" + topic;
-        admin.createTopics(List.of(new NewTopic(topic, 1, (short) 1))).all().get();
-        long records = 0;
-        long produceStart = System.nanoTime();
-        Random random = new Random(4_000L + perRecord);
-        try (KafkaProducer<String, String> producer = new KafkaProducer<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap, ProducerConfig.ACKS_CONFIG, "all",
-                ProducerConfig.LINGER_MS_CONFIG, 5, ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024,
-                ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 4 * 1024 * 1024),
-                new StringSerializer(), new StringSerializer())) {
-            for (int n = 0; n < events; n += perRecord) {
-                int size = Math.min(perRecord, events - n);
+    /** The phases of one run against one app: the events the engine has processed so far, in all phases. */
+    private final class Phases {
+        private final Admin admin;
+        private final KafkaProducer<String, String> producer;
+        private final EndToEnd.Running operon;
+        private long expected;
+        private int phase;
+
+        Phases(Admin admin, KafkaProducer<String, String> producer, EndToEnd.Running operon) throws Exception {
+            this.admin = admin;
+            this.producer = producer;
+            this.operon = operon;
+            this.expected = operon.processed();
+        }
+
+        /** Produces {@code n} events with the source stopped, starts it, and times their consumption from the start. */
+        Run consume(String topic, String label, int n, int perRecord) throws Exception {
+            phase++;
+            long records = 0;
+            long produceStart = System.nanoTime();
+            Random random = new Random(4_000L + perRecord + 100L * phase);
+            java.util.concurrent.Future<org.apache.kafka.clients.producer.RecordMetadata> last = null;
+            for (int at = 0; at < n; at += perRecord) {
+                int size = Math.min(perRecord, n - at);
                 StringBuilder value = new StringBuilder();
                 if (perRecord > 1) {
                     value.append('[');
@@ -103,58 +142,52 @@ final class KafkaBench {
                     if (i > 0) {
                         value.append(',');
                     }
-                    value.append(EndToEnd.event(topic + "-" + (n + i), random, subjects));
+                    value.append(EndToEnd.event(topic + "-" + phase + "-" + (at + i), random, subjects));
                 }
                 if (perRecord > 1) {
                     value.append(']');
                 }
-                producer.send(new ProducerRecord<>(topic, value.toString()));
+                last = producer.send(new ProducerRecord<>(topic, value.toString()));
                 records++;
             }
             producer.flush();
-        }
-        double produceRate = events / ((System.nanoTime() - produceStart) / 1e9);
-        TopicPartition partition = new TopicPartition(topic, 0);
-        long end = admin.listOffsets(Map.of(partition, OffsetSpec.latest())).all().get().get(partition).offset();
-        System.out.printf(Locale.ROOT, "    produced %,d events in %,d records (%d per record) at %,.0f events/s; end offset %,d%n",
-                events, records, perRecord, produceRate, end);
+            long lastOffset = last.get().offset();
+            double produceRate = n / ((System.nanoTime() - produceStart) / 1e9);
+            System.out.printf(Locale.ROOT, "    produced %,d events in %,d records (%d per record) at %,.0f events/s with the "
+                    + "source stopped; its last record at offset %,d%n", n, records, perRecord, produceRate, lastOffset);
 
-        Map<String, String> settings = new java.util.HashMap<>(Map.of(
-                "operon.kafka.bootstrap-servers", bootstrap,
-                "operon.kafka.topics", topic,
-                "operon.kafka.group-id", group));
-        if (maxPoll != null) {
-            settings.put("operon.kafka.max-poll-records", maxPoll);
-        }
-        try (EndToEnd.Running operon = EndToEnd.start("kafka", settings)) {
+            expected += n;
+            TopicPartition partition = new TopicPartition(topic, 0);
             Map<Long, Long> cpuBefore = threadCpu();
             long processCpuBefore = processCpu();
             long start = System.nanoTime();
+            operon.app().runKafkaSource(true);
             long deadline = start + Duration.ofMinutes(5).toNanos();
             long committed = -1;
             while (System.nanoTime() < deadline) {
                 OffsetAndMetadata o = admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get()
                         .get(partition);
                 committed = o == null ? -1 : o.offset();
-                if (committed >= end) {
+                if (committed > lastOffset) {
                     break;
                 }
-                Thread.sleep(20);
+                Thread.sleep(10);
             }
-            boolean drained = operon.awaitProcessed(events, Duration.ofMinutes(2));
+            boolean drained = operon.awaitProcessed(expected, Duration.ofMinutes(2));
             double seconds = (System.nanoTime() - start) / 1e9;
             long processed = operon.processed();
-            double processCpuUs = (processCpu() - processCpuBefore) / 1e3 / events;
+            double processCpuUs = (processCpu() - processCpuBefore) / 1e3 / n;
             System.out.printf(Locale.ROOT, "    CPU per event: %.1f µs in the whole JVM (broker and bench included); by thread: %s%n",
-                    processCpuUs, cpuByThread(cpuBefore, events));
-            Run r = new Run(perRecord, processed, records, seconds, Math.min(processed, events) / seconds, produceRate,
-                    processCpuUs);
-            System.out.printf(Locale.ROOT, "    %3d per record: committed %,d of %,d, engine processed %,d%s in %.1f s: %,.0f events/s; load %.1f%n",
-                    perRecord, committed, end, processed, drained ? "" : " (NOT drained)", seconds, r.rate,
-                    EndToEnd.loadAverage());
-            if (committed < end || !drained) {
+                    processCpuUs, cpuByThread(cpuBefore, n));
+            Run r = new Run(perRecord, n, records, seconds, n / seconds, produceRate, processCpuUs);
+            System.out.printf(Locale.ROOT, "    %3d per record, %s: committed up to %,d of %,d, engine processed %,d in all%s; "
+                            + "%.2f s from the source's start: %,.0f events/s; load %.1f%n",
+                    perRecord, label, committed, lastOffset + 1, processed, drained ? "" : " (NOT drained)", seconds,
+                    r.rate, EndToEnd.loadAverage());
+            if (committed <= lastOffset || !drained) {
                 throw new IllegalStateException("Operon did not consume the topic " + topic + " within the time limit");
             }
+            operon.app().runKafkaSource(false);
             return r;
         }
     }
@@ -205,9 +238,10 @@ final class KafkaBench {
 
     private ObjectNode entry(List<Run> runs, double packRate) {
         ObjectNode n = EndToEnd.JSON.createObjectNode();
-        n.put("description", events + " CloudEvents produced to a 1-partition topic of an in-JVM KRaft broker first, then "
-                + "the assembled app in process consumes them: decided (engine processed, no backlog) and committed "
-                + "(group offset = end) events/s, from the app's start; vs the pack in process");
+        n.put("description", events + " CloudEvents produced to a 1-partition topic of an in-JVM KRaft broker while the "
+                + "app's Kafka source is stopped, after a warm-up phase of " + warmup + " not counted; the assembled app in "
+                + "process (started once) then consumes them: decided (engine processed, no backlog) and committed (group "
+                + "offset past the last record) events/s, from the source's start; vs the pack in process");
         ObjectNode figures = n.putObject("figures");
         for (Run r : runs) {
             figures.putObject(r.perRecord + "PerRecord").put("eventsPerSecond", Math.round(r.rate))
