@@ -45,6 +45,8 @@ class KafkaSourceRoutesTest {
         // An idle topic beside a busy one on the same broker must not hold the busy one back for long: the
         // bench measured single-event records at 14 k events/s with Kafka's 500 ms, 90-120 k with 50 ms.
         assertThat(c.getFetchWaitMaxMs()).isEqualTo(50);
+        // A batch that is not full is handed over after an empty poll: a lone record waits about this long.
+        assertThat(c.getPollTimeoutMs()).isEqualTo(50L);
     }
 
     @Test
