@@ -250,17 +250,26 @@ final class KafkaBench {
                     .put("jvmCpuMicrosPerEvent", Math.round(r.cpuMicros * 10) / 10.0);
         }
         figures.put("inProcessPackEventsPerSecond", Math.round(packRate)).put("loadAverage", EndToEnd.loadAverage());
+        // The headline ratio is the first record size's (1 per record by default); every size has its own, and
+        // the workload passes only when each does.
         double ratio = runs.get(0).rate / packRate;
         n.put("ratio", Math.round(ratio * 100) / 100.0);
         n.put("ratioMeaning", "decided and committed events/s at " + runs.get(0).perRecord + " event(s) per record / the pack in process");
         n.put("targetRatio", 0.5);
-        n.put("pass", ratio >= 0.5);
+        ObjectNode ratios = n.putObject("ratioPerRecordSize");
         StringBuilder s = new StringBuilder();
+        StringBuilder rs = new StringBuilder();
+        boolean pass = true;
         for (Run r : runs) {
+            double rr = r.rate / packRate;
+            ratios.put(r.perRecord + "PerRecord", Math.round(rr * 100) / 100.0);
+            pass &= rr >= 0.5;
             s.append(String.format(Locale.ROOT, "%d/record %,.0f/s, ", r.perRecord, r.rate));
+            rs.append(String.format(Locale.ROOT, "%s%.2fx at %d/record", rs.length() == 0 ? "" : ", ", rr, r.perRecord));
         }
+        n.put("pass", pass);
         n.put("summary", s + String.format(Locale.ROOT, "pack %,.0f/s", packRate));
-        n.put("ratioSummary", String.format(Locale.ROOT, "%.2fx (target >= 0.5x)", ratio));
+        n.put("ratioSummary", rs + " (target >= 0.5x each)");
         return n;
     }
 }

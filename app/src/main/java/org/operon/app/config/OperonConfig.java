@@ -454,8 +454,9 @@ public final class OperonConfig {
                     + "after 5 retries the consumer seeks back and polls the record again. Its offset is not "
                     + "committed meanwhile.", OperonConfig::positiveDuration, false);
     public static final Setting<Integer> KAFKA_MAX_POLL_RECORDS = new Setting<>("operon.kafka.max-poll-records", "500",
-            "Records the Kafka source takes per poll (Kafka max.poll.records): their events are one journal append and "
-                    + "their offsets one commit. Larger polls cost fewer disk syncs and commits per record.",
+            "Records the Kafka source takes per poll (Kafka max.poll.records): their offsets are one commit, and their "
+                    + "events go to the journal in appends of about 4,096, each while the rest is decoded. Larger polls cost "
+                    + "fewer disk syncs and commits per record.",
             v -> intIn(v, 1, 100_000), false);
 
     /**
