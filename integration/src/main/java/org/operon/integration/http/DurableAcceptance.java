@@ -57,6 +57,11 @@ public final class DurableAcceptance {
         }
     }
 
+    /** The acceptance timeout from now, as a {@link System#nanoTime()} deadline for {@link Pending#await(String, long)}. */
+    public long deadline() {
+        return System.nanoTime() + timeout.toNanos();
+    }
+
     /** Events handed to the engine by {@link #begin}, on their way into the journal. */
     public final class Pending {
         private final CompletableFuture<List<Event>> durable;
@@ -76,8 +81,17 @@ public final class DurableAcceptance {
          * @return the events stamped by the journal, in order
          */
         public List<Event> await(String resendNote) throws ApiException {
+            return await(resendNote, deadline());
+        }
+
+        /**
+         * Waits until the events are durable, at most until {@code deadlineNanos} ({@link System#nanoTime()}
+         * scale; see {@link DurableAcceptance#deadline()}), so that several appends of one call share one
+         * acceptance timeout.
+         */
+        public List<Event> await(String resendNote, long deadlineNanos) throws ApiException {
             try {
-                return durable.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+                return durable.get(Math.max(0, deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS);
             } catch (ExecutionException e) {
                 LOG.error("The event journal could not store {} {}", count, what, e.getCause());
                 throw new ApiException(503, "journal_unavailable",

@@ -20,7 +20,7 @@ import java.util.Set;
  * @param retries          retries in place before the consumer seeks back to the record and polls it again
  * @param mapping          turns values that are not CloudEvents into events (a named webhook's mapping); null:
  *                         only CloudEvents are accepted
- * @param maxPollRecords   records per poll, which are one batch: one journal append and one offset commit
+ * @param maxPollRecords   records per poll, which are one batch: one offset commit (and a journal append per 4,096 events)
  */
 public record KafkaSourceOptions(String bootstrapServers, List<String> topics, String groupId, String autoOffsetReset,
                                  Security security, Duration retryBackoff, int retries, WebhookMapping mapping,
@@ -85,7 +85,7 @@ public record KafkaSourceOptions(String bootstrapServers, List<String> topics, S
                 maxPollRecords);
     }
 
-    /** These options with {@code maxPollRecords} records per poll (one journal append and one commit each). */
+    /** These options with {@code maxPollRecords} records per poll (one commit each). */
     public KafkaSourceOptions withMaxPollRecords(int maxPollRecords) {
         return new KafkaSourceOptions(bootstrapServers, topics, groupId, autoOffsetReset, security, retryBackoff, retries, mapping,
                 maxPollRecords);

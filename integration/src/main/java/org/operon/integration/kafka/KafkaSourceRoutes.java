@@ -14,6 +14,7 @@ import org.apache.camel.component.kafka.consumer.KafkaManualCommit;
 import org.apache.camel.component.kafka.consumer.KafkaManualCommitFactory;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
@@ -38,7 +39,8 @@ import java.util.Objects;
  * JSON object or a batch array; JSON turned into events by the configured mapping; or the data of a
  * binary-mode CloudEvent whose attributes are {@code ce_*} headers) to {@link SourceIntake} as source
  * {@code kafka:<topic>}. Camel's batching consumer hands over the records of a poll (up to
- * {@link KafkaSourceOptions#maxPollRecords()}) as one batch: their events are one journal append
+ * {@link KafkaSourceOptions#maxPollRecords()}; a smaller batch after an empty poll or 100 ms after the last
+ * batch) as one batch: their events go to the journal in appends of about 4,096 events as they are decoded
  * ({@link SourceIntake#submitAll}), and the offsets after each partition's last record are committed
  * in one asynchronous commit only after that returned, that is once the valid events are durable (the
  * next poll does not wait for the broker to store the offsets).
@@ -54,7 +56,8 @@ import java.util.Objects;
  * polled a second time); after that the consumer goes on polling from the sought positions. Records already
  * fetched beyond such a position are neither submitted nor committed (see {@link #resumeAt}), so no
  * later record of a partition is committed past one not accepted. Redelivery after an unconfirmed
- * journal write or a failed commit may repeat events; the rules drop them by id.
+ * journal write, a failed commit, or a queue that filled up in the middle of a large poll (its earlier
+ * appends are durable) may repeat events; the engine drops them by id.
  *
  * <p>Camel never commits on its own here (see {@link CommitOnlyWhenAsked}); the only commit is the one
  * of {@link #submitBatch} after acceptance. The route does not start with
@@ -74,6 +77,11 @@ public final class KafkaSourceRoutes extends RouteBuilder {
      * record at a time). A stopping source waits for the poll in progress.
      */
     static final long POLL_TIMEOUT_MS = 50;
+    /**
+     * A batch that is not full is also handed over at the first poll this long after the last batch (Camel's
+     * batchingIntervalMs), so that steady traffic below a full poll's worth waits no longer than this.
+     */
+    static final int BATCHING_INTERVAL_MS = 100;
     /** How long the broker may hold a fetch for data (fetch.max.wait.ms); see {@link #configuration}. */
     static final int FETCH_WAIT_MAX_MS = 50;
     /** The prefix of the CloudEvent attribute headers in binary content mode. */
@@ -165,6 +173,9 @@ public final class KafkaSourceRoutes extends RouteBuilder {
         c.setBatching(true);
         c.setMaxPollRecords(options.maxPollRecords());
         c.setPollTimeoutMs(POLL_TIMEOUT_MS);
+        // Records that keep coming, but slower than a full poll, never make a poll come back empty: without
+        // this, at 25 records a second the first of them waited 20 s for the 500th.
+        c.setBatchingIntervalMs(BATCHING_INTERVAL_MS);
         KafkaSourceOptions.Security s = options.security();
         c.setSecurityProtocol(s.protocol());
         if (!s.saslMechanism().isEmpty()) {
@@ -193,9 +204,15 @@ public final class KafkaSourceRoutes extends RouteBuilder {
      * accepted. Touched only by the consumer's poll thread, which runs this route.
      */
     private final Map<TopicPartition, Long> resumeAt = new HashMap<>();
+    /**
+     * Where each partition sought back by {@link #seekBack} was before that seek (the next record its poll
+     * would have returned), until the batch is accepted; dropped when a later poll has passed the batch.
+     * Touched only by the poll thread.
+     */
+    private final Map<TopicPartition, Long> positionBeforeSeek = new HashMap<>();
 
     /**
-     * Submits the events of all records of a batch (one poll) as one journal append, then commits, in one
+     * Submits the events of all records of a batch (one poll) to the journal, then commits, in one
      * asynchronous commit, the offset after each partition's last record. When the intake throws, nothing
      * of the batch is committed and each partition is sought back to its first record of the batch (the
      * exception goes on to the retries); records of a partition already fetched past such a position are
@@ -282,7 +299,7 @@ public final class KafkaSourceRoutes extends RouteBuilder {
         return first;
     }
 
-    /** Submits records {@code [from, to)} as one journal append, then commits after each partition's last of them. */
+    /** Submits records {@code [from, to)} to the journal, then commits after each partition's last of them. */
     private void accept(Consumer<?, ?> consumer, List<Exchange> records, List<TopicPartition> partitions,
                         List<Long> offsets, List<SourceIntake.Payload> payloads, int from, int to) throws Exception {
         List<SourceIntake.Outcome> outcomes = intake.submitAll(payloads.subList(from, to));
@@ -301,14 +318,20 @@ public final class KafkaSourceRoutes extends RouteBuilder {
             next.put(partitions.get(i), new OffsetAndMetadata(offsets.get(i) + 1));
         }
         for (Map.Entry<TopicPartition, OffsetAndMetadata> n : next.entrySet()) {
-            // A retry in place that succeeded after an earlier attempt sought the partition back: go on after
-            // the batch, or its records would be polled (and accepted) again.
+            Long before = positionBeforeSeek.remove(n.getKey());
+            if (before == null) {
+                continue; // not sought back since its last poll
+            }
+            // A retry in place that succeeded after an earlier attempt sought the partition back (no poll since:
+            // the position is still the batch's start): go on where the consumer was before that seek, after
+            // the batch and the rest of its poll, which Camel still holds; else they would be polled again.
             try {
                 if (consumer.position(n.getKey()) < n.getValue().offset()) {
-                    consumer.seek(n.getKey(), n.getValue().offset());
+                    consumer.seek(n.getKey(), Math.max(n.getValue().offset(), before));
                 }
-            } catch (IllegalStateException e) {
-                LOG.debug("Partition {} no longer assigned: {}", n.getKey(), e.getMessage());
+            } catch (IllegalStateException | KafkaException e) {
+                // Not assigned any more, or no position now: its records may come again, dropped by id.
+                LOG.debug("Partition {}: not moved past the accepted batch ({})", n.getKey(), e.toString());
             }
         }
         if (holdCommits) {
@@ -330,10 +353,18 @@ public final class KafkaSourceRoutes extends RouteBuilder {
     private void seekBack(Consumer<?, ?> consumer, Map<TopicPartition, Long> first) {
         resumeAt.putAll(first);
         for (Map.Entry<TopicPartition, Long> r : resumeAt.entrySet()) {
+            if (!positionBeforeSeek.containsKey(r.getKey())) {
+                try {
+                    positionBeforeSeek.put(r.getKey(), consumer.position(r.getKey()));
+                } catch (IllegalStateException | KafkaException e) {
+                    // Then a retry that succeeds goes on from the batch's end, and the rest of its poll comes again.
+                    LOG.debug("Partition {}: no position before seeking back ({})", r.getKey(), e.toString());
+                }
+            }
             try {
                 consumer.seek(r.getKey(), r.getValue());
-            } catch (IllegalStateException e) {
-                // No longer assigned: its new owner continues from the last committed offset.
+            } catch (IllegalStateException | KafkaException e) {
+                // No longer assigned (its new owner continues from the last committed offset), or no position.
                 LOG.debug("Partition {} no longer assigned: {}", r.getKey(), e.getMessage());
             }
         }

@@ -160,8 +160,9 @@ public final class SourceIntake {
      * {@value #PIPELINE_CHUNK_EVENTS} events (one append when there are fewer), each as soon as it is decoded,
      * so that the journal writes while the rest is decoded. What is malformed is dead-lettered per payload
      * with its reason, exactly as {@link #submit(String, byte[], WebhookMapping)} does, but only after the
-     * acceptance; when this throws nothing was dead-lettered, none of its appends is still in flight, and the
-     * whole call must be repeated (events of earlier appends may be durable already; their repeats are dropped
+     * acceptance; all appends share one acceptance timeout. When this throws nothing was dead-lettered, none of
+     * its appends is still in flight (unless the journal did not confirm within the timeout), and the whole call
+     * must be repeated (events of earlier appends may be durable already; their repeats are dropped
      * by id).
      *
      * @throws EngineOverloadedException the engine's queue is full: try again later (the first append
@@ -189,8 +190,16 @@ public final class SourceIntake {
             pending.add(begin(chunk, pending));
         }
         java.util.Set<String> durableIds = new java.util.HashSet<>();
-        for (DurableAcceptance.Pending p : pending) {
-            for (Event e : p.await("and resending them is safe: duplicates are dropped by id")) {
+        long deadline = durable.deadline(); // one acceptance timeout for all appends of the call
+        for (int i = 0; i < pending.size(); i++) {
+            List<Event> stamped;
+            try {
+                stamped = pending.get(i).await("and resending them is safe: duplicates are dropped by id", deadline);
+            } catch (ApiException e) {
+                awaitQuietly(pending.subList(i + 1, pending.size()), deadline);
+                throw e;
+            }
+            for (Event e : stamped) {
                 durableIds.add(e.getId());
             }
         }
@@ -226,14 +235,19 @@ public final class SourceIntake {
         try {
             return durable.begin(chunk, "events");
         } catch (EngineOverloadedException | ApiException | RuntimeException e) {
-            for (DurableAcceptance.Pending p : before) {
-                try {
-                    p.await("");
-                } catch (ApiException ignored) {
-                    // Logged by DurableAcceptance; the caller repeats the call either way.
-                }
-            }
+            awaitQuietly(before, durable.deadline());
             throw e;
+        }
+    }
+
+    /** Waits for appends of a call that is about to throw, at most until the deadline; their outcome does not matter. */
+    private static void awaitQuietly(List<DurableAcceptance.Pending> appends, long deadlineNanos) {
+        for (DurableAcceptance.Pending p : appends) {
+            try {
+                p.await("", deadlineNanos);
+            } catch (ApiException ignored) {
+                // Logged by DurableAcceptance; the caller repeats the call either way.
+            }
         }
     }
 

@@ -144,6 +144,24 @@ class KafkaSourceIT {
     }
 
     @Test
+    void aBatchAcceptedOnItsRetryInPlaceIsNotPolledAgain() throws Exception {
+        startSource();
+        send(event("w1"));
+        await().atMost(BROKER_WAIT).until(() -> engine.accepted().size() == 1);
+
+        // The first attempt is refused (the partition is sought back to r1), the retry in place 20 ms later
+        // succeeds: the source must go on after the batch, not poll r1 and r2 again.
+        engine.refuseNext(1);
+        send("[" + event("r1") + "," + event("r2") + "]");
+        send(event("r3"));
+        await().atMost(BROKER_WAIT).until(() -> committed() == 3);
+        await().during(Duration.ofMillis(500)).atMost(BROKER_WAIT)
+                .until(() -> engine.accepted().size() == 4);
+        assertThat(engine.refused()).isNotEmpty().startsWith("r1");
+        assertThat(engine.accepted()).containsExactly("w1", "r1", "r2", "r3");
+    }
+
+    @Test
     void aRestartWithTheSameGroupNeitherRepeatsNorLosesRecords() throws Exception {
         startSource();
         send(event("r1"));

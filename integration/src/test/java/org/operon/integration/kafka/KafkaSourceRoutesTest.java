@@ -47,6 +47,8 @@ class KafkaSourceRoutesTest {
         assertThat(c.getFetchWaitMaxMs()).isEqualTo(50);
         // A batch that is not full is handed over after an empty poll: a lone record waits about this long.
         assertThat(c.getPollTimeoutMs()).isEqualTo(50L);
+        // ... and, when records keep coming slower than a full poll, 100 ms after the last batch.
+        assertThat(c.getBatchingIntervalMs()).isEqualTo(100);
     }
 
     @Test

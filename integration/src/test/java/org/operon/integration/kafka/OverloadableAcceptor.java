@@ -12,7 +12,8 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A stand-in for the engine: journals at once (completed futures) and records the ids it accepted, or,
- * while told to be overloaded, refuses every call as a full queue does and records the ids it refused.
+ * while told to be overloaded (or for a given number of calls), refuses as a full queue does and records the
+ * ids it refused.
  */
 final class OverloadableAcceptor implements EventAcceptor {
     private final List<String> accepted = new CopyOnWriteArrayList<>();
@@ -20,9 +21,15 @@ final class OverloadableAcceptor implements EventAcceptor {
     private final List<Event> events = new CopyOnWriteArrayList<>();
     private final AtomicLong seq = new AtomicLong();
     private volatile boolean overloaded;
+    private final java.util.concurrent.atomic.AtomicInteger refuseNext = new java.util.concurrent.atomic.AtomicInteger();
 
     void overloaded(boolean overloaded) {
         this.overloaded = overloaded;
+    }
+
+    /** Refuses the next {@code calls} calls as a full queue does, then accepts again. */
+    void refuseNext(int calls) {
+        refuseNext.set(calls);
     }
 
     /** The ids of the events accepted, in order, once per acceptance (a repeat shows as a duplicate). */
@@ -42,7 +49,7 @@ final class OverloadableAcceptor implements EventAcceptor {
 
     @Override
     public CompletableFuture<List<Event>> accept(List<Event> events) throws EngineOverloadedException {
-        if (overloaded) {
+        if (overloaded || refuseNext.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
             events.forEach(e -> refused.add(e.getId()));
             throw new EngineOverloadedException("the engine queue is full", 1);
         }
