@@ -210,6 +210,8 @@ public final class KafkaSourceRoutes extends RouteBuilder {
      * Touched only by the poll thread.
      */
     private final Map<TopicPartition, Long> positionBeforeSeek = new HashMap<>();
+    /** The consumer that {@link #resumeAt} and {@link #positionBeforeSeek} were kept for. */
+    private Consumer<?, ?> lastConsumer;
 
     /**
      * Submits the events of all records of a batch (one poll) to the journal, then commits, in one
@@ -236,6 +238,13 @@ public final class KafkaSourceRoutes extends RouteBuilder {
                 throw new IllegalStateException("the Kafka consumer gave no manual commit (allowManualCommit is off)");
             }
             consumer = commit.getConsumer();
+            if (consumer != lastConsumer) {
+                // A new consumer (the route was restarted) starts from the group's committed offsets: where an
+                // earlier one was told to resume means nothing to it (another member may have gone past since).
+                resumeAt.clear();
+                positionBeforeSeek.clear();
+                lastConsumer = consumer;
+            }
             TopicPartition tp = commit.getPartition();
             Long resume = resumeAt.get(tp);
             if (resume != null && commit.getRecordOffset() < resume) {

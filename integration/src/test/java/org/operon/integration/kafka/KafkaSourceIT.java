@@ -162,6 +162,27 @@ class KafkaSourceIT {
     }
 
     @Test
+    void whereToResumeAfterARefusedBatchIsForgottenWhenTheRouteRestarts() throws Exception {
+        engine.overloaded(true);
+        startSource();
+        send(event("g1"));
+        // Refused in place and after the seek back: the source keeps "resume at offset 0" for the partition.
+        await().atMost(BROKER_WAIT).until(() -> engine.refused().size() > 2 * (RETRIES + 1));
+        camel.getRouteController().stopRoute(KafkaSourceRoutes.ROUTE_ID);
+
+        // Meanwhile another member of the group took g1: the group's offset is past it.
+        kafka.admin().alterConsumerGroupOffsets(group, Map.of(new TopicPartition(topic, 0), new OffsetAndMetadata(1)))
+                .all().get();
+        send(event("g2"));
+        engine.overloaded(false);
+        camel.getRouteController().startRoute(KafkaSourceRoutes.ROUTE_ID);
+
+        await().atMost(BROKER_WAIT).until(() -> committed() == 2);
+        await().during(Duration.ofMillis(300)).atMost(BROKER_WAIT).until(() -> engine.accepted().size() == 1);
+        assertThat(engine.accepted()).containsExactly("g2");
+    }
+
+    @Test
     void aRestartWithTheSameGroupNeitherRepeatsNorLosesRecords() throws Exception {
         startSource();
         send(event("r1"));
