@@ -71,10 +71,10 @@ public final class KafkaSourceRoutes extends RouteBuilder {
     /** The name the source's own Kafka component is registered under (its configuration holds the settings). */
     static final String COMPONENT = "operon-kafka";
     /**
-     * How long one poll waits for records. Camel's batching consumer hands over a batch that is not full only
-     * after a poll found nothing and this long has passed since its first record, so this is also how long a
-     * lone record waits: send to durable 58-74 ms at 50 ms, 1.0-2.0 s at Camel's 1 s (KafkaSourceIT, one
-     * record at a time). A stopping source waits for the poll in progress.
+     * How long one poll waits for records. Camel's batching consumer hands over a batch that is not full after
+     * a poll found nothing and this long has passed since its first record (or at {@link #BATCHING_INTERVAL_MS}),
+     * so this is also how long a lone record waits: send to durable 58-74 ms at 50 ms, 1.0-2.0 s at Camel's 1 s
+     * (KafkaSourceIT, one record at a time). A stopping source waits for the poll in progress.
      */
     static final long POLL_TIMEOUT_MS = 50;
     /**
